@@ -1,0 +1,21 @@
+/* Standard base64 (RFC 4648 section 4, with padding). */
+#ifndef GT_CORE_BASE64_H
+#define GT_CORE_BASE64_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Length of the encoding of n bytes, without a terminating NUL. */
+size_t gt_base64_len(size_t n);
+
+/* Encode n bytes into out, which must hold gt_base64_len(n) + 1 bytes; out
+ * is NUL-terminated. Returns the encoded length. */
+size_t gt_base64_encode(const uint8_t *in, size_t n, char *out);
+
+/* Decode exactly len characters of canonical padded base64 into out (room
+ * for at least len / 4 * 3 bytes). Rejects characters outside the alphabet,
+ * bad padding and non-zero trailing bits. On success returns 0 and sets
+ * *ret_n; on failure returns GT_EINVAL. */
+int gt_base64_decode(const char *in, size_t len, uint8_t *out, size_t *ret_n);
+
+#endif

@@ -1,0 +1,55 @@
+/* Roots and proofs over a tiled Merkle tree, independent of where the tiles
+ * come from (a log directory with its proof index, or a remote log). */
+#ifndef GT_LOG_TREE_H
+#define GT_LOG_TREE_H
+
+#include "core/error.h"
+#include "log/hash.h"
+
+#include <stdint.h>
+
+/* All hashes of one tile, as rows: row 0 holds the tile's width hashes (the
+ * hashes served in the tile file), row r holds the floor(width / 2^r)
+ * complete subtrees of 2^r of them. Row r starts at GT_TILE_ROW(r). */
+#define GT_TILE_ROWS_LEN 255
+#define GT_TILE_ROW(r) (512u - (512u >> (r)))
+
+/* Fill rows[GT_TILE_ROW(1)...] from row 0 for a tile of width hashes. */
+void gt_tile_rows_compute(gt_hash rows[GT_TILE_ROWS_LEN], unsigned width);
+
+/* Provider of tiles: fill rows (all rows, see above) of tile (level, index)
+ * with the given width (1..256; 256 = full). The provider may return more
+ * than width hashes' worth (a longer tile of which the asked one is a
+ * prefix) but row entries past width are not read. Returns 0 or a GT_E*
+ * code with err set. */
+typedef int (*gt_tile_fn)(void *ctx, int level, uint64_t index, unsigned width,
+			  gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err);
+
+/* A reader caches the last tile fetched at each level; it is cheap to set
+ * up and must not be shared between threads. */
+typedef struct gt_tree_reader {
+	gt_tile_fn fetch;
+	void *ctx;
+	struct {
+		int valid;
+		uint64_t index;
+		unsigned width;
+		gt_hash rows[GT_TILE_ROWS_LEN];
+	} cache[8];
+} gt_tree_reader;
+
+void gt_tree_reader_init(gt_tree_reader *r, gt_tile_fn fetch, void *ctx);
+
+/* MTH of leaves [lo, hi) of a tree of size tree_size (hi <= tree_size). */
+int gt_tree_range_hash(gt_tree_reader *r, uint64_t tree_size, uint64_t lo, uint64_t hi,
+		       gt_hash *out, gt_error *err);
+/* Root of the tree of size tree_size (empty-tree hash for 0). */
+int gt_tree_root(gt_tree_reader *r, uint64_t tree_size, gt_hash *out, gt_error *err);
+/* RFC 9162 inclusion proof; out must hold GT_PROOF_MAX hashes. */
+int gt_tree_inclusion_proof(gt_tree_reader *r, uint64_t index, uint64_t tree_size,
+			    gt_proof *out, gt_error *err);
+/* RFC 9162 consistency proof; out must hold GT_PROOF_MAX hashes. */
+int gt_tree_consistency_proof(gt_tree_reader *r, uint64_t size1, uint64_t size2,
+			      gt_proof *out, gt_error *err);
+
+#endif

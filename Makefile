@@ -1,0 +1,47 @@
+# goodtrace: thin wrapper over Meson + Ninja and the scripts in scripts/.
+# `make help` lists the targets.
+
+BENCH_ENTRIES ?= 10000000
+BENCH_SIZE ?= 256
+BENCH_BATCH ?= 1024
+
+.PHONY: all build run test bench fmt clean help deps
+
+all: build
+
+help:
+	@echo 'make build   install missing Debian packages, configure build/ once, compile'
+	@echo 'make run     build, then create and verify a demo log in demo/ (scripts/demo)'
+	@echo 'make test    the whole test run: unit tests plain and with ASan/UBSan, crash test,'
+	@echo '             fuzz smoke, CLI tests (scripts/test); ends with "N passed, N failed"'
+	@echo 'make bench   build, then benchmark log appends'
+	@echo '             (BENCH_ENTRIES=$(BENCH_ENTRIES) BENCH_SIZE=$(BENCH_SIZE) BENCH_BATCH=$(BENCH_BATCH))'
+	@echo 'make fmt     clang-format the C sources in place'
+	@echo 'make clean   remove build/, build-asan/ and build-fuzz/'
+
+deps:
+	@scripts/deps
+
+# Meson is set up once; afterwards ninja re-runs it by itself when meson.build changes.
+# A directory left half-configured (no build.ninja) is set up again with --reconfigure.
+build: deps
+	@if [ ! -f build/build.ninja ]; then \
+		if [ -f build/meson-private/coredata.dat ]; then meson setup --reconfigure build; \
+		else meson setup build; fi; \
+	fi
+	ninja -C build
+
+run: build
+	scripts/demo
+
+test: deps
+	scripts/test
+
+bench: build
+	build/goodtrace bench log --entries $(BENCH_ENTRIES) --size $(BENCH_SIZE) --batch $(BENCH_BATCH)
+
+fmt: deps
+	find src tests bench -name '*.[ch]' -print0 | xargs -0 -r clang-format -i
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -37,6 +37,10 @@ typedef struct gt_opt {
 	bool given;
 } gt_opt;
 
+#define GT_OPT_VALUE(n) {.name = (n), .takes_value = true}
+#define GT_OPT_FLAG(n) {.name = (n), .takes_value = false}
+#define GT_OPT_END {.name = NULL}
+
 int gt_args_parse(int argc, char **argv, gt_opt *opts, const char *usage,
 		  int max_positional, char **positional, int *ret_npositional);
 

@@ -137,13 +137,13 @@ int gt_fs_sync_dir(const char *path, gt_error *err)
 	return rc;
 }
 
-int gt_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, int sync,
-		       gt_error *err)
+int gt_fs_write_atomic_at(int dirfd, const char *path, const void *data, size_t len,
+			  mode_t mode, int sync, gt_error *err)
 {
 	char tmp[PATH_MAX];
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return gt_fail(err, GT_EINVAL, "path too long: %s", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return gt_fail_errno(err, errno, "cannot create %s", tmp);
 	int rc = gt_fs_write_all(fd, data, len);
@@ -151,23 +151,33 @@ int gt_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mo
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)
 		rc = -errno;
-	if (rc == 0 && rename(tmp, path) < 0)
+	if (rc == 0 && renameat(dirfd, tmp, dirfd, path) < 0)
 		rc = -errno;
 	if (rc < 0) {
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return gt_fail_errno(err, -rc, "cannot write %s", path);
 	}
-	if (sync) {
-		char dir[PATH_MAX];
-		memcpy(dir, path, strlen(path) + 1);
-		char *slash = strrchr(dir, '/');
-		if (slash == dir)
-			slash[1] = 0;
-		else if (slash)
-			*slash = 0;
-		else
-			strcpy(dir, ".");
-		return gt_fs_sync_dir(dir, err);
-	}
-	return 0;
+	if (!sync)
+		return 0;
+	char dir[PATH_MAX];
+	memcpy(dir, path, strlen(path) + 1);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = 0;
+	else if (slash)
+		*slash = 0;
+	else
+		strcpy(dir, ".");
+	int dfd = openat(dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return gt_fail_errno(err, errno, "cannot open directory of %s", path);
+	rc = fsync(dfd) < 0 ? gt_fail_errno(err, errno, "cannot sync directory of %s", path) : 0;
+	close(dfd);
+	return rc;
+}
+
+int gt_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, int sync,
+		       gt_error *err)
+{
+	return gt_fs_write_atomic_at(AT_FDCWD, path, data, len, mode, sync, err);
 }

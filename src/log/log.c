@@ -1,1 +1,956 @@
-/* placeholder */
+/* The log: group-commit appends to tlog-tiles, recovery, and proofs. */
+#include "log/log.h"
+#include "core/fs.h"
+#include "log/checkpoint.h"
+#include "log/tilepath.h"
+#include "log/tree.h"
+#include "log/verify.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Entries per durable commit. A larger gt_log_append is split into several
+ * commits; the bound also limits how far past its last checkpoint a
+ * crashed writer can have written, which recovery relies on. */
+#define S_COMMIT_MAX 65536
+/* Tiles past the chosen checkpoint that recovery inspects per level. */
+#define S_BEYOND_TILES (S_COMMIT_MAX / GT_TILE_WIDTH + 2)
+/* A proof-index record: all rows of one full tile. */
+#define S_RECORD_BYTES (GT_TILE_ROWS_LEN * GT_HASH_LEN)
+#define S_CHECKPOINT_MAX 16384
+#define S_SYNC_FDS_MAX 1024
+
+static const char *S_staged_name[2] = {"checkpoint.0", "checkpoint.1"};
+
+struct gt_log {
+	char *public_dir;
+	char *state_dir;
+	int pubfd, statefd, lockfd;
+	int idxfd[GT_TILE_LEVELS];
+	uint64_t idx_records[GT_TILE_LEVELS]; /* read-only logs: records present */
+	int stagedfd[2];
+	bool writable, broken, split_fs;
+	enum gt_log_sync sync;
+	const gt_signer *signer;
+	gt_verifier *own_verifier;
+	const gt_verifier *verifier;
+	char origin[GT_NOTE_NAME_MAX + 1];
+
+	/* Writer state for `size`: the rightmost partial tile of each level
+	 * and the rightmost partial entry bundle. */
+	uint64_t size;
+	gt_hash edge[GT_TILE_LEVELS][GT_TILE_WIDTH];
+	gt_buf bundle;
+	int slot; /* staged checkpoint slot the next commit writes */
+
+	/* Files written by the commit in progress. */
+	int sync_fds[S_SYNC_FDS_MAX];
+	size_t nsync_fds;
+	char made_dir[GT_TILE_LEVELS + 1][GT_TILE_PATH_MAX]; /* last dir ensured per level */
+	struct {
+		int level;
+		uint64_t index;
+	} obsolete[2 * S_BEYOND_TILES + 2 * GT_TILE_LEVELS];
+	size_t nobsolete;
+
+	/* What readers see: the published checkpoint and its right edge. */
+	pthread_mutex_t mu;
+	uint64_t pub_size;
+	gt_hash pub_root;
+	gt_buf pub_note;
+	gt_hash pub_rows[GT_TILE_LEVELS][GT_TILE_ROWS_LEN]; /* rows of each partial tile */
+};
+
+/* ---- small helpers ---- */
+
+static int S_level_slot(int level)
+{
+	return level == GT_TILE_ENTRIES ? GT_TILE_LEVELS : level;
+}
+
+/* Make sure the parent directories of the public path rel exist. */
+static int S_ensure_parent(gt_log *log, int level, const char *rel, gt_error *err)
+{
+	char dir[GT_TILE_PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+	size_t len = (size_t)(slash - rel);
+	memcpy(dir, rel, len);
+	dir[len] = 0;
+	char *cache = log->made_dir[S_level_slot(level)];
+	if (strcmp(cache, dir) == 0)
+		return 0;
+	for (char *p = dir; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdirat(log->pubfd, dir, 0755) < 0 && errno != EEXIST)
+			return gt_fail_errno(err, errno, "cannot create %s/%s", log->public_dir, dir);
+		*p = '/';
+	}
+	if (mkdirat(log->pubfd, dir, 0755) < 0 && errno != EEXIST)
+		return gt_fail_errno(err, errno, "cannot create %s/%s", log->public_dir, dir);
+	memcpy(cache, dir, len + 1);
+	return 0;
+}
+
+/* Keep fd until the commit's sync (GT_LOG_SYNC_FILES) or close it now. */
+static int S_track(gt_log *log, int fd, gt_error *err)
+{
+	if (log->sync == GT_LOG_SYNC_FS) {
+		close(fd);
+		return 0;
+	}
+	if (log->nsync_fds == S_SYNC_FDS_MAX) {
+		int rc = fdatasync(fd) < 0 ? gt_fail_errno(err, errno, "fdatasync") : 0;
+		close(fd);
+		return rc;
+	}
+	log->sync_fds[log->nsync_fds++] = fd;
+	return 0;
+}
+
+/* Write a new immutable public file so that no reader ever sees it half
+ * written: an unnamed O_TMPFILE linked into place once complete, or, where
+ * the file system lacks O_TMPFILE, a temporary name renamed into place. */
+static int S_write_public(gt_log *log, int level, const char *rel, const void *data, size_t len,
+			  gt_error *err)
+{
+	int rc = S_ensure_parent(log, level, rel, err);
+	if (rc < 0)
+		return rc;
+	char dir[GT_TILE_PATH_MAX];
+	size_t dlen = (size_t)(strrchr(rel, '/') - rel);
+	memcpy(dir, rel, dlen);
+	dir[dlen] = 0;
+	int fd = openat(log->pubfd, dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		char proc[64];
+		rc = gt_fs_write_all(fd, data, len);
+		if (rc < 0) {
+			close(fd);
+			return gt_fail_errno(err, -rc, "cannot write %s/%s", log->public_dir, rel);
+		}
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc, log->pubfd, rel, AT_SYMLINK_FOLLOW) < 0) {
+			if (errno == EEXIST && unlinkat(log->pubfd, rel, 0) == 0 &&
+			    linkat(AT_FDCWD, proc, log->pubfd, rel, AT_SYMLINK_FOLLOW) == 0)
+				return S_track(log, fd, err);
+			rc = gt_fail_errno(err, errno, "cannot link %s/%s", log->public_dir, rel);
+			close(fd);
+			return rc;
+		}
+		return S_track(log, fd, err);
+	}
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
+		return gt_fail_errno(err, errno, "cannot create a file in %s/%s", log->public_dir, dir);
+	char tmp[GT_TILE_PATH_MAX + 8];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", rel);
+	fd = openat(log->pubfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return gt_fail_errno(err, errno, "cannot create %s/%s", log->public_dir, tmp);
+	rc = gt_fs_write_all(fd, data, len);
+	if (rc == 0 && renameat(log->pubfd, tmp, log->pubfd, rel) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		close(fd);
+		unlinkat(log->pubfd, tmp, 0);
+		return gt_fail_errno(err, -rc, "cannot write %s/%s", log->public_dir, rel);
+	}
+	return S_track(log, fd, err);
+}
+
+static int S_sync_dir_at(int dirfd, const char *rel)
+{
+	int fd = openat(dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+/* Make everything the commit wrote durable. */
+static int S_sync(gt_log *log, gt_error *err)
+{
+	int rc = 0;
+	if (log->sync == GT_LOG_SYNC_FS) {
+		if (syncfs(log->pubfd) < 0)
+			return gt_fail_errno(err, errno, "syncfs %s", log->public_dir);
+		if (log->split_fs && syncfs(log->statefd) < 0)
+			return gt_fail_errno(err, errno, "syncfs %s", log->state_dir);
+		return 0;
+	}
+	for (size_t i = 0; i < log->nsync_fds; i++) {
+		if (rc == 0 && fdatasync(log->sync_fds[i]) < 0)
+			rc = gt_fail_errno(err, errno, "fdatasync in %s", log->public_dir);
+		close(log->sync_fds[i]);
+	}
+	log->nsync_fds = 0;
+	if (rc < 0)
+		return rc;
+	for (int l = 0; l <= GT_TILE_LEVELS; l++) {
+		/* Every directory on the path of each file written. */
+		char dir[GT_TILE_PATH_MAX];
+		strcpy(dir, log->made_dir[l]);
+		while (dir[0]) {
+			int r = S_sync_dir_at(log->pubfd, dir);
+			if (r < 0 && r != -ENOENT)
+				return gt_fail_errno(err, -r, "cannot sync %s/%s", log->public_dir, dir);
+			char *slash = strrchr(dir, '/');
+			if (!slash)
+				break;
+			*slash = 0;
+		}
+	}
+	for (int l = 0; l < GT_TILE_LEVELS; l++)
+		if (log->idxfd[l] >= 0 && fdatasync(log->idxfd[l]) < 0)
+			return gt_fail_errno(err, errno, "fdatasync proof index");
+	if (fdatasync(log->stagedfd[log->slot]) < 0)
+		return gt_fail_errno(err, errno, "fdatasync staged checkpoint");
+	if (fsync(log->pubfd) < 0 || fsync(log->statefd) < 0)
+		return gt_fail_errno(err, errno, "cannot sync log directories");
+	return 0;
+}
+
+/* Remove a partial-tile directory "<tile>.p" and everything in it. */
+static void S_remove_partials(int pubfd, const char *pdir, unsigned keep_upto)
+{
+	int dfd = openat(pubfd, pdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	struct dirent *de;
+	int kept = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		char *end;
+		unsigned long w = strtoul(de->d_name, &end, 10);
+		if (*end == 0 && w >= 1 && w <= keep_upto) {
+			kept = 1;
+			continue;
+		}
+		unlinkat(dfd, de->d_name, 0);
+	}
+	closedir(d);
+	if (!kept)
+		unlinkat(pubfd, pdir, AT_REMOVEDIR);
+}
+
+/* ---- tile providers ---- */
+
+/* Read the rows of a full tile from the proof index, or from the tile file
+ * when the index does not hold it. */
+static int S_full_rows(gt_log *log, int level, uint64_t index, gt_hash rows[GT_TILE_ROWS_LEN],
+		       bool use_index, gt_error *err)
+{
+	if (use_index && log->idxfd[level] >= 0) {
+		int rc = gt_fs_pread_all(log->idxfd[level], rows, S_RECORD_BYTES,
+					 (off_t)(index * S_RECORD_BYTES));
+		if (rc == 0)
+			return 0;
+		if (rc != -EIO)
+			return gt_fail_errno(err, -rc, "cannot read the proof index");
+	}
+	char rel[GT_TILE_PATH_MAX];
+	gt_tile_path(rel, level, index, 0);
+	gt_buf b = GT_BUF_INIT;
+	int rc = gt_fs_readat(log->pubfd, rel, GT_TILE_BYTES, &b, err);
+	if (rc == 0 && b.len != GT_TILE_BYTES)
+		rc = gt_fail(err, GT_ECORRUPT, "%s/%s is %zu bytes, not %d", log->public_dir, rel,
+			     b.len, GT_TILE_BYTES);
+	if (rc == 0) {
+		memcpy(rows, b.data, GT_TILE_BYTES);
+		gt_tile_rows_compute(rows, GT_TILE_WIDTH);
+	}
+	gt_buf_done(&b);
+	return rc;
+}
+
+/* Tiles as the writer sees them (the commit in progress). */
+static int S_tile_writer(void *ctx, int level, uint64_t index, unsigned width,
+			 gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err)
+{
+	gt_log *log = ctx;
+	if (index < gt_tile_full_count(log->size, level))
+		return S_full_rows(log, level, index, rows, true, err);
+	memcpy(rows, log->edge[level], width * sizeof(gt_hash));
+	gt_tile_rows_compute(rows, width);
+	return 0;
+}
+
+/* Tiles as readers see them (the published checkpoint). */
+static int S_tile_reader(void *ctx, int level, uint64_t index, unsigned width,
+			 gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err)
+{
+	gt_log *log = ctx;
+	pthread_mutex_lock(&log->mu);
+	uint64_t size = log->pub_size;
+	bool full = index < gt_tile_full_count(size, level);
+	(void)width;
+	if (!full)
+		memcpy(rows, log->pub_rows[level], sizeof(log->pub_rows[level]));
+	pthread_mutex_unlock(&log->mu);
+	if (full) {
+		bool indexed = log->writable || index < log->idx_records[level];
+		return S_full_rows(log, level, index, rows, indexed, err);
+	}
+	return 0;
+}
+
+/* Tiles straight from the public files (recovery: trust nothing else). */
+static int S_fetch_public(void *ctx, const char *path, gt_buf *out, gt_error *err)
+{
+	gt_log *log = ctx;
+	return gt_fs_readat(log->pubfd, path, GT_ENTRY_MAX * 256 + 512, out, err);
+}
+
+/* Give readers the rows of the partial tiles of log->size. Called with
+ * log->mu held, or before any reader exists. */
+static void S_publish_edge(gt_log *log)
+{
+	for (int level = 0; level < GT_TILE_LEVELS; level++) {
+		unsigned w = gt_tile_partial_width(log->size, level);
+		memcpy(log->pub_rows[level], log->edge[level], w * sizeof(gt_hash));
+		gt_tile_rows_compute(log->pub_rows[level], w);
+	}
+}
+
+/* ---- commit ---- */
+
+static int S_add_hash(gt_log *log, int level, uint64_t idx, const gt_hash *h, gt_error *err);
+
+/* A tile just filled up: publish it, index it, and pass its root up. */
+static int S_tile_full(gt_log *log, int level, uint64_t tile, gt_error *err)
+{
+	gt_hash rows[GT_TILE_ROWS_LEN];
+	char rel[GT_TILE_PATH_MAX];
+	memcpy(rows, log->edge[level], GT_TILE_BYTES);
+	gt_tile_path(rel, level, tile, 0);
+	int rc = S_write_public(log, level, rel, rows, GT_TILE_BYTES, err);
+	if (rc < 0)
+		return rc;
+	gt_tile_rows_compute(rows, GT_TILE_WIDTH);
+	rc = gt_fs_pwrite_all(log->idxfd[level], rows, S_RECORD_BYTES,
+			      (off_t)(tile * S_RECORD_BYTES));
+	if (rc < 0)
+		return gt_fail_errno(err, -rc, "cannot write the proof index");
+	log->obsolete[log->nobsolete].level = level;
+	log->obsolete[log->nobsolete++].index = tile;
+	gt_hash root;
+	gt_hash_node(&rows[GT_TILE_ROW(7)], &rows[GT_TILE_ROW(7) + 1], &root);
+	if (level + 1 >= GT_TILE_LEVELS)
+		return 0;
+	return S_add_hash(log, level + 1, tile, &root, err);
+}
+
+/* Store the hash with index idx at level (in level units). */
+static int S_add_hash(gt_log *log, int level, uint64_t idx, const gt_hash *h, gt_error *err)
+{
+	log->edge[level][idx & 255] = *h;
+	if ((idx & 255) == 255)
+		return S_tile_full(log, level, idx >> 8, err);
+	return 0;
+}
+
+static int S_write_partials(gt_log *log, uint64_t start, gt_error *err)
+{
+	char rel[GT_TILE_PATH_MAX];
+	for (int level = 0; level < GT_TILE_LEVELS; level++) {
+		unsigned w = gt_tile_partial_width(log->size, level);
+		int shift = 8 * level;
+		if (w == 0 || (start >> shift) == (log->size >> shift))
+			continue;
+		gt_tile_path(rel, level, gt_tile_full_count(log->size, level), w);
+		int rc = S_write_public(log, level, rel, log->edge[level], w * sizeof(gt_hash), err);
+		if (rc < 0)
+			return rc;
+	}
+	unsigned w = gt_tile_partial_width(log->size, 0);
+	if (w == 0)
+		return 0;
+	gt_tile_path(rel, GT_TILE_ENTRIES, log->size >> 8, w);
+	return S_write_public(log, GT_TILE_ENTRIES, rel, log->bundle.data, log->bundle.len, err);
+}
+
+static int S_commit(gt_log *log, const gt_bytes *entries, size_t n, gt_error *err)
+{
+	uint64_t start = log->size;
+	char rel[GT_TILE_PATH_MAX];
+	int rc = 0;
+	log->nobsolete = 0;
+	for (size_t i = 0; i < n; i++) {
+		gt_hash leaf;
+		uint8_t len[2] = {(uint8_t)(entries[i].len >> 8), (uint8_t)entries[i].len};
+		gt_hash_leaf(entries[i].data, entries[i].len, &leaf);
+		if (gt_buf_add(&log->bundle, len, 2) < 0 ||
+		    gt_buf_add(&log->bundle, entries[i].data, entries[i].len) < 0)
+			return gt_fail(err, GT_ENOMEM, "out of memory for the entry bundle");
+		uint64_t idx = log->size++;
+		if ((idx & 255) == 255) {
+			gt_tile_path(rel, GT_TILE_ENTRIES, idx >> 8, 0);
+			rc = S_write_public(log, GT_TILE_ENTRIES, rel, log->bundle.data,
+					    log->bundle.len, err);
+			if (rc < 0)
+				return rc;
+			gt_buf_reset(&log->bundle);
+			log->obsolete[log->nobsolete].level = GT_TILE_ENTRIES;
+			log->obsolete[log->nobsolete++].index = idx >> 8;
+		}
+		rc = S_add_hash(log, 0, idx, &leaf, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = S_write_partials(log, start, err);
+	if (rc < 0)
+		return rc;
+
+	gt_checkpoint cp;
+	gt_tree_reader reader;
+	gt_tree_reader_init(&reader, S_tile_writer, log);
+	snprintf(cp.origin, sizeof(cp.origin), "%s", log->origin);
+	cp.size = log->size;
+	rc = gt_tree_root(&reader, log->size, &cp.root, err);
+	if (rc < 0)
+		return rc;
+	gt_buf note = GT_BUF_INIT;
+	rc = gt_checkpoint_sign(&cp, log->signer, &note, err);
+	if (rc < 0)
+		goto fail;
+	int sfd = log->stagedfd[log->slot];
+	rc = gt_fs_pwrite_all(sfd, note.data, note.len, 0);
+	if (rc == 0 && ftruncate(sfd, (off_t)note.len) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		rc = gt_fail_errno(err, -rc, "cannot write the staged checkpoint");
+		goto fail;
+	}
+	rc = S_sync(log, err);
+	if (rc < 0)
+		goto fail;
+	/* Durable: publish for readers and the web. */
+	rc = gt_fs_write_atomic_at(log->pubfd, "checkpoint", note.data, note.len, 0644, 0, err);
+	if (rc < 0)
+		goto fail;
+	pthread_mutex_lock(&log->mu);
+	log->pub_size = cp.size;
+	log->pub_root = cp.root;
+	gt_buf_reset(&log->pub_note);
+	rc = gt_buf_add(&log->pub_note, note.data, note.len);
+	S_publish_edge(log);
+	pthread_mutex_unlock(&log->mu);
+	if (rc < 0) {
+		rc = gt_fail(err, GT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	log->slot ^= 1;
+	/* Partial tiles whose full tile now exists are no longer needed. */
+	for (size_t i = 0; i < log->nobsolete; i++) {
+		gt_tile_path(rel, log->obsolete[i].level, log->obsolete[i].index, 1);
+		*strrchr(rel, '/') = 0;
+		S_remove_partials(log->pubfd, rel, 0);
+	}
+fail:
+	gt_buf_done(&note);
+	return rc;
+}
+
+int gt_log_append(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_first,
+		  gt_error *err)
+{
+	if (!log->writable)
+		return gt_fail(err, GT_EINVAL, "the log was opened read-only");
+	if (log->broken)
+		return gt_fail(err, GT_EIO, "an earlier write failed; reopen the log to recover");
+	for (size_t i = 0; i < n; i++)
+		if (entries[i].len == 0 || entries[i].len > GT_ENTRY_MAX)
+			return gt_fail(err, GT_EINVAL, "entry %zu is %zu bytes; entries must be 1 to %d bytes",
+				       i, entries[i].len, GT_ENTRY_MAX);
+	if (log->size > UINT64_MAX - n)
+		return gt_fail(err, GT_ETOOBIG, "the log is full");
+	uint64_t first = log->size;
+	for (size_t off = 0; off < n;) {
+		size_t k = n - off < S_COMMIT_MAX ? n - off : S_COMMIT_MAX;
+		int rc = S_commit(log, entries + off, k, err);
+		if (rc < 0) {
+			log->broken = true;
+			for (size_t i = 0; i < log->nsync_fds; i++)
+				close(log->sync_fds[i]);
+			log->nsync_fds = 0;
+			return rc;
+		}
+		off += k;
+	}
+	if (ret_first)
+		*ret_first = first;
+	return 0;
+}
+
+/* ---- create, open, recover ---- */
+
+int gt_log_create(const gt_log_options *opt, gt_error *err)
+{
+	if (!opt->signer)
+		return gt_fail(err, GT_EINVAL, "creating a log needs its signing key");
+	int rc = gt_fs_mkdirs(opt->public_dir, 0755, err);
+	if (rc == 0)
+		rc = gt_fs_mkdirs(opt->state_dir, 0700, err);
+	if (rc < 0)
+		return rc;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/checkpoint", opt->public_dir);
+	if (access(path, F_OK) == 0)
+		return gt_fail(err, GT_EEXIST, "%s already holds a log", opt->public_dir);
+	gt_checkpoint cp = {.size = 0};
+	snprintf(cp.origin, sizeof(cp.origin), "%s", gt_signer_name(opt->signer));
+	gt_hash_empty(&cp.root);
+	gt_buf note = GT_BUF_INIT;
+	rc = gt_checkpoint_sign(&cp, opt->signer, &note, err);
+	for (int slot = 0; rc == 0 && slot < 2; slot++) {
+		char staged[PATH_MAX];
+		snprintf(staged, sizeof(staged), "%s/%s", opt->state_dir, S_staged_name[slot]);
+		rc = gt_fs_write_atomic(staged, note.data, note.len, 0600, 1, err);
+	}
+	if (rc == 0)
+		rc = gt_fs_write_atomic(path, note.data, note.len, 0644, 1, err);
+	gt_buf_done(&note);
+	return rc;
+}
+
+void gt_log_free(gt_log *log)
+{
+	if (!log)
+		return;
+	for (size_t i = 0; i < log->nsync_fds; i++)
+		close(log->sync_fds[i]);
+	for (int l = 0; l < GT_TILE_LEVELS; l++)
+		if (log->idxfd[l] >= 0)
+			close(log->idxfd[l]);
+	for (int s = 0; s < 2; s++)
+		if (log->stagedfd[s] >= 0)
+			close(log->stagedfd[s]);
+	if (log->pubfd >= 0)
+		close(log->pubfd);
+	if (log->statefd >= 0)
+		close(log->statefd);
+	if (log->lockfd >= 0)
+		close(log->lockfd); /* releases the lock */
+	gt_verifier_free(log->own_verifier);
+	gt_buf_done(&log->bundle);
+	gt_buf_done(&log->pub_note);
+	pthread_mutex_destroy(&log->mu);
+	free(log->public_dir);
+	free(log->state_dir);
+	free(log);
+}
+
+/* A checkpoint candidate found on disk. */
+typedef struct {
+	gt_checkpoint cp;
+	gt_buf note;
+	bool valid;
+} S_candidate;
+
+static void S_read_candidate(gt_log *log, int dirfd, const char *name, S_candidate *c)
+{
+	gt_error ignore;
+	c->valid = false;
+	if (dirfd < 0 || gt_fs_readat(dirfd, name, S_CHECKPOINT_MAX, &c->note, &ignore) < 0)
+		return;
+	c->valid = gt_checkpoint_open(log->verifier, (const char *)c->note.data, c->note.len,
+				      &c->cp, &ignore) == 0;
+}
+
+/* Remove whatever a crashed commit wrote past size. */
+static void S_cut_back(gt_log *log, uint64_t size)
+{
+	char rel[GT_TILE_PATH_MAX + 8];
+	for (int level = GT_TILE_ENTRIES; level < GT_TILE_LEVELS; level++) {
+		if (level == GT_TILE_ENTRIES + 1 && level != 0)
+			continue; /* levels run -1 (entries), 0, 1, ... */
+		int geom = level == GT_TILE_ENTRIES ? 0 : level;
+		uint64_t first = gt_tile_full_count(size, geom);
+		unsigned w = gt_tile_partial_width(size, geom);
+		for (uint64_t t = first; t < first + S_BEYOND_TILES; t++) {
+			size_t len = gt_tile_path(rel, level, t, 0);
+			unlinkat(log->pubfd, rel, 0);
+			memcpy(rel + len, ".tmp", 5);
+			unlinkat(log->pubfd, rel, 0);
+			memcpy(rel + len, ".p", 3);
+			S_remove_partials(log->pubfd, rel, t == first ? w : 0);
+		}
+	}
+}
+
+/* Make the proof index hold exactly the full tiles of size, rebuilding
+ * records that are missing or do not match their tile. */
+static int S_fix_index(gt_log *log, uint64_t size, gt_error *err)
+{
+	for (int level = 0; level < GT_TILE_LEVELS; level++) {
+		char name[32];
+		snprintf(name, sizeof(name), "index.%d", level);
+		int fd = openat(log->statefd, name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return gt_fail_errno(err, errno, "cannot open %s/%s", log->state_dir, name);
+		log->idxfd[level] = fd;
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			return gt_fail_errno(err, errno, "cannot stat %s/%s", log->state_dir, name);
+		uint64_t need = gt_tile_full_count(size, level);
+		uint64_t have = (uint64_t)st.st_size / S_RECORD_BYTES;
+		if ((uint64_t)st.st_size != need * S_RECORD_BYTES && ftruncate(fd, (off_t)(need * S_RECORD_BYTES)) < 0)
+			return gt_fail_errno(err, errno, "cannot resize %s/%s", log->state_dir, name);
+		if (have > need)
+			have = need;
+		/* The last record must match its tile; otherwise rebuild all. */
+		if (have > 0) {
+			gt_hash a[GT_TILE_ROWS_LEN], b[GT_TILE_ROWS_LEN];
+			int rc = S_full_rows(log, level, have - 1, a, true, err);
+			if (rc == 0)
+				rc = S_full_rows(log, level, have - 1, b, false, err);
+			if (rc < 0)
+				return rc;
+			if (memcmp(a, b, sizeof(a)) != 0)
+				have = 0;
+		}
+		for (uint64_t t = have; t < need; t++) {
+			gt_hash rows[GT_TILE_ROWS_LEN];
+			int rc = S_full_rows(log, level, t, rows, false, err);
+			if (rc < 0)
+				return rc;
+			rc = gt_fs_pwrite_all(fd, rows, S_RECORD_BYTES, (off_t)(t * S_RECORD_BYTES));
+			if (rc < 0)
+				return gt_fail_errno(err, -rc, "cannot write %s/%s", log->state_dir, name);
+		}
+	}
+	return 0;
+}
+
+/* Load the right edge of size: partial tiles and the partial bundle. */
+static int S_load_edge(gt_log *log, uint64_t size, gt_error *err)
+{
+	gt_buf b = GT_BUF_INIT;
+	int rc = 0;
+	for (int level = 0; level < GT_TILE_LEVELS && rc == 0; level++) {
+		unsigned w = gt_tile_partial_width(size, level);
+		if (w == 0)
+			continue;
+		gt_buf_reset(&b);
+		rc = gt_tile_fetch(S_fetch_public, log, level, gt_tile_full_count(size, level), w, &b,
+				   err);
+		if (rc == 0)
+			memcpy(log->edge[level], b.data, w * sizeof(gt_hash));
+	}
+	unsigned w = gt_tile_partial_width(size, 0);
+	if (rc == 0 && w > 0)
+		rc = gt_tile_fetch(S_fetch_public, log, GT_TILE_ENTRIES, size >> 8, w, &log->bundle, err);
+	gt_buf_done(&b);
+	S_publish_edge(log);
+	return rc;
+}
+
+/* Choose the checkpoint to continue from, cut back what lies past it, and
+ * make that state durable. */
+static int S_recover(gt_log *log, S_candidate *pub, gt_error *err)
+{
+	S_candidate staged[2] = {{.note = GT_BUF_INIT}, {.note = GT_BUF_INIT}};
+	S_candidate *chosen = pub;
+	int rc = 0;
+	for (int s = 0; s < 2; s++) {
+		log->stagedfd[s] = openat(log->statefd, S_staged_name[s], O_RDWR | O_CREAT | O_CLOEXEC,
+					  0600);
+		if (log->stagedfd[s] < 0) {
+			rc = gt_fail_errno(err, errno, "cannot open %s/%s", log->state_dir,
+					   S_staged_name[s]);
+			goto done;
+		}
+		S_read_candidate(log, log->statefd, S_staged_name[s], &staged[s]);
+	}
+	/* A staged checkpoint newer than the published one is a commit that
+	 * was made durable (and maybe acknowledged) but not yet published, or
+	 * one that was cut short: only its tiles can tell. */
+	int order[2] = {0, 1};
+	if (staged[1].valid && (!staged[0].valid || staged[1].cp.size > staged[0].cp.size)) {
+		order[0] = 1;
+		order[1] = 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		S_candidate *c = &staged[order[i]];
+		if (!c->valid || c->cp.size <= pub->cp.size)
+			continue;
+		gt_error ignore;
+		if (gt_verify_tiles(S_fetch_public, log, pub->cp.size & ~(uint64_t)255, c->cp.size,
+				    &c->cp.root, NULL, NULL, &ignore) == 0) {
+			chosen = c;
+			break;
+		}
+	}
+	pub->cp = chosen->cp;
+	if (chosen != pub) {
+		gt_buf t = pub->note;
+		pub->note = chosen->note;
+		chosen->note = t;
+	}
+	uint64_t size = pub->cp.size;
+	S_cut_back(log, size);
+	rc = S_fix_index(log, size, err);
+	if (rc < 0)
+		goto done;
+	for (int s = 0; s < 2 && rc == 0; s++) {
+		rc = gt_fs_pwrite_all(log->stagedfd[s], pub->note.data, pub->note.len, 0);
+		if (rc == 0 && ftruncate(log->stagedfd[s], (off_t)pub->note.len) < 0)
+			rc = -errno;
+		if (rc < 0)
+			rc = gt_fail_errno(err, -rc, "cannot write the staged checkpoints");
+	}
+	if (rc == 0)
+		rc = gt_fs_write_atomic_at(log->pubfd, "checkpoint", pub->note.data, pub->note.len,
+					   0644, 0, err);
+	if (rc == 0 && (syncfs(log->pubfd) < 0 || (log->split_fs && syncfs(log->statefd) < 0)))
+		rc = gt_fail_errno(err, errno, "cannot sync the log");
+	log->slot = 0;
+done:
+	gt_buf_done(&staged[0].note);
+	gt_buf_done(&staged[1].note);
+	return rc;
+}
+
+int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
+{
+	if (!opt->signer && !opt->verifier)
+		return gt_fail(err, GT_EINVAL, "opening a log needs its signing or verifier key");
+	gt_log *log = calloc(1, sizeof(*log));
+	if (!log)
+		return gt_fail(err, GT_ENOMEM, "out of memory");
+	log->pubfd = log->statefd = log->lockfd = -1;
+	log->stagedfd[0] = log->stagedfd[1] = -1;
+	for (int l = 0; l < GT_TILE_LEVELS; l++)
+		log->idxfd[l] = -1;
+	pthread_mutex_init(&log->mu, NULL);
+	S_candidate pub = {.note = GT_BUF_INIT};
+	int rc = 0;
+	log->public_dir = strdup(opt->public_dir);
+	log->state_dir = strdup(opt->state_dir);
+	if (!log->public_dir || !log->state_dir) {
+		rc = gt_fail(err, GT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	log->sync = opt->sync;
+	log->signer = opt->signer;
+	log->writable = opt->signer != NULL;
+	log->verifier = opt->verifier;
+	if (log->writable) {
+		rc = gt_signer_verifier(opt->signer, &log->own_verifier);
+		if (rc < 0) {
+			rc = gt_fail(err, rc, "cannot derive the verifier key");
+			goto fail;
+		}
+		log->verifier = log->own_verifier;
+	}
+	snprintf(log->origin, sizeof(log->origin), "%s", gt_verifier_name(log->verifier));
+
+	log->pubfd = open(opt->public_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (log->pubfd < 0) {
+		rc = gt_fail_errno(err, errno, "cannot open the log directory %s", opt->public_dir);
+		goto fail;
+	}
+	log->statefd = open(opt->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (log->statefd < 0 && (log->writable || errno != ENOENT)) {
+		rc = gt_fail_errno(err, errno, "cannot open the log state directory %s", opt->state_dir);
+		goto fail;
+	}
+	if (log->writable) {
+		struct stat a, b;
+		log->lockfd = openat(log->statefd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (log->lockfd < 0) {
+			rc = gt_fail_errno(err, errno, "cannot open %s/lock", opt->state_dir);
+			goto fail;
+		}
+		if (flock(log->lockfd, LOCK_EX | LOCK_NB) < 0) {
+			rc = errno == EWOULDBLOCK
+				? gt_fail(err, GT_EBUSY, "another process is writing to the log in %s",
+					  opt->public_dir)
+				: gt_fail_errno(err, errno, "cannot lock %s/lock", opt->state_dir);
+			goto fail;
+		}
+		if (fstat(log->pubfd, &a) == 0 && fstat(log->statefd, &b) == 0)
+			log->split_fs = a.st_dev != b.st_dev;
+	}
+
+	rc = gt_fs_readat(log->pubfd, "checkpoint", S_CHECKPOINT_MAX, &pub.note, err);
+	if (rc == GT_ENOTFOUND) {
+		rc = gt_fail(err, GT_ENOTFOUND, "%s has no checkpoint: not a goodtrace log",
+			     opt->public_dir);
+		goto fail;
+	}
+	if (rc < 0)
+		goto fail;
+	gt_error why;
+	if (gt_checkpoint_open(log->verifier, (const char *)pub.note.data, pub.note.len, &pub.cp,
+			       &why) < 0) {
+		rc = gt_fail(err, GT_ECORRUPT, "the published checkpoint in %s does not verify with the key of %s: %s",
+			     opt->public_dir, log->origin, why.msg);
+		goto fail;
+	}
+	/* The published checkpoint must match the tiles: its last entry
+	 * bundle against its leaves, and the root against the tiles. */
+	uint64_t tail = pub.cp.size ? (pub.cp.size - 1) & ~(uint64_t)255 : 0;
+	if (gt_verify_tiles(S_fetch_public, log, tail, pub.cp.size, &pub.cp.root, NULL, NULL,
+			    &why) < 0) {
+		rc = gt_fail(err, GT_ECORRUPT,
+			     "the tiles in %s do not hash to its published checkpoint (size %llu); "
+			     "refusing to open: %s",
+			     opt->public_dir, (unsigned long long)pub.cp.size, why.msg);
+		goto fail;
+	}
+	if (log->writable) {
+		rc = S_recover(log, &pub, err);
+		if (rc < 0)
+			goto fail;
+	} else {
+		for (int level = 0; level < GT_TILE_LEVELS && log->statefd >= 0; level++) {
+			char name[32];
+			struct stat st;
+			snprintf(name, sizeof(name), "index.%d", level);
+			log->idxfd[level] = openat(log->statefd, name, O_RDONLY | O_CLOEXEC);
+			if (log->idxfd[level] >= 0 && fstat(log->idxfd[level], &st) == 0)
+				log->idx_records[level] = (uint64_t)st.st_size / S_RECORD_BYTES;
+		}
+	}
+	log->size = pub.cp.size;
+	log->pub_size = pub.cp.size;
+	log->pub_root = pub.cp.root;
+	rc = S_load_edge(log, log->size, err);
+	if (rc < 0)
+		goto fail;
+	log->pub_note = pub.note;
+	*ret = log;
+	return 0;
+fail:
+	gt_buf_done(&pub.note);
+	gt_log_free(log);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+uint64_t gt_log_size(gt_log *log)
+{
+	pthread_mutex_lock(&log->mu);
+	uint64_t size = log->pub_size;
+	pthread_mutex_unlock(&log->mu);
+	return size;
+}
+
+void gt_log_root(gt_log *log, gt_hash *out)
+{
+	pthread_mutex_lock(&log->mu);
+	*out = log->pub_root;
+	pthread_mutex_unlock(&log->mu);
+}
+
+const char *gt_log_origin(const gt_log *log)
+{
+	return log->origin;
+}
+
+int gt_log_checkpoint(gt_log *log, gt_buf *out)
+{
+	pthread_mutex_lock(&log->mu);
+	int rc = gt_buf_add(out, log->pub_note.data, log->pub_note.len);
+	pthread_mutex_unlock(&log->mu);
+	return rc;
+}
+
+static int S_check_size(gt_log *log, uint64_t size, gt_error *err)
+{
+	uint64_t cur = gt_log_size(log);
+	if (size > cur)
+		return gt_fail(err, GT_ERANGE, "tree size %llu is larger than the log (%llu entries)",
+			       (unsigned long long)size, (unsigned long long)cur);
+	return 0;
+}
+
+int gt_log_root_at(gt_log *log, uint64_t size, gt_hash *out, gt_error *err)
+{
+	int rc = S_check_size(log, size, err);
+	if (rc < 0)
+		return rc;
+	gt_tree_reader r;
+	gt_tree_reader_init(&r, S_tile_reader, log);
+	return gt_tree_root(&r, size, out, err);
+}
+
+int gt_log_entry(gt_log *log, uint64_t index, gt_buf *out, gt_error *err)
+{
+	uint64_t size = gt_log_size(log);
+	if (index >= size)
+		return gt_fail(err, GT_ERANGE, "entry %llu does not exist (the log has %llu entries)",
+			       (unsigned long long)index, (unsigned long long)size);
+	uint64_t bundle = index >> 8;
+	unsigned width = bundle < gt_tile_full_count(size, 0) ? 256 : gt_tile_partial_width(size, 0);
+	gt_buf b = GT_BUF_INIT;
+	int rc = gt_tile_fetch(S_fetch_public, log, GT_TILE_ENTRIES, bundle, width, &b, err);
+	if (rc < 0)
+		goto done;
+	gt_bytes all = {b.data, b.len}, e;
+	size_t pos = 0;
+	for (unsigned i = 0; i <= (index & 255); i++) {
+		rc = gt_bundle_next(&all, &pos, &e);
+		if (rc <= 0) {
+			rc = gt_fail(err, GT_ECORRUPT, "entry bundle %llu is corrupt",
+				     (unsigned long long)bundle);
+			goto done;
+		}
+	}
+	rc = gt_buf_add(out, e.data, e.len) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") : 0;
+done:
+	gt_buf_done(&b);
+	return rc;
+}
+
+int gt_log_leaf_hash(gt_log *log, uint64_t index, gt_hash *out, gt_error *err)
+{
+	uint64_t size = gt_log_size(log);
+	if (index >= size)
+		return gt_fail(err, GT_ERANGE, "entry %llu does not exist (the log has %llu entries)",
+			       (unsigned long long)index, (unsigned long long)size);
+	gt_tree_reader r;
+	gt_tree_reader_init(&r, S_tile_reader, log);
+	return gt_tree_range_hash(&r, size, index, index + 1, out, err);
+}
+
+int gt_log_inclusion_proof(gt_log *log, uint64_t index, uint64_t tree_size, gt_proof *out,
+			   gt_error *err)
+{
+	int rc = S_check_size(log, tree_size, err);
+	if (rc < 0)
+		return rc;
+	gt_tree_reader r;
+	gt_tree_reader_init(&r, S_tile_reader, log);
+	return gt_tree_inclusion_proof(&r, index, tree_size, out, err);
+}
+
+int gt_log_consistency_proof(gt_log *log, uint64_t size1, uint64_t size2, gt_proof *out,
+			     gt_error *err)
+{
+	int rc = S_check_size(log, size2, err);
+	if (rc < 0)
+		return rc;
+	gt_tree_reader r;
+	gt_tree_reader_init(&r, S_tile_reader, log);
+	return gt_tree_consistency_proof(&r, size1, size2, out, err);
+}

@@ -9,9 +9,9 @@
 #include <stdint.h>
 
 /* All hashes of one tile, as rows: row 0 holds the tile's width hashes (the
- * hashes served in the tile file), row r holds the floor(width / 2^r)
+ * hashes served in the tile file), row r (0..7) holds the floor(width / 2^r)
  * complete subtrees of 2^r of them. Row r starts at GT_TILE_ROW(r). */
-#define GT_TILE_ROWS_LEN 255
+#define GT_TILE_ROWS_LEN 510
 #define GT_TILE_ROW(r) (512u - (512u >> (r)))
 
 /* Fill rows[GT_TILE_ROW(1)...] from row 0 for a tile of width hashes. */

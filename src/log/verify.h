@@ -41,6 +41,27 @@ typedef struct gt_verify_options {
  * tile or entry, expected and found hashes). */
 int gt_verify_log(const gt_verify_options *opt, gt_checkpoint *ret, gt_error *err);
 
+/* Check the part of a tree of size `size` that holds entries [from, size):
+ * every entry against its leaf hash, every full tile in that part against
+ * its hash in the level above, and the root computed from the tiles against
+ * root. from = 0 checks everything; log recovery checks only its tail. */
+int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t size,
+		    const gt_hash *root, gt_progress_fn progress, void *progress_ctx,
+		    gt_error *err);
+
+/* Fetch tile (level, index) of width hashes (256 = full; level may be
+ * GT_TILE_ENTRIES for an entry bundle) into out (appended): the partial
+ * resource, or the full one when the partial one is gone (it is then cut to
+ * width). For bundles, out receives the bundle bytes of the first width
+ * entries. GT_ECORRUPT if the resource is too short or malformed. */
+int gt_tile_fetch(gt_fetch_fn fetch, void *fetch_ctx, int level, uint64_t index,
+		  unsigned width, gt_buf *out, gt_error *err);
+
+/* Split an entry bundle: each call stores the next entry in *entry and
+ * advances *pos; returns 1 while there is one, 0 at the end, GT_ECORRUPT
+ * if the bundle is truncated or holds an empty entry. */
+int gt_bundle_next(const gt_bytes *bundle, size_t *pos, gt_bytes *entry);
+
 /* A gt_fetch_fn reading files under the directory ctx (a const char *). */
 int gt_fetch_dir(void *ctx, const char *path, gt_buf *out, gt_error *err);
 

@@ -76,24 +76,26 @@ int gt_checkpoint_parse(const char *text, size_t len, gt_checkpoint *out, gt_err
 	if (n == 0)
 		return gt_fail(err, GT_EINVAL, "checkpoint origin is empty");
 	if (!S_origin_valid(line, n))
-		return gt_fail(err, GT_EINVAL, "checkpoint origin is too long or has control "
-			       "characters");
+		return gt_fail(err, GT_EINVAL,
+			       "checkpoint origin is too long or has a control byte");
 	memcpy(c.origin, line, n);
 	c.origin[n] = 0;
 	if (!S_line(text, len, &pos, &line, &n))
 		return gt_fail(err, GT_EINVAL, "checkpoint has no size line");
 	if (!S_size(line, n, &c.size))
-		return gt_fail(err, GT_EINVAL, "checkpoint size is not a canonical decimal number "
-			       "below 2^64");
+		return gt_fail(err, GT_EINVAL,
+			       "checkpoint size is not canonical decimal below 2^64");
 	if (!S_line(text, len, &pos, &line, &n))
 		return gt_fail(err, GT_EINVAL, "checkpoint has no root hash line");
-	if (n != S_ROOT_B64 || gt_base64_decode(line, n, c.root.b, &got) < 0 ||
-	    got != GT_HASH_LEN)
+	/* 44 characters without padding decode to 33 bytes: leave room for them. */
+	uint8_t root[S_ROOT_B64 / 4 * 3];
+	if (n != S_ROOT_B64 || gt_base64_decode(line, n, root, &got) < 0 || got != GT_HASH_LEN)
 		return gt_fail(err, GT_EINVAL, "checkpoint root hash is not base64 of 32 bytes");
+	memcpy(c.root.b, root, GT_HASH_LEN);
 	for (size_t i = 4; S_line(text, len, &pos, &line, &n); i++) {
 		if (n == 0)
-			return gt_fail(err, GT_EINVAL, "checkpoint line %zu is an empty extension line",
-				       i);
+			return gt_fail(err, GT_EINVAL,
+				       "checkpoint line %zu is an empty extension line", i);
 	}
 	*out = c;
 	return 0;

@@ -14,10 +14,10 @@
 #include <openssl/rand.h>
 
 #define S_ALG_ED25519 0x01
-#define S_KEY_LEN 32      /* Ed25519 public key and seed */
-#define S_SIG_LEN 64      /* Ed25519 signature */
-#define S_KEYDATA_B64 44  /* base64 of 0x01 || 32 bytes */
-#define S_SIGDATA_B64 92  /* base64 of 4-byte id || 64-byte signature */
+#define S_KEY_LEN 32	       /* Ed25519 public key and seed */
+#define S_SIG_LEN 64	       /* Ed25519 signature */
+#define S_KEYDATA_B64 44       /* base64 of 0x01 || 32 bytes */
+#define S_SIGDATA_B64 92       /* base64 of 4-byte id || 64-byte signature */
 #define S_DASH "\xe2\x80\x94 " /* em dash U+2014 and a space: a signature line */
 #define S_DASH_LEN 4
 #define S_SKEY_PREFIX "PRIVATE+KEY+"
@@ -75,8 +75,8 @@ static size_t S_utf8_next(const uint8_t *p, size_t n, uint32_t *cp)
 static bool S_is_space(uint32_t cp)
 {
 	return (cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 || cp == 0xa0 ||
-	       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
-	       cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+	       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0x202f || cp == 0x205f || cp == 0x3000;
 }
 
 /* A key name: 1..GT_NOTE_NAME_MAX bytes of UTF-8 without spaces, '+' or
@@ -106,10 +106,13 @@ static int S_text_check(const char *text, size_t len, gt_error *err)
 		uint32_t cp;
 		size_t k = S_utf8_next(p + i, len - i, &cp);
 		if (k == 0)
-			return gt_fail(err, GT_EINVAL, "note text is not valid UTF-8 at byte %zu", i);
+			return gt_fail(err, GT_EINVAL, "note text is not valid UTF-8 at byte %zu",
+				       i);
 		if (cp < 0x20 && cp != '\n')
-			return gt_fail(err, GT_EINVAL, "note text has control character 0x%02" PRIx32
-				       " at byte %zu", cp, i);
+			return gt_fail(err, GT_EINVAL,
+				       "note text has control character 0x%02" PRIx32
+				       " at byte %zu",
+				       cp, i);
 		i += k;
 	}
 	return 0;
@@ -160,8 +163,8 @@ static bool S_hex8(const char *p, uint32_t *ret)
 /* Drop trailing ASCII whitespace (a key file's final newline). */
 static size_t S_rtrim(const char *text, size_t len)
 {
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' ||
-			   text[len - 1] == ' ' || text[len - 1] == '\t'))
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r' || text[len - 1] == ' ' ||
+			   text[len - 1] == '\t'))
 		len--;
 	return len;
 }
@@ -293,8 +296,9 @@ int gt_signer_parse(const char *text, size_t len, gt_signer **ret, gt_error *err
 		return rc;
 	if (s->id != id) {
 		gt_signer_free(s);
-		return gt_fail(err, GT_EINVAL, "signer key: key id %08" PRIx32
-			       " does not match the name and key", id);
+		return gt_fail(err, GT_EINVAL,
+			       "signer key: key id %08" PRIx32 " does not match the name and key",
+			       id);
 	}
 	*ret = s;
 	return 0;
@@ -348,8 +352,9 @@ int gt_verifier_parse(const char *text, size_t len, gt_verifier **ret, gt_error 
 		return rc;
 	if (v->id != id) {
 		gt_verifier_free(v);
-		return gt_fail(err, GT_EINVAL, "verifier key: key id %08" PRIx32
-			       " does not match the name and key", id);
+		return gt_fail(err, GT_EINVAL,
+			       "verifier key: key id %08" PRIx32 " does not match the name and key",
+			       id);
 	}
 	*ret = v;
 	return 0;
@@ -438,7 +443,7 @@ static ptrdiff_t S_split(const char *note, size_t len)
 	return -1;
 }
 
-/* One signature line: the known key's signatures are collected for checking. */
+/* Signature lines seen so far; the known key's signatures are kept for checking. */
 struct S_sigs {
 	uint8_t known[GT_NOTE_SIG_MAX][S_SIG_LEN];
 	size_t nknown;
@@ -451,8 +456,8 @@ static int S_sigline(const gt_verifier *v, const char *line, size_t len, uint8_t
 {
 	size_t no = sigs->total + 1;
 	if (len < S_DASH_LEN || memcmp(line, S_DASH, S_DASH_LEN) != 0)
-		return gt_fail(err, GT_EINVAL, "signature line %zu does not start with an em dash "
-			       "and a space", no);
+		return gt_fail(err, GT_EINVAL, "signature line %zu does not start with an em dash",
+			       no);
 	line += S_DASH_LEN;
 	len -= S_DASH_LEN;
 	const char *sp = memchr(line, ' ', len);

@@ -110,21 +110,18 @@ Test(base64, non_canonical_trailing_bits)
 Test(base64, bad_padding)
 {
 	static const char *bad[] = {
-		"Zg",       /* missing padding */
-		"Zg=",      /* short padding */
-		"Zm8",      /* missing padding */
-		"Z===",     /* too much padding */
-		"====",     /* only padding */
-		"=Zg=",     /* padding first */
-		"Zg=A",     /* data after padding */
+		"Zg",	    /* missing padding */
+		"Zg=",	    /* short padding */
+		"Zm8",	    /* missing padding */
+		"Z===",	    /* too much padding */
+		"====",	    /* only padding */
+		"=Zg=",	    /* padding first */
+		"Zg=A",	    /* data after padding */
 		"Zg==Zg==", /* padding in the middle */
 		"Zm8=Zm9v", /* padding in the middle */
 		"Zm9v=",    /* length not a multiple of 4 */
 		"Zm9v====", /* a block of padding */
-		"Zm9vYg===",
-		"A",
-		"AA",
-		"AAA",
+		"Zm9vYg===", "A", "AA", "AAA",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint8_t out[16];
@@ -136,14 +133,8 @@ Test(base64, bad_padding)
 Test(base64, bad_characters)
 {
 	static const char *bad[] = {
-		"Zm9-",   /* URL-safe alphabet */
-		"Zm9_",
-		"Zm 9v",
-		"Zm9v\n",
-		" Zm9v",
-		"Zm9v\r\n",
-		"Zm.v",
-		"Zm9\x80",
+		"Zm9-", /* URL-safe alphabet */
+		"Zm9_", "Zm 9v", "Zm9v\n", " Zm9v", "Zm9v\r\n", "Zm.v", "Zm9\x80",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		uint8_t out[16];

@@ -43,8 +43,8 @@ Test(checkpoint, format)
 
 Test(checkpoint, format_parse_round_trip)
 {
-	static const uint64_t sizes[] = {0, 1, 9, 10, 255, 256, 1000000, 4294967296ULL,
-					 UINT64_MAX - 1, UINT64_MAX};
+	static const uint64_t sizes[] = {
+		0, 1, 9, 10, 255, 256, 1000000, 4294967296ULL, UINT64_MAX - 1, UINT64_MAX};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		gt_checkpoint c = {.origin = "goodtrace.example/log", .size = sizes[i]}, d;
 		gt_buf b = GT_BUF_INIT;
@@ -65,7 +65,9 @@ Test(checkpoint, spec_example)
 	/* The example note text in C2SP tlog-checkpoint. */
 	gt_checkpoint c;
 	cr_assert_eq(S_parse("example.com/behind-the-sofa\n20852163\n"
-			     "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n", &c), 0);
+			     "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+			     &c),
+		     0);
 	cr_assert_str_eq(c.origin, "example.com/behind-the-sofa");
 	cr_assert_eq(c.size, 20852163);
 	cr_assert_eq(c.root.b[0], 0x0a);
@@ -106,7 +108,7 @@ Test(checkpoint, bad_sizes)
 		"0x10",
 		"1e3",
 		"1.0",
-		"18446744073709551616",  /* 2^64 */
+		"18446744073709551616", /* 2^64 */
 		"18446744073709551620",
 		"99999999999999999999",
 		"184467440737095516150",
@@ -125,12 +127,12 @@ Test(checkpoint, bad_roots)
 {
 	static const char *bad[] = {
 		"",
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",   /* 31 bytes */
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",   /* 33 bytes */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",	    /* 31 bytes */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",	    /* 33 bytes */
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", /* 35 bytes */
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=",   /* non-canonical */
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",    /* no padding */
-		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-=",   /* URL-safe alphabet */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=",	    /* non-canonical */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",	    /* no padding */
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-=",	    /* URL-safe alphabet */
 		" AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= ",
 		"00000000000000000000000000000000000000000000000000000000000000000", /* hex */
@@ -151,15 +153,15 @@ Test(checkpoint, bad_structure)
 		"o",
 		"o\n",
 		"o\n1\n",
-		"o\n1\n" ROOT0,            /* no final newline */
-		"\n1\n" ROOT0 "\n",        /* empty origin */
-		"o\n1\n" ROOT0 "\n\n",     /* empty extension line */
+		"o\n1\n" ROOT0,	       /* no final newline */
+		"\n1\n" ROOT0 "\n",    /* empty origin */
+		"o\n1\n" ROOT0 "\n\n", /* empty extension line */
 		"o\n1\n" ROOT0 "\nx\n\n",
 		"o\n1\n" ROOT0 "\n\nx\n",
-		"o\n1\n" ROOT0 "\nx",      /* unterminated extension */
-		"o\n\n" ROOT0 "\n",        /* empty size */
-		"o\n1\n\n",                /* empty root */
-		"o\to\n1\n" ROOT0 "\n",    /* control character in the origin */
+		"o\n1\n" ROOT0 "\nx",	/* unterminated extension */
+		"o\n\n" ROOT0 "\n",	/* empty size */
+		"o\n1\n\n",		/* empty root */
+		"o\to\n1\n" ROOT0 "\n", /* control character in the origin */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		gt_checkpoint c;
@@ -229,7 +231,8 @@ Test(checkpoint, sign_open)
 	gt_buf b = GT_BUF_INIT;
 	gt_error err = {0};
 	cr_assert_eq(gt_checkpoint_sign(&c, s, &b, &err), 0, "%s", err.msg);
-	const char *want = "goodtrace.example/log\n77\n" ROOT_SEQ "\n\n\xe2\x80\x94 goodtrace.example/log ";
+	const char *want =
+		"goodtrace.example/log\n77\n" ROOT_SEQ "\n\n\xe2\x80\x94 goodtrace.example/log ";
 	cr_assert_eq(strncmp((char *)b.data, want, strlen(want)), 0, "%s", (char *)b.data);
 	cr_assert_eq(gt_checkpoint_open(v, (char *)b.data, b.len, &d, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(d.origin, c.origin);

@@ -21,10 +21,10 @@
 #define TEXT                                                         \
 	"If you think cryptography is the answer to your problem,\n" \
 	"then you don't know what your problem is.\n"
-#define PETER_SIG                                                                     \
+#define PETER_SIG                                                                         \
 	"\xe2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1" \
 	"FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
-#define ENOCH_SIG                                                                    \
+#define ENOCH_SIG                                                                         \
 	"\xe2\x80\x94 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF" \
 	"1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n"
 #define EMDASH "\xe2\x80\x94"
@@ -324,24 +324,25 @@ Test(note, key_names)
 		"a+b",
 		"a\tb",
 		"a\nb",
-		"a\x01" "b",
-		"a\xc2\x85" "b",     /* U+0085 NEL */
-		"a\xc2\xa0" "b",     /* U+00A0 NO-BREAK SPACE */
-		"a\xe1\x9a\x80" "b", /* U+1680 */
-		"a\xe2\x80\x80" "b", /* U+2000 EN QUAD */
-		"a\xe2\x80\x8a" "b", /* U+200A HAIR SPACE */
-		"a\xe2\x80\xa8" "b", /* U+2028 LINE SEPARATOR */
-		"a\xe2\x80\xaf" "b", /* U+202F */
-		"a\xe2\x81\x9f" "b", /* U+205F */
-		"a\xe3\x80\x80" "b", /* U+3000 IDEOGRAPHIC SPACE */
-		"a\xff" "b",         /* invalid UTF-8 */
-		"a\xc0\xaf" "b",     /* overlong */
-		"a\xed\xa0\x80" "b", /* surrogate */
-		"a\xe2\x80",         /* truncated */
+		"a\x01z",
+		"a\xc2\x85z",	  /* U+0085 NEL */
+		"a\xc2\xa0z",	  /* U+00A0 NO-BREAK SPACE */
+		"a\xe1\x9a\x80z", /* U+1680 */
+		"a\xe2\x80\x80z", /* U+2000 EN QUAD */
+		"a\xe2\x80\x8az", /* U+200A HAIR SPACE */
+		"a\xe2\x80\xa8z", /* U+2028 LINE SEPARATOR */
+		"a\xe2\x80\xafz", /* U+202F */
+		"a\xe2\x81\x9fz", /* U+205F */
+		"a\xe3\x80\x80z", /* U+3000 IDEOGRAPHIC SPACE */
+		"a\xffz",	  /* invalid UTF-8 */
+		"a\xc0\xafz",	  /* overlong */
+		"a\xed\xa0\x80z", /* surrogate */
+		"a\xe2\x80",	  /* truncated */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		gt_signer *s = NULL;
-		cr_assert_eq(gt_signer_generate(bad[i], &s, NULL), GT_EINVAL, "name %zu accepted", i);
+		cr_assert_eq(gt_signer_generate(bad[i], &s, NULL), GT_EINVAL, "name %zu accepted",
+			     i);
 		cr_assert_null(s);
 	}
 	char longname[GT_NOTE_NAME_MAX + 2];
@@ -355,7 +356,7 @@ Test(note, key_names)
 	gt_signer_free(s);
 
 	static const char *good[] = {"example.com/log", "\xe4\xbe\x8b\xe3\x81\x88.jp/log",
-				     "a\xe2\x80\x8b" "b" /* U+200B is not a space */, "~!@#$%"};
+				     "a\xe2\x80\x8bz" /* U+200B is not a space */, "~!@#$%"};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		s = NULL;
 		cr_assert_eq(gt_signer_generate(good[i], &s, NULL), 0, "name %zu rejected", i);
@@ -425,8 +426,8 @@ Test(note, sign_verify_texts)
 	static const char *texts[] = {
 		"\n",
 		"a\n",
-		"a\n\nb\n",            /* empty lines inside the text */
-		"a\n\n",               /* text ending in an empty line */
+		"a\n\nb\n",		/* empty lines inside the text */
+		"a\n\n",		/* text ending in an empty line */
 		"\xe4\xbe\x8b\n\x7f\n", /* UTF-8 and DEL (not a C0 control) */
 		"tab-free\n",
 	};
@@ -438,8 +439,8 @@ Test(note, sign_verify_texts)
 		gt_buf b = GT_BUF_INIT;
 		gt_error err = {0};
 		size_t n;
-		cr_assert_eq(gt_note_sign(s, texts[i], strlen(texts[i]), &b, &err), 0, "text %zu: %s",
-			     i, err.msg);
+		cr_assert_eq(gt_note_sign(s, texts[i], strlen(texts[i]), &b, &err), 0,
+			     "text %zu: %s", i, err.msg);
 		cr_assert_eq(S_verify(v, (char *)b.data, &n), 0, "text %zu", i);
 		cr_assert_eq(n, strlen(texts[i]));
 		cr_assert_eq(memcmp(b.data, texts[i], n), 0);
@@ -452,22 +453,22 @@ Test(note, sign_verify_texts)
 Test(note, sign_rejects_bad_text)
 {
 	static const char *bad[] = {
-		"",
-		"no newline",
-		"a\tb\n",
-		"a\rb\n",
-		"a\n\x01\n",
-		"\xff\n",
-		"\xe2\x80\n",
-		"\xc0\x80\n",
+		"",	      /* empty */
+		"no newline", /* unterminated */
+		"a\tb\n",     /* tab */
+		"a\rb\n",     /* carriage return */
+		"a\n\x01\n",  /* other control character */
+		"\xff\n",     /* invalid UTF-8 */
+		"\xe2\x80\n", /* truncated sequence */
+		"\xc0\x80\n", /* overlong NUL */
 	};
 	gt_signer *s = S_skey(PETER_SKEY);
 	gt_buf b = GT_BUF_INIT;
 	cr_assert_eq(gt_buf_addstr(&b, "keep"), 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		gt_error err = {0};
-		cr_assert_eq(gt_note_sign(s, bad[i], strlen(bad[i]), &b, &err), GT_EINVAL, "text %zu",
-			     i);
+		cr_assert_eq(gt_note_sign(s, bad[i], strlen(bad[i]), &b, &err), GT_EINVAL,
+			     "text %zu", i);
 		cr_assert_eq(err.code, GT_EINVAL);
 		cr_assert_str_eq((char *)b.data, "keep", "output changed on failure");
 	}
@@ -596,7 +597,9 @@ Test(note, unknown_signatures_ignored)
 	cr_assert_eq(S_verify(va, unk, NULL), GT_ESIG);
 	/* The known key's id under another name is an unknown key. */
 	gt_verifier *peter = S_vkey(PETER_VKEY);
-	cr_assert_eq(S_verify(peter, TEXT "\n" EMDASH " PeterNeumannX x08go/ZJkuBS9UG/SffcvIAQxVB"
+	cr_assert_eq(S_verify(peter,
+			      TEXT
+			      "\n" EMDASH " PeterNeumannX x08go/ZJkuBS9UG/SffcvIAQxVB"
 			      "tiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
 			      NULL),
 		     GT_ESIG);
@@ -638,43 +641,51 @@ Test(note, bad_known_signature_fails_whole_note)
 Test(note, malformed)
 {
 	static const char *bad[] = {
-		TEXT,                                /* no blank line, no signatures */
-		TEXT "\n",                           /* no signatures */
+		TEXT,	   /* no blank line, no signatures */
+		TEXT "\n", /* no signatures */
 		"",
 		"\n",
 		"\n\n",
-		TEXT "\n" EMDASH " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n" EMDASH
+		     " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=", /* no final newline */
-		"\x01" TEXT "\n" PETER_SIG,          /* control character */
+		"\x01" TEXT "\n" PETER_SIG,			/* control character */
 		"a\tb\n\n" PETER_SIG,
 		"a\r\n\n" PETER_SIG,
-		"\xff" TEXT "\n" PETER_SIG,          /* invalid UTF-8 */
-		"\xed\xa0\x80\n\n" PETER_SIG,        /* surrogate */
-		"\xe2\x80\n\n" PETER_SIG,            /* truncated sequence */
+		"\xff" TEXT "\n" PETER_SIG,   /* invalid UTF-8 */
+		"\xed\xa0\x80\n\n" PETER_SIG, /* surrogate */
+		"\xe2\x80\n\n" PETER_SIG,     /* truncated sequence */
 		TEXT "\n" EMDASH " Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
 		TEXT "\n" PETER_SIG "Unexpected line.\n",
-		TEXT "\n" "- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n"
+		     "- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n", /* hyphen, not em dash */
-		TEXT "\n" EMDASH "PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n" EMDASH
+		     "PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n", /* no space after the dash */
-		TEXT "\n" EMDASH "  PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n" EMDASH
+		     "  PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n", /* empty name */
-		TEXT "\n" EMDASH " PeterNeumann\n",                      /* no signature */
-		TEXT "\n" EMDASH " PeterNeumann \n",                     /* empty signature */
-		TEXT "\n" EMDASH " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n" EMDASH " PeterNeumann\n",		  /* no signature */
+		TEXT "\n" EMDASH " PeterNeumann \n",		  /* empty signature */
+		TEXT "\n" EMDASH
+		     " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM\n", /* bad base64 padding */
-		TEXT "\n" EMDASH " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n" EMDASH
+		     " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAN=\n", /* non-canonical base64 */
-		TEXT "\n" EMDASH " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n" EMDASH
+		     " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM= \n", /* trailing space */
-		TEXT "\n" EMDASH " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
+		TEXT "\n" EMDASH
+		     " PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1"
 		     "FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\r\n", /* CRLF */
-		TEXT "\n" EMDASH " PeterNeumann AAAA\n",            /* 3 bytes: shorter than an id */
+		TEXT "\n" EMDASH " PeterNeumann AAAA\n", /* 3 bytes: shorter than an id */
 		TEXT "\n" PETER_SIG EMDASH " Other\xc2\xa0Key AAAAAAA=\n", /* NBSP in a name */
-		TEXT "\n" PETER_SIG EMDASH " a+b AAAAAAA=\n",       /* '+' in a name */
-		TEXT "\n" PETER_SIG EMDASH " \xff AAAAAAA=\n",      /* invalid UTF-8 name */
-		TEXT "\n" PETER_SIG EMDASH " a\x01 AAAAAAA=\n",     /* control character */
+		TEXT "\n" PETER_SIG EMDASH " a+b AAAAAAA=\n",		   /* '+' in a name */
+		TEXT "\n" PETER_SIG EMDASH " \xff AAAAAAA=\n",		   /* invalid UTF-8 name */
+		TEXT "\n" PETER_SIG EMDASH " a\x01 AAAAAAA=\n",		   /* control character */
 	};
 	gt_verifier *v = S_vkey(PETER_VKEY);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)

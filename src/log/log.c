@@ -24,9 +24,17 @@
 #define S_COMMIT_MAX 65536
 /* Tiles past the chosen checkpoint that recovery inspects per level. */
 #define S_BEYOND_TILES (S_COMMIT_MAX / GT_TILE_WIDTH + 2)
-/* A proof-index record: all rows of one full tile. */
-#define S_RECORD_BYTES (GT_TILE_ROWS_LEN * GT_HASH_LEN)
+/* A proof-index record holds all rows of one full tile as 8 chunks, one
+ * per block, each the tile's head followed by the block (see tree.h), so
+ * that a proof reads one chunk per tile with a single pread. */
+#define S_HEAD_LEN (GT_TILE_ROWS_LEN - GT_TILE_ROW(GT_TILE_BLOCK_ROWS))
+#define S_BLOCK_LEN 62
+#define S_CHUNK_LEN (S_HEAD_LEN + S_BLOCK_LEN)
+#define S_RECORD_BYTES (GT_TILE_BLOCKS * S_CHUNK_LEN * GT_HASH_LEN)
 #define S_CHECKPOINT_MAX 16384
+/* Full tiles of levels 1 and up are few and on every proof's path: keep
+ * this many of them (16 KiB each) in a direct-mapped cache. */
+#define S_CACHE_SLOTS 256
 #define S_SYNC_FDS_MAX 1024
 
 static const char *S_staged_name[2] = {"checkpoint.0", "checkpoint.1"};
@@ -68,6 +76,14 @@ struct gt_log {
 	gt_hash pub_root;
 	gt_buf pub_note;
 	gt_hash pub_rows[GT_TILE_LEVELS][GT_TILE_ROWS_LEN]; /* rows of each partial tile */
+
+	/* Rows of recently read full tiles of levels >= 1 (immutable). */
+	pthread_mutex_t cache_mu;
+	struct {
+		int level; /* 0: empty slot */
+		uint64_t index;
+	} cache_key[S_CACHE_SLOTS];
+	gt_hash (*cache_rows)[GT_TILE_ROWS_LEN];
 };
 
 /* ---- small helpers ---- */
@@ -252,14 +268,45 @@ static void S_remove_partials(int pubfd, const char *pdir, unsigned keep_upto)
 
 /* ---- tile providers ---- */
 
+/* Between a tile's rows and one chunk of its proof-index record. */
+static void S_chunk_pack(const gt_hash rows[GT_TILE_ROWS_LEN], unsigned block,
+			 gt_hash chunk[S_CHUNK_LEN])
+{
+	memcpy(chunk, &rows[GT_TILE_ROW(GT_TILE_BLOCK_ROWS)], S_HEAD_LEN * sizeof(gt_hash));
+	gt_hash *p = chunk + S_HEAD_LEN;
+	for (unsigned r = 0; r < GT_TILE_BLOCK_ROWS; r++) {
+		unsigned n = 32u >> r;
+		memcpy(p, &rows[GT_TILE_ROW(r) + block * n], n * sizeof(gt_hash));
+		p += n;
+	}
+}
+
+static void S_chunk_unpack(const gt_hash chunk[S_CHUNK_LEN], unsigned block,
+			   gt_hash rows[GT_TILE_ROWS_LEN])
+{
+	memcpy(&rows[GT_TILE_ROW(GT_TILE_BLOCK_ROWS)], chunk, S_HEAD_LEN * sizeof(gt_hash));
+	const gt_hash *p = chunk + S_HEAD_LEN;
+	for (unsigned r = 0; r < GT_TILE_BLOCK_ROWS; r++) {
+		unsigned n = 32u >> r;
+		memcpy(&rows[GT_TILE_ROW(r) + block * n], p, n * sizeof(gt_hash));
+		p += n;
+	}
+}
+
 /* Read the rows of a full tile from the proof index, or from the tile file
  * when the index does not hold it. */
 static int S_full_rows(gt_log *log, int level, uint64_t index, gt_hash rows[GT_TILE_ROWS_LEN],
 		       bool use_index, gt_error *err)
 {
 	if (use_index && log->idxfd[level] >= 0) {
-		int rc = gt_fs_pread_all(log->idxfd[level], rows, S_RECORD_BYTES,
+		gt_hash *rec = malloc(S_RECORD_BYTES);
+		if (!rec)
+			return gt_fail(err, GT_ENOMEM, "out of memory");
+		int rc = gt_fs_pread_all(log->idxfd[level], rec, S_RECORD_BYTES,
 					 (off_t)(index * S_RECORD_BYTES));
+		for (unsigned k = 0; rc == 0 && k < GT_TILE_BLOCKS; k++)
+			S_chunk_unpack(rec + k * S_CHUNK_LEN, k, rows);
+		free(rec);
 		if (rc == 0)
 			return 0;
 		if (rc != -EIO)
@@ -280,35 +327,82 @@ static int S_full_rows(gt_log *log, int level, uint64_t index, gt_hash rows[GT_T
 	return rc;
 }
 
-/* Tiles as the writer sees them (the commit in progress). */
-static int S_tile_writer(void *ctx, int level, uint64_t index, unsigned width,
+static int S_record_write(gt_log *log, int level, uint64_t index,
+			  const gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err)
+{
+	gt_hash rec[GT_TILE_BLOCKS * S_CHUNK_LEN];
+	for (unsigned k = 0; k < GT_TILE_BLOCKS; k++)
+		S_chunk_pack(rows, k, rec + k * S_CHUNK_LEN);
+	int rc = gt_fs_pwrite_all(log->idxfd[level], rec, S_RECORD_BYTES,
+				  (off_t)(index * S_RECORD_BYTES));
+	return rc < 0 ? gt_fail_errno(err, -rc, "cannot write the proof index") : 0;
+}
+
+/* Read the head and one block of a full tile from the proof index, or, if
+ * the index does not hold it, all rows from the tile file. */
+static int S_full_block(gt_log *log, int level, uint64_t index, unsigned block,
+			gt_hash rows[GT_TILE_ROWS_LEN], bool use_index, gt_error *err)
+{
+	if (use_index && level > 0 && log->cache_rows) {
+		unsigned slot = (unsigned)((index * GT_TILE_LEVELS + (uint64_t)level) % S_CACHE_SLOTS);
+		pthread_mutex_lock(&log->cache_mu);
+		bool hit = log->cache_key[slot].level == level && log->cache_key[slot].index == index;
+		if (hit)
+			gt_tile_rows_copy_block(rows, log->cache_rows[slot], block);
+		pthread_mutex_unlock(&log->cache_mu);
+		if (hit)
+			return 0;
+		int rc = S_full_rows(log, level, index, rows, true, err);
+		if (rc < 0)
+			return rc;
+		pthread_mutex_lock(&log->cache_mu);
+		memcpy(log->cache_rows[slot], rows, sizeof(log->cache_rows[slot]));
+		log->cache_key[slot].level = level;
+		log->cache_key[slot].index = index;
+		pthread_mutex_unlock(&log->cache_mu);
+		return 0;
+	}
+	if (use_index && log->idxfd[level] >= 0) {
+		gt_hash chunk[S_CHUNK_LEN];
+		off_t off = (off_t)(index * S_RECORD_BYTES + block * S_CHUNK_LEN * GT_HASH_LEN);
+		int rc = gt_fs_pread_all(log->idxfd[level], chunk, sizeof(chunk), off);
+		if (rc == 0) {
+			S_chunk_unpack(chunk, block, rows);
+			return 0;
+		}
+		if (rc != -EIO)
+			return gt_fail_errno(err, -rc, "cannot read the proof index");
+	}
+	return S_full_rows(log, level, index, rows, false, err);
+}
+
+/* The tree as the writer sees it (the commit in progress). */
+static int S_tile_writer(void *ctx, int level, uint64_t index, unsigned width, unsigned block,
 			 gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err)
 {
 	gt_log *log = ctx;
 	if (index < gt_tile_full_count(log->size, level))
-		return S_full_rows(log, level, index, rows, true, err);
+		return S_full_block(log, level, index, block, rows, true, err);
 	memcpy(rows, log->edge[level], width * sizeof(gt_hash));
 	gt_tile_rows_compute(rows, width);
 	return 0;
 }
 
-/* Tiles as readers see them (the published checkpoint). */
-static int S_tile_reader(void *ctx, int level, uint64_t index, unsigned width,
+/* The tree as readers see it (the published checkpoint). */
+static int S_tile_reader(void *ctx, int level, uint64_t index, unsigned width, unsigned block,
 			 gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err)
 {
 	gt_log *log = ctx;
-	pthread_mutex_lock(&log->mu);
-	uint64_t size = log->pub_size;
-	bool full = index < gt_tile_full_count(size, level);
 	(void)width;
+	pthread_mutex_lock(&log->mu);
+	bool full = index < gt_tile_full_count(log->pub_size, level);
 	if (!full)
-		memcpy(rows, log->pub_rows[level], sizeof(log->pub_rows[level]));
+		gt_tile_rows_copy_block(rows, log->pub_rows[level], block);
 	pthread_mutex_unlock(&log->mu);
-	if (full) {
-		bool indexed = log->writable || index < log->idx_records[level];
-		return S_full_rows(log, level, index, rows, indexed, err);
-	}
-	return 0;
+	if (!full)
+		return 0;
+	bool indexed = log->writable || index < log->idx_records[level];
+	return S_full_block(log, level, index, block, rows, indexed, err);
 }
 
 /* Tiles straight from the public files (recovery: trust nothing else). */
@@ -344,10 +438,9 @@ static int S_tile_full(gt_log *log, int level, uint64_t tile, gt_error *err)
 	if (rc < 0)
 		return rc;
 	gt_tile_rows_compute(rows, GT_TILE_WIDTH);
-	rc = gt_fs_pwrite_all(log->idxfd[level], rows, S_RECORD_BYTES,
-			      (off_t)(tile * S_RECORD_BYTES));
+	rc = S_record_write(log, level, tile, rows, err);
 	if (rc < 0)
-		return gt_fail_errno(err, -rc, "cannot write the proof index");
+		return rc;
 	log->obsolete[log->nobsolete].level = level;
 	log->obsolete[log->nobsolete++].index = tile;
 	gt_hash root;
@@ -552,6 +645,8 @@ void gt_log_free(gt_log *log)
 	gt_buf_done(&log->bundle);
 	gt_buf_done(&log->pub_note);
 	pthread_mutex_destroy(&log->mu);
+	pthread_mutex_destroy(&log->cache_mu);
+	free(log->cache_rows);
 	free(log->public_dir);
 	free(log->state_dir);
 	free(log);
@@ -631,9 +726,9 @@ static int S_fix_index(gt_log *log, uint64_t size, gt_error *err)
 			int rc = S_full_rows(log, level, t, rows, false, err);
 			if (rc < 0)
 				return rc;
-			rc = gt_fs_pwrite_all(fd, rows, S_RECORD_BYTES, (off_t)(t * S_RECORD_BYTES));
+			rc = S_record_write(log, level, t, rows, err);
 			if (rc < 0)
-				return gt_fail_errno(err, -rc, "cannot write %s/%s", log->state_dir, name);
+				return rc;
 		}
 	}
 	return 0;
@@ -740,6 +835,8 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	for (int l = 0; l < GT_TILE_LEVELS; l++)
 		log->idxfd[l] = -1;
 	pthread_mutex_init(&log->mu, NULL);
+	pthread_mutex_init(&log->cache_mu, NULL);
+	log->cache_rows = malloc(S_CACHE_SLOTS * sizeof(*log->cache_rows));
 	S_candidate pub = {.note = GT_BUF_INIT};
 	int rc = 0;
 	log->public_dir = strdup(opt->public_dir);

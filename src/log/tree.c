@@ -15,6 +15,17 @@ void gt_tile_rows_compute(gt_hash rows[GT_TILE_ROWS_LEN], unsigned width)
 	}
 }
 
+void gt_tile_rows_copy_block(gt_hash dst[GT_TILE_ROWS_LEN], const gt_hash src[GT_TILE_ROWS_LEN],
+			     unsigned block)
+{
+	for (unsigned r = 0; r < GT_TILE_BLOCK_ROWS; r++) {
+		unsigned n = 32u >> r, at = GT_TILE_ROW(r) + block * n;
+		memcpy(&dst[at], &src[at], n * sizeof(gt_hash));
+	}
+	unsigned head = GT_TILE_ROW(GT_TILE_BLOCK_ROWS);
+	memcpy(&dst[head], &src[head], (GT_TILE_ROWS_LEN - head) * sizeof(gt_hash));
+}
+
 void gt_tree_reader_init(gt_tree_reader *r, gt_tile_fn fetch, void *ctx)
 {
 	r->fetch = fetch;
@@ -48,17 +59,20 @@ static int S_node(gt_tree_reader *r, uint64_t tree_size, int height, uint64_t in
 	if (width == 0 || ((pos >> row) + 1) << row > width)
 		return gt_fail(err, GT_ERANGE, "subtree %d/%llu is not complete in a tree of size %llu",
 			       height, (unsigned long long)index, (unsigned long long)tree_size);
+	unsigned at = pos >> row, block = gt_tile_block_of((unsigned)row, at);
 	typeof(r->cache[0]) *c = &r->cache[level];
-	if (!c->valid || c->index != tile || c->width < width) {
+	if (!c->valid || c->index != tile || c->width < width ||
+	    (row < GT_TILE_BLOCK_ROWS && c->block != block)) {
 		c->valid = 0;
-		int rc = r->fetch(r->ctx, level, tile, width, c->rows, err);
+		int rc = r->fetch(r->ctx, level, tile, width, block, c->rows, err);
 		if (rc < 0)
 			return rc;
 		c->valid = 1;
 		c->index = tile;
 		c->width = width;
+		c->block = block;
 	}
-	*out = c->rows[GT_TILE_ROW(row) + (pos >> row)];
+	*out = c->rows[GT_TILE_ROW(row) + at];
 	return 0;
 }
 

@@ -17,23 +17,36 @@
 /* Fill rows[GT_TILE_ROW(1)...] from row 0 for a tile of width hashes. */
 void gt_tile_rows_compute(gt_hash rows[GT_TILE_ROWS_LEN], unsigned width);
 
-/* Provider of tiles: fill rows (all rows, see above) of tile (level, index)
- * with the given width (1..256; 256 = full). The provider may return more
- * than width hashes' worth (a longer tile of which the asked one is a
- * prefix) but row entries past width are not read. Returns 0 or a GT_E*
- * code with err set. */
-typedef int (*gt_tile_fn)(void *ctx, int level, uint64_t index, unsigned width,
+/* A proof touches, within one tile, rows 5 to 7 (14 hashes, the "head")
+ * and, of rows 0 to 4, only the 62 hashes above one aligned run of 32 row-0
+ * hashes (a "block": row r entries i with i >> (5 - r) == block). */
+#define GT_TILE_BLOCKS 8
+#define GT_TILE_BLOCK_ROWS 5
+static inline unsigned gt_tile_block_of(unsigned row, unsigned pos)
+{
+	return row >= GT_TILE_BLOCK_ROWS ? 0 : pos >> (GT_TILE_BLOCK_ROWS - row);
+}
+
+/* Copy the head and one block of a tile's rows from src to dst (both in
+ * the row layout above). */
+void gt_tile_rows_copy_block(gt_hash dst[GT_TILE_ROWS_LEN], const gt_hash src[GT_TILE_ROWS_LEN],
+			     unsigned block);
+
+/* Provider of tiles: fill rows (row layout above) of tile (level, index)
+ * with width hashes in the tree being read (1..256; 256 = full): at least
+ * the head and the given block. Returns 0 or a GT_E* code with err set. */
+typedef int (*gt_tile_fn)(void *ctx, int level, uint64_t index, unsigned width, unsigned block,
 			  gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err);
 
-/* A reader caches the last tile fetched at each level; it is cheap to set
- * up and must not be shared between threads. */
+/* A reader caches what it last got for each level; it must not be shared
+ * between threads, and is about 130 KiB: allocate it or keep it static. */
 typedef struct gt_tree_reader {
 	gt_tile_fn fetch;
 	void *ctx;
 	struct {
 		int valid;
 		uint64_t index;
-		unsigned width;
+		unsigned width, block;
 		gt_hash rows[GT_TILE_ROWS_LEN];
 	} cache[8];
 } gt_tree_reader;

@@ -170,10 +170,11 @@ static int S_check_up(S_verifier *v, int level, uint64_t index, const gt_hash *h
 	return 0;
 }
 
-static int S_root_fetch(void *ctx, int level, uint64_t index, unsigned width,
+static int S_root_fetch(void *ctx, int level, uint64_t index, unsigned width, unsigned block,
 			gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err)
 {
 	S_verifier *v = ctx;
+	(void)block;
 	int rc = S_load(v, level, index, width, rows, err);
 	if (rc == 0)
 		gt_tile_rows_compute(rows, width);

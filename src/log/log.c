@@ -344,7 +344,7 @@ static int S_full_block(gt_log *log, int level, uint64_t index, unsigned block,
 			gt_hash rows[GT_TILE_ROWS_LEN], bool use_index, gt_error *err)
 {
 	if (use_index && level > 0 && log->cache_rows) {
-		unsigned slot = (unsigned)((index * GT_TILE_LEVELS + (uint64_t)level) % S_CACHE_SLOTS);
+		unsigned slot = (unsigned)((index + (uint64_t)level * 131) % S_CACHE_SLOTS);
 		pthread_mutex_lock(&log->cache_mu);
 		bool hit = log->cache_key[slot].level == level && log->cache_key[slot].index == index;
 		if (hit)

@@ -64,6 +64,8 @@ struct gt_log {
 	int sync_fds[S_SYNC_FDS_MAX];
 	size_t nsync_fds;
 	char made_dir[GT_TILE_LEVELS + 1][GT_TILE_PATH_MAX]; /* last dir ensured per level */
+	char (*dirty_dirs)[GT_TILE_PATH_MAX]; /* GT_LOG_SYNC_FILES: dirs to fsync */
+	size_t ndirty_dirs;
 	struct {
 		int level;
 		uint64_t index;
@@ -118,13 +120,35 @@ static int S_ensure_parent(gt_log *log, int level, const char *rel, gt_error *er
 	return 0;
 }
 
+/* Remember the directory rel (and its parents) for the commit's sync. */
+static void S_dirty_dir(gt_log *log, const char *rel)
+{
+	char dir[GT_TILE_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", rel);
+	for (;;) {
+		size_t i = 0;
+		while (i < log->ndirty_dirs && strcmp(log->dirty_dirs[i], dir) != 0)
+			i++;
+		if (i == log->ndirty_dirs && i < S_SYNC_FDS_MAX)
+			strcpy(log->dirty_dirs[log->ndirty_dirs++], dir);
+		char *slash = strrchr(dir, '/');
+		if (!slash)
+			return;
+		*slash = 0;
+	}
+}
+
 /* Keep fd until the commit's sync (GT_LOG_SYNC_FILES) or close it now. */
-static int S_track(gt_log *log, int fd, gt_error *err)
+static int S_track(gt_log *log, int fd, const char *rel, gt_error *err)
 {
 	if (log->sync == GT_LOG_SYNC_FS) {
 		close(fd);
 		return 0;
 	}
+	char dir[GT_TILE_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", rel);
+	*strrchr(dir, '/') = 0;
+	S_dirty_dir(log, dir);
 	if (log->nsync_fds == S_SYNC_FDS_MAX) {
 		int rc = fdatasync(fd) < 0 ? gt_fail_errno(err, errno, "fdatasync") : 0;
 		close(fd);
@@ -159,12 +183,12 @@ static int S_write_public(gt_log *log, int level, const char *rel, const void *d
 		if (linkat(AT_FDCWD, proc, log->pubfd, rel, AT_SYMLINK_FOLLOW) < 0) {
 			if (errno == EEXIST && unlinkat(log->pubfd, rel, 0) == 0 &&
 			    linkat(AT_FDCWD, proc, log->pubfd, rel, AT_SYMLINK_FOLLOW) == 0)
-				return S_track(log, fd, err);
+				return S_track(log, fd, rel, err);
 			rc = gt_fail_errno(err, errno, "cannot link %s/%s", log->public_dir, rel);
 			close(fd);
 			return rc;
 		}
-		return S_track(log, fd, err);
+		return S_track(log, fd, rel, err);
 	}
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
 		return gt_fail_errno(err, errno, "cannot create a file in %s/%s", log->public_dir, dir);
@@ -181,7 +205,7 @@ static int S_write_public(gt_log *log, int level, const char *rel, const void *d
 		unlinkat(log->pubfd, tmp, 0);
 		return gt_fail_errno(err, -rc, "cannot write %s/%s", log->public_dir, rel);
 	}
-	return S_track(log, fd, err);
+	return S_track(log, fd, rel, err);
 }
 
 static int S_sync_dir_at(int dirfd, const char *rel)
@@ -213,20 +237,14 @@ static int S_sync(gt_log *log, gt_error *err)
 	log->nsync_fds = 0;
 	if (rc < 0)
 		return rc;
-	for (int l = 0; l <= GT_TILE_LEVELS; l++) {
-		/* Every directory on the path of each file written. */
-		char dir[GT_TILE_PATH_MAX];
-		strcpy(dir, log->made_dir[l]);
-		while (dir[0]) {
-			int r = S_sync_dir_at(log->pubfd, dir);
-			if (r < 0 && r != -ENOENT)
-				return gt_fail_errno(err, -r, "cannot sync %s/%s", log->public_dir, dir);
-			char *slash = strrchr(dir, '/');
-			if (!slash)
-				break;
-			*slash = 0;
-		}
+	/* Every directory on the path of each file written. */
+	for (size_t i = 0; i < log->ndirty_dirs; i++) {
+		int r = S_sync_dir_at(log->pubfd, log->dirty_dirs[i]);
+		if (r < 0 && r != -ENOENT)
+			return gt_fail_errno(err, -r, "cannot sync %s/%s", log->public_dir,
+					     log->dirty_dirs[i]);
 	}
+	log->ndirty_dirs = 0;
 	for (int l = 0; l < GT_TILE_LEVELS; l++)
 		if (log->idxfd[l] >= 0 && fdatasync(log->idxfd[l]) < 0)
 			return gt_fail_errno(err, errno, "fdatasync proof index");
@@ -647,6 +665,7 @@ void gt_log_free(gt_log *log)
 	pthread_mutex_destroy(&log->mu);
 	pthread_mutex_destroy(&log->cache_mu);
 	free(log->cache_rows);
+	free(log->dirty_dirs);
 	free(log->public_dir);
 	free(log->state_dir);
 	free(log);
@@ -674,8 +693,6 @@ static void S_cut_back(gt_log *log, uint64_t size)
 {
 	char rel[GT_TILE_PATH_MAX + 8];
 	for (int level = GT_TILE_ENTRIES; level < GT_TILE_LEVELS; level++) {
-		if (level == GT_TILE_ENTRIES + 1 && level != 0)
-			continue; /* levels run -1 (entries), 0, 1, ... */
 		int geom = level == GT_TILE_ENTRIES ? 0 : level;
 		uint64_t first = gt_tile_full_count(size, geom);
 		unsigned w = gt_tile_partial_width(size, geom);
@@ -839,6 +856,12 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	log->cache_rows = malloc(S_CACHE_SLOTS * sizeof(*log->cache_rows));
 	S_candidate pub = {.note = GT_BUF_INIT};
 	int rc = 0;
+	if (opt->sync == GT_LOG_SYNC_FILES)
+		log->dirty_dirs = malloc(S_SYNC_FDS_MAX * sizeof(*log->dirty_dirs));
+	if (opt->sync == GT_LOG_SYNC_FILES && !log->dirty_dirs) {
+		rc = gt_fail(err, GT_ENOMEM, "out of memory");
+		goto fail;
+	}
 	log->public_dir = strdup(opt->public_dir);
 	log->state_dir = strdup(opt->state_dir);
 	if (!log->public_dir || !log->state_dir) {

@@ -38,7 +38,7 @@ void gt_tree_reader_init(gt_tree_reader *r, gt_tile_fn fetch, void *ctx)
 static uint64_t S_split(uint64_t n)
 {
 	uint64_t k = 1;
-	while (k << 1 < n)
+	while (k < n - k) /* k * 2 < n, without overflow past 2^63 */
 		k <<= 1;
 	return k;
 }

@@ -31,8 +31,9 @@ typedef struct gt_proof {
 	size_t n;
 } gt_proof;
 
-/* Largest tree height a proof can have (2^64 leaves). */
-#define GT_PROOF_MAX 64
+/* Most hashes a proof can have: an inclusion proof has at most 64 (one per
+ * level of a tree of up to 2^64 - 1 leaves), a consistency proof one more. */
+#define GT_PROOF_MAX 65
 
 /* RFC 9162 2.1.3.2: verify that leaf_hash is at index in a tree of size
  * tree_size with the given root. Returns 0, GT_EPROOF if it does not hold,

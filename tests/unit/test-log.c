@@ -259,7 +259,8 @@ static void S_write(const char *dir, const char *rel, const void *data, size_t l
 	}
 	FILE *f = fopen(p, "wb");
 	cr_assert_not_null(f, "cannot create %s", p);
-	cr_assert_eq(fwrite(data, 1, len, f), len);
+	if (len)
+		cr_assert_eq(fwrite(data, 1, len, f), len);
 	cr_assert_eq(fclose(f), 0);
 	free(p);
 }
@@ -1168,6 +1169,19 @@ Test(log, read_only_and_index)
 	S_model_done(&mr);
 	gt_log_free(w);
 
+	/* Readers touch nothing on disk. */
+	char *pub0 = S_snapshot(e.pub), *state0 = S_snapshot(e.state);
+	r = S_open(&e.ropt);
+	S_check_log(r, &m, m.n - 10, 100);
+	gt_log_free(r);
+	char *pub1 = S_snapshot(e.pub), *state1 = S_snapshot(e.state);
+	cr_assert_str_eq(pub0, pub1);
+	cr_assert_str_eq(state0, state1);
+	free(pub0);
+	free(pub1);
+	free(state0);
+	free(state1);
+
 	/* Read-only without the private state: proofs from the tiles. */
 	char *moved = S_join(e.root, "state-moved");
 	cr_assert_eq(rename(e.state, moved), 0);
@@ -1208,6 +1222,22 @@ Test(log, read_only_and_index)
 	r = S_open(&e.ropt);
 	S_check_log(r, &m, m.n, 100);
 	gt_log_free(r);
+
+	/* Without the state directory a writer cannot take the lock; with an
+	 * empty one it rebuilds everything from the public files. */
+	S_rmrf(e.state);
+	gt_log *nw = NULL;
+	gt_error err = {0};
+	cr_assert_lt(gt_log_open(&e.wopt, &nw, &err), 0);
+	cr_assert_null(nw);
+	cr_assert(strstr(err.msg, e.state), "%s", err.msg);
+	cr_assert_eq(mkdir(e.state, 0700), 0);
+	w = S_open(&e.wopt);
+	S_check_log(w, &m, m.n, 100);
+	S_append(w, &m, 6, 77);
+	S_check_log(w, &m, m.n - 77, 100);
+	gt_log_free(w);
+	cr_assert(S_exists(e.state, "index.0"));
 
 	/* A garbled last index record is rebuilt by the next writer. */
 	idx = S_join(e.state, "index.0");
@@ -1308,12 +1338,72 @@ Test(log, recovery_rolls_forward)
 	S_append(w, &m, 8, 70000);
 	gt_log_free(w);
 	S_write(e.pub, "checkpoint", cpa.data, cpa.len);
+	/* (Keep the state of this crash for the next case.) */
+	char *crashed = S_join(e.root, "crashed");
+	char *cpub = S_join(crashed, "public"), *cstate = S_join(crashed, "state");
+	mkdir(crashed, 0755);
+	S_copy_tree(e.pub, cpub);
+	S_copy_tree(e.state, cstate);
 	w = S_open(&e.wopt);
 	cr_assert_eq(gt_log_size(w), m.n);
 	S_check_log(w, &m, m.n - 1000, 50);
 	S_check_files(&e, &m);
 	gt_log_free(w);
 	S_check_verifies(&e, &m);
+
+	/* A crash in the second commit of the split: the first (66,336) is
+	 * published, the second's tiles are partly there and its staged
+	 * checkpoint is torn. Open goes back to 66,336. (The partial tiles of
+	 * 66,336, which the completed second commit removed, are put back.) */
+	S_rmrf(e.pub);
+	S_rmrf(e.state);
+	S_copy_tree(cpub, e.pub);
+	S_copy_tree(cstate, e.state);
+	gt_buf s0 = GT_BUF_INIT, s1 = GT_BUF_INIT;
+	gt_checkpoint c0, c1;
+	S_read(e.state, "checkpoint.0", &s0);
+	S_read(e.state, "checkpoint.1", &s1);
+	cr_assert_eq(gt_checkpoint_open(e.verifier, (char *)s0.data, s0.len, &c0, NULL), 0);
+	cr_assert_eq(gt_checkpoint_open(e.verifier, (char *)s1.data, s1.len, &c1, NULL), 0);
+	cr_assert(c0.size + c1.size == 66336 + 70800 && c0.size != c1.size, "staged: %llu, %llu",
+		  U(c0.size), U(c1.size));
+	const char *newest = c0.size > c1.size ? "checkpoint.0" : "checkpoint.1";
+	gt_buf *nb = c0.size > c1.size ? &s0 : &s1, *ob = c0.size > c1.size ? &s1 : &s0;
+	S_write(e.state, newest, nb->data, nb->len / 2);
+	S_write(e.pub, "checkpoint", ob->data, ob->len);
+	cr_assert(!S_exists(e.pub, "tile/0/259.p/32"));
+	S_write(e.pub, "tile/0/259.p/32", &m.lv[0][66304], 32 * sizeof(gt_hash));
+	{
+		gt_buf bundle = GT_BUF_INIT;
+		for (uint64_t i = 66304; i < 66336; i++) {
+			gt_bytes en = S_model_entry(&m, i);
+			uint8_t len[2] = {(uint8_t)(en.len >> 8), (uint8_t)en.len};
+			gt_buf_add(&bundle, len, 2);
+			gt_buf_add(&bundle, en.data, en.len);
+		}
+		S_write(e.pub, "tile/entries/259.p/32", bundle.data, bundle.len);
+		gt_buf_done(&bundle);
+	}
+	S_model m1;
+	S_model_init(&m1);
+	for (uint64_t i = 0; i < 66336; i++) {
+		gt_bytes en = S_model_entry(&m, i);
+		S_model_add(&m1, en.data, en.len);
+	}
+	w = S_open(&e.wopt);
+	cr_assert_eq(gt_log_size(w), 66336);
+	S_check_log(w, &m1, 66336 - 300, 50);
+	S_check_files(&e, &m1);
+	S_append(w, &m1, 99, 1000);
+	S_check_log(w, &m1, 66336, 50);
+	gt_log_free(w);
+	S_check_verifies(&e, &m1);
+	S_model_done(&m1);
+	gt_buf_done(&s0);
+	gt_buf_done(&s1);
+	free(cpub);
+	free(cstate);
+	free(crashed);
 
 	gt_buf_done(&cpa);
 	gt_buf_done(&cpb);

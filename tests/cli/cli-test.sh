@@ -4,6 +4,8 @@
 # Proofs, roots and tiles are checked against a reference written from RFC 6962/9162 and
 # tlog-tiles in Python, independent of the C code.
 # Usage: cli-test.sh PATH/TO/goodtrace   Last line: "cli: N passed, N failed".
+# Checks are written as `check DESC eval '...'`: the test expands when it runs.
+# shellcheck disable=SC2016,SC2034
 set -uo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1" ]; then
@@ -294,8 +296,8 @@ json_field() { # FILE FIELD: a top-level field of a JSON document
 }
 # serve DIR: start a static HTTP server for DIR on a free loopback port; sets port.
 serve() {
-	local try i pid
-	for try in 1 2 3 4 5; do
+	local i pid
+	for _ in 1 2 3 4 5; do
 		port=$(python3 "$ref" freeport) || return 1
 		python3 -m http.server --bind 127.0.0.1 --directory "$1" "$port" \
 			>"$tmp/http-$port.log" 2>&1 &

@@ -95,7 +95,7 @@ static void S_lv_put(S_model *m, int h, uint64_t i, const gt_hash *v)
 	if (i >= m->lv_cap[h]) {
 		uint64_t cap = m->lv_cap[h] ? 2 * m->lv_cap[h] : 1024;
 		m->lv[h] = realloc(m->lv[h], cap * sizeof(gt_hash));
-		cr_assert_not_null(m->lv[h]);
+		CHECK(m->lv[h], "out of memory");
 		m->lv_cap[h] = cap;
 	}
 	m->lv[h][i] = *v;
@@ -106,9 +106,9 @@ static void S_model_add(S_model *m, const uint8_t *e, size_t len)
 	if (m->n + 2 > m->off_cap) {
 		m->off_cap *= 2;
 		m->off = realloc(m->off, m->off_cap * sizeof(uint64_t));
-		cr_assert_not_null(m->off);
+		CHECK(m->off, "out of memory");
 	}
-	cr_assert_eq(gt_buf_add(&m->data, e, len), 0);
+	CHECK(gt_buf_add(&m->data, e, len) == 0, "out of memory");
 	m->off[m->n + 1] = m->data.len;
 	gt_hash h;
 	gt_hash_leaf(e, len, &h);
@@ -206,7 +206,7 @@ static size_t S_gen(uint64_t salt, uint64_t i, uint8_t out[40])
 static char *S_join(const char *a, const char *b)
 {
 	char *p;
-	cr_assert_geq(asprintf(&p, "%s/%s", a, b), 0);
+	CHECK(asprintf(&p, "%s/%s", a, b) >= 0, "out of memory");
 	return p;
 }
 
@@ -239,11 +239,11 @@ static void S_read(const char *dir, const char *rel, gt_buf *out)
 {
 	char *p = S_join(dir, rel);
 	FILE *f = fopen(p, "rb");
-	cr_assert_not_null(f, "cannot open %s", p);
+	CHECK(f, "cannot open %s", p);
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		cr_assert_eq(gt_buf_add(out, chunk, n), 0);
+		CHECK(gt_buf_add(out, chunk, n) == 0, "out of memory");
 	fclose(f);
 	free(p);
 }
@@ -258,10 +258,10 @@ static void S_write(const char *dir, const char *rel, const void *data, size_t l
 		*s = '/';
 	}
 	FILE *f = fopen(p, "wb");
-	cr_assert_not_null(f, "cannot create %s", p);
+	CHECK(f, "cannot create %s", p);
 	if (len)
-		cr_assert_eq(fwrite(data, 1, len, f), len);
-	cr_assert_eq(fclose(f), 0);
+		CHECK(fwrite(data, 1, len, f) == len, "cannot write %s", p);
+	CHECK(fclose(f) == 0, "cannot write %s", p);
 	free(p);
 }
 
@@ -293,14 +293,14 @@ static void S_copy_tree(const char *src, const char *dst)
 {
 	mkdir(dst, 0755);
 	DIR *d = opendir(src);
-	cr_assert_not_null(d, "opendir %s", src);
+	CHECK(d, "opendir %s", src);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		char *s = S_join(src, de->d_name), *t = S_join(dst, de->d_name);
 		struct stat st;
-		cr_assert_eq(lstat(s, &st), 0);
+		CHECK(lstat(s, &st) == 0, "lstat %s", s);
 		if (S_ISDIR(st.st_mode)) {
 			S_copy_tree(s, t);
 		} else {
@@ -327,7 +327,7 @@ static void S_list_add(S_list *l, const char *s)
 	if (l->n + 1 >= l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 64;
 		l->v = realloc(l->v, l->cap * sizeof(char *));
-		cr_assert_not_null(l->v);
+		CHECK(l->v, "out of memory");
 	}
 	l->v[l->n++] = strdup(s);
 	l->v[l->n] = NULL;
@@ -337,7 +337,7 @@ static void S_list_walk(S_list *l, const char *root, const char *rel)
 {
 	char *path = rel[0] ? S_join(root, rel) : strdup(root);
 	DIR *d = opendir(path);
-	cr_assert_not_null(d, "opendir %s", path);
+	CHECK(d, "opendir %s", path);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -345,10 +345,10 @@ static void S_list_walk(S_list *l, const char *root, const char *rel)
 		char *r = rel[0] ? S_join(rel, de->d_name) : strdup(de->d_name);
 		char *full = S_join(root, r);
 		struct stat st;
-		cr_assert_eq(lstat(full, &st), 0);
+		CHECK(lstat(full, &st) == 0, "lstat %s", full);
 		if (S_ISDIR(st.st_mode)) {
 			char *slash;
-			cr_assert_geq(asprintf(&slash, "%s/", r), 0);
+			CHECK(asprintf(&slash, "%s/", r) >= 0, "out of memory");
 			S_list_add(l, slash);
 			free(slash);
 			S_list_walk(l, root, r);

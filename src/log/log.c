@@ -688,14 +688,29 @@ static void S_read_candidate(gt_log *log, int dirfd, const char *name, S_candida
 				      &c->cp, &ignore) == 0;
 }
 
-/* Remove whatever a crashed commit wrote past size. */
-static void S_cut_back(gt_log *log, uint64_t size)
+/* Remove whatever a crashed commit wrote past size. The partial tiles of
+ * size are recreated first from the full tiles where only those are left
+ * (their prefix is the same), so that nothing size needs is removed. */
+static int S_cut_back(gt_log *log, uint64_t size, gt_error *err)
 {
 	char rel[GT_TILE_PATH_MAX + 8];
-	for (int level = GT_TILE_ENTRIES; level < GT_TILE_LEVELS; level++) {
+	gt_buf b = GT_BUF_INIT;
+	int rc = 0;
+	for (int level = GT_TILE_ENTRIES; level < GT_TILE_LEVELS && rc == 0; level++) {
 		int geom = level == GT_TILE_ENTRIES ? 0 : level;
 		uint64_t first = gt_tile_full_count(size, geom);
 		unsigned w = gt_tile_partial_width(size, geom);
+		if (w > 0) {
+			gt_tile_path(rel, level, first, w);
+			if (faccessat(log->pubfd, rel, F_OK, 0) < 0) {
+				gt_buf_reset(&b);
+				rc = gt_tile_fetch(S_fetch_public, log, level, first, w, &b, err);
+				if (rc == 0)
+					rc = S_write_public(log, level, rel, b.data, b.len, err);
+				if (rc < 0)
+					break;
+			}
+		}
 		for (uint64_t t = first; t < first + S_BEYOND_TILES; t++) {
 			size_t len = gt_tile_path(rel, level, t, 0);
 			unlinkat(log->pubfd, rel, 0);
@@ -705,6 +720,8 @@ static void S_cut_back(gt_log *log, uint64_t size)
 			S_remove_partials(log->pubfd, rel, t == first ? w : 0);
 		}
 	}
+	gt_buf_done(&b);
+	return rc;
 }
 
 /* Make the proof index hold exactly the full tiles of size, rebuilding
@@ -817,8 +834,9 @@ static int S_recover(gt_log *log, S_candidate *pub, gt_error *err)
 		chosen->note = t;
 	}
 	uint64_t size = pub->cp.size;
-	S_cut_back(log, size);
-	rc = S_fix_index(log, size, err);
+	rc = S_cut_back(log, size, err);
+	if (rc == 0)
+		rc = S_fix_index(log, size, err);
 	if (rc < 0)
 		goto done;
 	for (int s = 0; s < 2 && rc == 0; s++) {

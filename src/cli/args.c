@@ -46,7 +46,8 @@ int gt_args_parse(int argc, char **argv, gt_opt *opts, const char *usage, int ma
 		const char *a = argv[i];
 		if (strncmp(a, "--", 2) != 0 || a[2] == 0) {
 			if (npos >= max_positional) {
-				gt_cli_error("%s: unexpected argument '%s' (see --help)", argv[0], a);
+				gt_cli_error("%s: unexpected argument '%s' (see --help)", argv[0],
+					     a);
 				return -1;
 			}
 			positional[npos++] = argv[i];
@@ -60,7 +61,8 @@ int gt_args_parse(int argc, char **argv, gt_opt *opts, const char *usage, int ma
 			if (strlen(p->name) == nlen && strncmp(p->name, name, nlen) == 0)
 				o = p;
 		if (!o) {
-			gt_cli_error("%s: unknown option '--%.*s' (see --help)", argv[0], (int)nlen, name);
+			gt_cli_error("%s: unknown option '--%.*s' (see --help)", argv[0], (int)nlen,
+				     name);
 			return -1;
 		}
 		if (o->given) {
@@ -80,7 +82,8 @@ int gt_args_parse(int argc, char **argv, gt_opt *opts, const char *usage, int ma
 		} else if (i + 1 < argc) {
 			o->value = argv[++i];
 		} else {
-			gt_cli_error("%s: option --%s needs a value (see --help)", argv[0], o->name);
+			gt_cli_error("%s: option --%s needs a value (see --help)", argv[0],
+				     o->name);
 			return -1;
 		}
 	}
@@ -102,7 +105,7 @@ int gt_args_u64(const gt_opt *opt, uint64_t min, uint64_t max, uint64_t *ret)
 	*ret = v;
 	return 0;
 bad:
-	gt_cli_error("--%s: '%s' is not a whole number from %llu to %llu", opt->name,
-		     s ? s : "", (unsigned long long)min, (unsigned long long)max);
+	gt_cli_error("--%s: '%s' is not a whole number from %llu to %llu", opt->name, s ? s : "",
+		     (unsigned long long)min, (unsigned long long)max);
 	return -1;
 }

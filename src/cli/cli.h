@@ -31,18 +31,27 @@ int gt_cmd_bench(int argc, char **argv);
  * gt_args_parse return 1; 0 on success; -1 on a usage error (message
  * already printed, followed by a hint to use --help). */
 typedef struct gt_opt {
-	const char *name;  /* without the leading "--" */
+	const char *name; /* without the leading "--" */
 	bool takes_value;
 	const char *value; /* set when given (NULL otherwise) */
 	bool given;
 } gt_opt;
 
-#define GT_OPT_VALUE(n) {.name = (n), .takes_value = true}
-#define GT_OPT_FLAG(n) {.name = (n), .takes_value = false}
-#define GT_OPT_END {.name = NULL}
+#define GT_OPT_VALUE(n)                          \
+	{                                        \
+		.name = (n), .takes_value = true \
+	}
+#define GT_OPT_FLAG(n)                            \
+	{                                         \
+		.name = (n), .takes_value = false \
+	}
+#define GT_OPT_END           \
+	{                    \
+		.name = NULL \
+	}
 
-int gt_args_parse(int argc, char **argv, gt_opt *opts, const char *usage,
-		  int max_positional, char **positional, int *ret_npositional);
+int gt_args_parse(int argc, char **argv, gt_opt *opts, const char *usage, int max_positional,
+		  char **positional, int *ret_npositional);
 
 /* Find an option's entry by name (for reading results). */
 gt_opt *gt_args_get(gt_opt *opts, const char *name);

@@ -69,17 +69,25 @@ static void *S_prove(void *arg)
 
 static int S_bench_log(int argc, char **argv)
 {
-	gt_opt opts[] = {GT_OPT_VALUE("entries"), GT_OPT_VALUE("size"), GT_OPT_VALUE("batch"), GT_OPT_VALUE("proofs"),
-			 GT_OPT_VALUE("dir"), GT_OPT_FLAG("keep"), GT_OPT_END};
+	gt_opt opts[] = {GT_OPT_VALUE("entries"),
+			 GT_OPT_VALUE("size"),
+			 GT_OPT_VALUE("batch"),
+			 GT_OPT_VALUE("proofs"),
+			 GT_OPT_VALUE("dir"),
+			 GT_OPT_FLAG("keep"),
+			 GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
 		return r > 0 ? GT_EXIT_OK : GT_EXIT_USAGE;
 	uint64_t entries = 1000000, size = 256, batch = 1024, proofs = 1000000;
 	gt_opt *o;
-	if (((o = gt_args_get(opts, "entries"))->given && gt_args_u64(o, 1, 1ULL << 40, &entries) < 0) ||
-	    ((o = gt_args_get(opts, "size"))->given && gt_args_u64(o, 1, GT_ENTRY_MAX, &size) < 0) ||
+	if (((o = gt_args_get(opts, "entries"))->given &&
+	     gt_args_u64(o, 1, 1ULL << 40, &entries) < 0) ||
+	    ((o = gt_args_get(opts, "size"))->given &&
+	     gt_args_u64(o, 1, GT_ENTRY_MAX, &size) < 0) ||
 	    ((o = gt_args_get(opts, "batch"))->given && gt_args_u64(o, 1, 1 << 20, &batch) < 0) ||
-	    ((o = gt_args_get(opts, "proofs"))->given && gt_args_u64(o, 0, 1ULL << 40, &proofs) < 0))
+	    ((o = gt_args_get(opts, "proofs"))->given &&
+	     gt_args_u64(o, 0, 1ULL << 40, &proofs) < 0))
 		return GT_EXIT_USAGE;
 	const char *base = gt_args_get(opts, "dir")->value;
 	if (!base)
@@ -131,8 +139,8 @@ static int S_bench_log(int argc, char **argv)
 		double now = S_now();
 		if (progress && now - last > 0.5) {
 			last = now;
-			fprintf(stderr, "\rappending: %llu / %llu entries", (unsigned long long)done,
-				(unsigned long long)entries);
+			fprintf(stderr, "\rappending: %llu / %llu entries",
+				(unsigned long long)done, (unsigned long long)entries);
 		}
 	}
 	double append_s = S_now() - t0;

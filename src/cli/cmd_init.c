@@ -71,8 +71,8 @@ int gt_cmd_init(int argc, char **argv)
 	gt_buf key = GT_BUF_INIT, vkey = GT_BUF_INIT;
 	int rc = gt_datadir_paths(dir, &d, &err);
 	if (rc == 0 && (access(d.key, F_OK) == 0 || access(d.log, F_OK) == 0))
-		rc = gt_fail(&err, GT_EEXIST, "%s already holds a goodtrace log; refusing to touch it",
-			     d.root);
+		rc = gt_fail(&err, GT_EEXIST,
+			     "%s already holds a goodtrace log; refusing to touch it", d.root);
 	if (rc == 0)
 		rc = gt_signer_generate(origin, &signer, &err);
 	if (rc == 0)
@@ -84,7 +84,8 @@ int gt_cmd_init(int argc, char **argv)
 	if (rc == 0)
 		rc = gt_verifier_encode(verifier, &vkey);
 	if (rc == 0)
-		rc = gt_buf_addstr(&key, "\n") < 0 || gt_buf_addstr(&vkey, "\n") < 0 ? GT_ENOMEM : 0;
+		rc = gt_buf_addstr(&key, "\n") < 0 || gt_buf_addstr(&vkey, "\n") < 0 ? GT_ENOMEM :
+										       0;
 	if (rc == 0)
 		rc = S_write_new(d.key, (const char *)key.data, key.len, 0600, &err);
 	if (rc == 0)

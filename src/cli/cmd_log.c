@@ -84,19 +84,19 @@ static int S_parse(int argc, char **argv, gt_opt *opts, const char *usage)
 	return 0;
 }
 
-#define S_PARSE(opts, usage)                                                                       \
-	do {                                                                                       \
-		int pr_ = S_parse(argc, argv, opts, usage);                                        \
-		if (pr_ < 0)                                                                       \
-			return pr_ == -1 ? GT_EXIT_OK : GT_EXIT_USAGE;                             \
+#define S_PARSE(opts, usage)                                           \
+	do {                                                           \
+		int pr_ = S_parse(argc, argv, opts, usage);            \
+		if (pr_ < 0)                                           \
+			return pr_ == -1 ? GT_EXIT_OK : GT_EXIT_USAGE; \
 	} while (0)
 
 /* ---- append ---- */
 
 typedef struct {
 	gt_datadir_log dl;
-	gt_buf data;          /* the pending entries' bytes */
-	size_t *ends;         /* end offset of each pending entry in data */
+	gt_buf data;  /* the pending entries' bytes */
+	size_t *ends; /* end offset of each pending entry in data */
 	gt_bytes *entries;
 	size_t n, max;
 	uint64_t line;
@@ -141,7 +141,8 @@ static int S_add_line(S_appender *a, const uint8_t *line, size_t len)
 		if (S_flush(a) < 0)
 			return GT_EXIT_FAIL;
 		gt_cli_error("log append: line %llu is %s; entries must be 1 to %d bytes",
-			     (unsigned long long)a->line, len == 0 ? "empty" : "too long", GT_ENTRY_MAX);
+			     (unsigned long long)a->line, len == 0 ? "empty" : "too long",
+			     GT_ENTRY_MAX);
 		return GT_EXIT_USAGE;
 	}
 	if (gt_buf_add(&a->data, line, len) < 0) {
@@ -254,7 +255,8 @@ static int S_key(int argc, char **argv)
 
 static int S_proof(int argc, char **argv)
 {
-	gt_opt opts[] = {GT_OPT_VALUE("data"), GT_OPT_VALUE("index"), GT_OPT_VALUE("size"), GT_OPT_END};
+	gt_opt opts[] = {GT_OPT_VALUE("data"), GT_OPT_VALUE("index"), GT_OPT_VALUE("size"),
+			 GT_OPT_END};
 	S_PARSE(opts, S_proof_usage);
 	uint64_t index, size;
 	gt_opt *oi = gt_args_get(opts, "index"), *os = gt_args_get(opts, "size");
@@ -298,7 +300,8 @@ static int S_proof(int argc, char **argv)
 
 static int S_consistency(int argc, char **argv)
 {
-	gt_opt opts[] = {GT_OPT_VALUE("data"), GT_OPT_VALUE("from"), GT_OPT_VALUE("to"), GT_OPT_END};
+	gt_opt opts[] = {GT_OPT_VALUE("data"), GT_OPT_VALUE("from"), GT_OPT_VALUE("to"),
+			 GT_OPT_END};
 	S_PARSE(opts, S_consistency_usage);
 	uint64_t from, to;
 	gt_opt *of = gt_args_get(opts, "from"), *ot = gt_args_get(opts, "to");

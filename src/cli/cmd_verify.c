@@ -61,7 +61,8 @@ static int S_load_key(const char *arg, gt_verifier **ret, gt_error *err)
 
 int gt_cmd_verify(int argc, char **argv)
 {
-	gt_opt opts[] = {GT_OPT_VALUE("log"), GT_OPT_VALUE("vkey"), GT_OPT_VALUE("since"), GT_OPT_END};
+	gt_opt opts[] = {GT_OPT_VALUE("log"), GT_OPT_VALUE("vkey"), GT_OPT_VALUE("since"),
+			 GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
 		return r > 0 ? GT_EXIT_OK : GT_EXIT_USAGE;

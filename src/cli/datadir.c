@@ -43,8 +43,10 @@ int gt_datadir_open(const char *dir, bool writable, gt_datadir_log *out, gt_erro
 	const char *path = writable ? d.key : d.vkey;
 	rc = gt_fs_read(path, 4096, &text, err);
 	if (rc == GT_ENOTFOUND)
-		rc = gt_fail(err, rc, "%s not found: is '%s' a goodtrace data directory? (goodtrace init --data %s)",
-			     path, dir, dir);
+		rc = gt_fail(
+			err, rc,
+			"%s not found: is '%s' a goodtrace data directory? (goodtrace init --data %s)",
+			path, dir, dir);
 	if (rc < 0)
 		goto done;
 	if (writable)

@@ -88,7 +88,8 @@ int gt_http_fetch(void *ctx, const char *path, gt_buf *out, gt_error *err)
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
 	int rc = 0;
 	if (h->too_big)
-		rc = gt_fail(err, GT_ETOOBIG, "%s is larger than any log resource can be", url.data);
+		rc = gt_fail(err, GT_ETOOBIG, "%s is larger than any log resource can be",
+			     url.data);
 	else if (cc != CURLE_OK)
 		rc = gt_fail(err, GT_ENET, "cannot fetch %s: %s", url.data,
 			     h->curl_err[0] ? h->curl_err : curl_easy_strerror(cc));

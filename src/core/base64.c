@@ -70,7 +70,8 @@ int gt_base64_decode(const char *in, size_t len, uint8_t *out, size_t *ret_n)
 			if (v[j] < 0)
 				return GT_EINVAL;
 		}
-		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+		uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
+			     (uint32_t)v[3];
 		if (pad == 2 && (w & 0xffff))
 			return GT_EINVAL;
 		if (pad == 1 && (w & 0xff))

@@ -21,7 +21,10 @@ typedef struct gt_buf {
 	size_t cap;
 } gt_buf;
 
-#define GT_BUF_INIT {NULL, 0, 0}
+#define GT_BUF_INIT        \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 /* Make room for at least extra more bytes. 0 or GT_ENOMEM. */
 int gt_buf_reserve(gt_buf *b, size_t extra);

@@ -9,20 +9,34 @@
 const char *gt_strerror(int code)
 {
 	switch (code) {
-	case GT_OK: return "success";
-	case GT_EINVAL: return "invalid input";
-	case GT_EIO: return "input/output error";
-	case GT_ENOMEM: return "out of memory";
-	case GT_ECORRUPT: return "data is corrupt or inconsistent";
-	case GT_ENOTFOUND: return "not found";
-	case GT_ERANGE: return "out of range";
-	case GT_ESIG: return "signature verification failed";
-	case GT_EPROOF: return "proof verification failed";
-	case GT_EEXIST: return "already exists";
-	case GT_ETOOBIG: return "too big";
-	case GT_ECRYPTO: return "cryptographic library error";
-	case GT_ENET: return "network error";
-	case GT_EBUSY: return "in use by another process";
+	case GT_OK:
+		return "success";
+	case GT_EINVAL:
+		return "invalid input";
+	case GT_EIO:
+		return "input/output error";
+	case GT_ENOMEM:
+		return "out of memory";
+	case GT_ECORRUPT:
+		return "data is corrupt or inconsistent";
+	case GT_ENOTFOUND:
+		return "not found";
+	case GT_ERANGE:
+		return "out of range";
+	case GT_ESIG:
+		return "signature verification failed";
+	case GT_EPROOF:
+		return "proof verification failed";
+	case GT_EEXIST:
+		return "already exists";
+	case GT_ETOOBIG:
+		return "too big";
+	case GT_ECRYPTO:
+		return "cryptographic library error";
+	case GT_ENET:
+		return "network error";
+	case GT_EBUSY:
+		return "in use by another process";
 	}
 	return "unknown error";
 }

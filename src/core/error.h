@@ -7,19 +7,19 @@
  * converted where they enter. */
 enum {
 	GT_OK = 0,
-	GT_EINVAL = -1,   /* malformed input or argument */
-	GT_EIO = -2,      /* a system call failed */
-	GT_ENOMEM = -3,   /* allocation failed */
+	GT_EINVAL = -1,	  /* malformed input or argument */
+	GT_EIO = -2,	  /* a system call failed */
+	GT_ENOMEM = -3,	  /* allocation failed */
 	GT_ECORRUPT = -4, /* stored data is inconsistent or tampered with */
 	GT_ENOTFOUND = -5,
-	GT_ERANGE = -6,   /* an index or size outside what exists */
-	GT_ESIG = -7,     /* a signature did not verify */
-	GT_EPROOF = -8,   /* a Merkle proof did not verify */
+	GT_ERANGE = -6, /* an index or size outside what exists */
+	GT_ESIG = -7,	/* a signature did not verify */
+	GT_EPROOF = -8, /* a Merkle proof did not verify */
 	GT_EEXIST = -9,
 	GT_ETOOBIG = -10, /* over a documented limit */
 	GT_ECRYPTO = -11, /* libcrypto failed */
-	GT_ENET = -12,    /* a network fetch failed */
-	GT_EBUSY = -13,   /* locked by another process */
+	GT_ENET = -12,	  /* a network fetch failed */
+	GT_EBUSY = -13,	  /* locked by another process */
 };
 
 /* A human-readable description of a GT_E* code; never NULL. */
@@ -34,8 +34,7 @@ typedef struct gt_error {
 
 /* Record code and a printf-style message in err (if not NULL); returns code
  * so that callers can write `return gt_fail(err, GT_EINVAL, "...")`. */
-int gt_fail(gt_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int gt_fail(gt_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Like gt_fail, with ": <strerror(errno_value)>" appended; returns GT_EIO
  * (or GT_ENOMEM/GT_ENOTFOUND/GT_EEXIST where errno says so). */

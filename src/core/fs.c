@@ -137,8 +137,8 @@ int gt_fs_sync_dir(const char *path, gt_error *err)
 	return rc;
 }
 
-int gt_fs_write_atomic_at(int dirfd, const char *path, const void *data, size_t len,
-			  mode_t mode, int sync, gt_error *err)
+int gt_fs_write_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+			  int sync, gt_error *err)
 {
 	char tmp[PATH_MAX];
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))

@@ -27,8 +27,8 @@ int gt_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mo
 
 /* The same, for path relative to the directory fd dirfd (AT_FDCWD for the
  * current directory). */
-int gt_fs_write_atomic_at(int dirfd, const char *path, const void *data, size_t len,
-			  mode_t mode, int sync, gt_error *err);
+int gt_fs_write_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
+			  int sync, gt_error *err);
 
 /* fsync the directory at path. */
 int gt_fs_sync_dir(const char *path, gt_error *err);

@@ -64,7 +64,7 @@ struct gt_log {
 	int sync_fds[S_SYNC_FDS_MAX];
 	size_t nsync_fds;
 	char made_dir[GT_TILE_LEVELS + 1][GT_TILE_PATH_MAX]; /* last dir ensured per level */
-	char (*dirty_dirs)[GT_TILE_PATH_MAX]; /* GT_LOG_SYNC_FILES: dirs to fsync */
+	char (*dirty_dirs)[GT_TILE_PATH_MAX];		     /* GT_LOG_SYNC_FILES: dirs to fsync */
 	size_t ndirty_dirs;
 	struct {
 		int level;
@@ -111,7 +111,8 @@ static int S_ensure_parent(gt_log *log, int level, const char *rel, gt_error *er
 			continue;
 		*p = 0;
 		if (mkdirat(log->pubfd, dir, 0755) < 0 && errno != EEXIST)
-			return gt_fail_errno(err, errno, "cannot create %s/%s", log->public_dir, dir);
+			return gt_fail_errno(err, errno, "cannot create %s/%s", log->public_dir,
+					     dir);
 		*p = '/';
 	}
 	if (mkdirat(log->pubfd, dir, 0755) < 0 && errno != EEXIST)
@@ -191,7 +192,8 @@ static int S_write_public(gt_log *log, int level, const char *rel, const void *d
 		return S_track(log, fd, rel, err);
 	}
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT)
-		return gt_fail_errno(err, errno, "cannot create a file in %s/%s", log->public_dir, dir);
+		return gt_fail_errno(err, errno, "cannot create a file in %s/%s", log->public_dir,
+				     dir);
 	char tmp[GT_TILE_PATH_MAX + 8];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", rel);
 	fd = openat(log->pubfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -269,7 +271,8 @@ static void S_remove_partials(int pubfd, const char *pdir, unsigned keep_upto)
 	struct dirent *de;
 	int kept = 0;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+		if (de->d_name[0] == '.' &&
+		    (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
 			continue;
 		char *end;
 		unsigned long w = strtoul(de->d_name, &end, 10);
@@ -364,7 +367,8 @@ static int S_full_block(gt_log *log, int level, uint64_t index, unsigned block,
 	if (use_index && level > 0 && log->cache_rows) {
 		unsigned slot = (unsigned)((index + (uint64_t)level * 131) % S_CACHE_SLOTS);
 		pthread_mutex_lock(&log->cache_mu);
-		bool hit = log->cache_key[slot].level == level && log->cache_key[slot].index == index;
+		bool hit =
+			log->cache_key[slot].level == level && log->cache_key[slot].index == index;
 		if (hit)
 			gt_tile_rows_copy_block(rows, log->cache_rows[slot], block);
 		pthread_mutex_unlock(&log->cache_mu);
@@ -486,7 +490,8 @@ static int S_write_partials(gt_log *log, uint64_t start, gt_error *err)
 		if (w == 0 || (start >> shift) == (log->size >> shift))
 			continue;
 		gt_tile_path(rel, level, gt_tile_full_count(log->size, level), w);
-		int rc = S_write_public(log, level, rel, log->edge[level], w * sizeof(gt_hash), err);
+		int rc =
+			S_write_public(log, level, rel, log->edge[level], w * sizeof(gt_hash), err);
 		if (rc < 0)
 			return rc;
 	}
@@ -588,8 +593,9 @@ int gt_log_append(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_
 		return gt_fail(err, GT_EIO, "an earlier write failed; reopen the log to recover");
 	for (size_t i = 0; i < n; i++)
 		if (entries[i].len == 0 || entries[i].len > GT_ENTRY_MAX)
-			return gt_fail(err, GT_EINVAL, "entry %zu is %zu bytes; entries must be 1 to %d bytes",
-				       i, entries[i].len, GT_ENTRY_MAX);
+			return gt_fail(err, GT_EINVAL,
+				       "entry %zu is %zu bytes; entries must be 1 to %d bytes", i,
+				       entries[i].len, GT_ENTRY_MAX);
 	if (log->size > UINT64_MAX - n)
 		return gt_fail(err, GT_ETOOBIG, "the log is full");
 	uint64_t first = log->size;
@@ -740,8 +746,10 @@ static int S_fix_index(gt_log *log, uint64_t size, gt_error *err)
 			return gt_fail_errno(err, errno, "cannot stat %s/%s", log->state_dir, name);
 		uint64_t need = gt_tile_full_count(size, level);
 		uint64_t have = (uint64_t)st.st_size / S_RECORD_BYTES;
-		if ((uint64_t)st.st_size != need * S_RECORD_BYTES && ftruncate(fd, (off_t)(need * S_RECORD_BYTES)) < 0)
-			return gt_fail_errno(err, errno, "cannot resize %s/%s", log->state_dir, name);
+		if ((uint64_t)st.st_size != need * S_RECORD_BYTES &&
+		    ftruncate(fd, (off_t)(need * S_RECORD_BYTES)) < 0)
+			return gt_fail_errno(err, errno, "cannot resize %s/%s", log->state_dir,
+					     name);
 		if (have > need)
 			have = need;
 		/* The last record must match its tile; otherwise rebuild all. */
@@ -778,14 +786,15 @@ static int S_load_edge(gt_log *log, uint64_t size, gt_error *err)
 		if (w == 0)
 			continue;
 		gt_buf_reset(&b);
-		rc = gt_tile_fetch(S_fetch_public, log, level, gt_tile_full_count(size, level), w, &b,
-				   err);
+		rc = gt_tile_fetch(S_fetch_public, log, level, gt_tile_full_count(size, level), w,
+				   &b, err);
 		if (rc == 0)
 			memcpy(log->edge[level], b.data, w * sizeof(gt_hash));
 	}
 	unsigned w = gt_tile_partial_width(size, 0);
 	if (rc == 0 && w > 0)
-		rc = gt_tile_fetch(S_fetch_public, log, GT_TILE_ENTRIES, size >> 8, w, &log->bundle, err);
+		rc = gt_tile_fetch(S_fetch_public, log, GT_TILE_ENTRIES, size >> 8, w, &log->bundle,
+				   err);
 	gt_buf_done(&b);
 	S_publish_edge(log);
 	return rc;
@@ -799,8 +808,8 @@ static int S_recover(gt_log *log, S_candidate *pub, gt_error *err)
 	S_candidate *chosen = pub;
 	int rc = 0;
 	for (int s = 0; s < 2; s++) {
-		log->stagedfd[s] = openat(log->statefd, S_staged_name[s], O_RDWR | O_CREAT | O_CLOEXEC,
-					  0600);
+		log->stagedfd[s] =
+			openat(log->statefd, S_staged_name[s], O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (log->stagedfd[s] < 0) {
 			rc = gt_fail_errno(err, errno, "cannot open %s/%s", log->state_dir,
 					   S_staged_name[s]);
@@ -907,7 +916,8 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	}
 	log->statefd = open(opt->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (log->statefd < 0 && (log->writable || errno != ENOENT)) {
-		rc = gt_fail_errno(err, errno, "cannot open the log state directory %s", opt->state_dir);
+		rc = gt_fail_errno(err, errno, "cannot open the log state directory %s",
+				   opt->state_dir);
 		goto fail;
 	}
 	if (log->writable) {
@@ -918,10 +928,12 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 			goto fail;
 		}
 		if (flock(log->lockfd, LOCK_EX | LOCK_NB) < 0) {
-			rc = errno == EWOULDBLOCK
-				? gt_fail(err, GT_EBUSY, "another process is writing to the log in %s",
-					  opt->public_dir)
-				: gt_fail_errno(err, errno, "cannot lock %s/lock", opt->state_dir);
+			rc = errno == EWOULDBLOCK ?
+				     gt_fail(err, GT_EBUSY,
+					     "another process is writing to the log in %s",
+					     opt->public_dir) :
+				     gt_fail_errno(err, errno, "cannot lock %s/lock",
+						   opt->state_dir);
 			goto fail;
 		}
 		if (fstat(log->pubfd, &a) == 0 && fstat(log->statefd, &b) == 0)
@@ -939,8 +951,10 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	gt_error why;
 	if (gt_checkpoint_open(log->verifier, (const char *)pub.note.data, pub.note.len, &pub.cp,
 			       &why) < 0) {
-		rc = gt_fail(err, GT_ECORRUPT, "the published checkpoint in %s does not verify with the key of %s: %s",
-			     opt->public_dir, log->origin, why.msg);
+		rc = gt_fail(
+			err, GT_ECORRUPT,
+			"the published checkpoint in %s does not verify with the key of %s: %s",
+			opt->public_dir, log->origin, why.msg);
 		goto fail;
 	}
 	/* The published checkpoint must match the tiles: its last entry
@@ -1017,7 +1031,8 @@ static int S_check_size(gt_log *log, uint64_t size, gt_error *err)
 {
 	uint64_t cur = gt_log_size(log);
 	if (size > cur)
-		return gt_fail(err, GT_ERANGE, "tree size %llu is larger than the log (%llu entries)",
+		return gt_fail(err, GT_ERANGE,
+			       "tree size %llu is larger than the log (%llu entries)",
 			       (unsigned long long)size, (unsigned long long)cur);
 	return 0;
 }
@@ -1036,10 +1051,12 @@ int gt_log_entry(gt_log *log, uint64_t index, gt_buf *out, gt_error *err)
 {
 	uint64_t size = gt_log_size(log);
 	if (index >= size)
-		return gt_fail(err, GT_ERANGE, "entry %llu does not exist (the log has %llu entries)",
+		return gt_fail(err, GT_ERANGE,
+			       "entry %llu does not exist (the log has %llu entries)",
 			       (unsigned long long)index, (unsigned long long)size);
 	uint64_t bundle = index >> 8;
-	unsigned width = bundle < gt_tile_full_count(size, 0) ? 256 : gt_tile_partial_width(size, 0);
+	unsigned width =
+		bundle < gt_tile_full_count(size, 0) ? 256 : gt_tile_partial_width(size, 0);
 	gt_buf b = GT_BUF_INIT;
 	int rc = gt_tile_fetch(S_fetch_public, log, GT_TILE_ENTRIES, bundle, width, &b, err);
 	if (rc < 0)
@@ -1064,7 +1081,8 @@ int gt_log_leaf_hash(gt_log *log, uint64_t index, gt_hash *out, gt_error *err)
 {
 	uint64_t size = gt_log_size(log);
 	if (index >= size)
-		return gt_fail(err, GT_ERANGE, "entry %llu does not exist (the log has %llu entries)",
+		return gt_fail(err, GT_ERANGE,
+			       "entry %llu does not exist (the log has %llu entries)",
 			       (unsigned long long)index, (unsigned long long)size);
 	gt_tree_reader r;
 	gt_tree_reader_init(&r, S_tile_reader, log);

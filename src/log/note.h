@@ -14,7 +14,7 @@
 #define GT_NOTE_MAX 65536
 #define GT_NOTE_SIG_MAX 64
 
-typedef struct gt_signer gt_signer;     /* opaque: name + Ed25519 private key */
+typedef struct gt_signer gt_signer;	/* opaque: name + Ed25519 private key */
 typedef struct gt_verifier gt_verifier; /* opaque: name + Ed25519 public key */
 
 /* Generate a fresh key pair for name. Returns 0 or GT_EINVAL (bad name),

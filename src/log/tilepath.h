@@ -8,7 +8,7 @@
 #define GT_TILE_WIDTH 256
 #define GT_TILE_HEIGHT 8
 #define GT_TILE_BYTES (GT_TILE_WIDTH * 32)
-#define GT_TILE_LEVELS 8 /* 256^8 = 2^64 */
+#define GT_TILE_LEVELS 8     /* 256^8 = 2^64 */
 #define GT_TILE_ENTRIES (-1) /* level value that names entry bundles */
 #define GT_TILE_PATH_MAX 96
 

@@ -45,8 +45,8 @@ static uint64_t S_split(uint64_t n)
 
 /* The hash of the complete subtree of 2^height leaves starting at leaf
  * index << height, in a tree of tree_size leaves. */
-static int S_node(gt_tree_reader *r, uint64_t tree_size, int height, uint64_t index,
-		  gt_hash *out, gt_error *err)
+static int S_node(gt_tree_reader *r, uint64_t tree_size, int height, uint64_t index, gt_hash *out,
+		  gt_error *err)
 {
 	int level = height / GT_TILE_HEIGHT;
 	int row = height % GT_TILE_HEIGHT;
@@ -57,8 +57,9 @@ static int S_node(gt_tree_reader *r, uint64_t tree_size, int height, uint64_t in
 	if (tile >= gt_tile_full_count(tree_size, level))
 		width = gt_tile_partial_width(tree_size, level);
 	if (width == 0 || ((pos >> row) + 1) << row > width)
-		return gt_fail(err, GT_ERANGE, "subtree %d/%llu is not complete in a tree of size %llu",
-			       height, (unsigned long long)index, (unsigned long long)tree_size);
+		return gt_fail(err, GT_ERANGE,
+			       "subtree %d/%llu is not complete in a tree of size %llu", height,
+			       (unsigned long long)index, (unsigned long long)tree_size);
 	unsigned at = pos >> row, block = gt_tile_block_of((unsigned)row, at);
 	typeof(r->cache[0]) *c = &r->cache[level];
 	if (!c->valid || c->index != tile || c->width < width ||
@@ -122,8 +123,8 @@ int gt_tree_root(gt_tree_reader *r, uint64_t tree_size, gt_hash *out, gt_error *
 	return gt_tree_range_hash(r, tree_size, 0, tree_size, out, err);
 }
 
-int gt_tree_inclusion_proof(gt_tree_reader *r, uint64_t index, uint64_t tree_size,
-			    gt_proof *out, gt_error *err)
+int gt_tree_inclusion_proof(gt_tree_reader *r, uint64_t index, uint64_t tree_size, gt_proof *out,
+			    gt_error *err)
 {
 	if (index >= tree_size)
 		return gt_fail(err, GT_ERANGE, "index %llu is not in a tree of size %llu",
@@ -155,8 +156,8 @@ int gt_tree_inclusion_proof(gt_tree_reader *r, uint64_t index, uint64_t tree_siz
 }
 
 /* RFC 9162 SUBPROOF(m - lo, D[lo:hi], b), appended to out. */
-static int S_subproof(gt_tree_reader *r, uint64_t tree_size, uint64_t m, uint64_t lo,
-		      uint64_t hi, int b, gt_proof *out, gt_error *err)
+static int S_subproof(gt_tree_reader *r, uint64_t tree_size, uint64_t m, uint64_t lo, uint64_t hi,
+		      int b, gt_proof *out, gt_error *err)
 {
 	if (m == hi) {
 		if (b)
@@ -168,17 +169,19 @@ static int S_subproof(gt_tree_reader *r, uint64_t tree_size, uint64_t m, uint64_
 	if (m - lo <= k) {
 		rc = S_subproof(r, tree_size, m, lo, lo + k, b, out, err);
 		if (rc == 0)
-			rc = gt_tree_range_hash(r, tree_size, lo + k, hi, &out->hashes[out->n++], err);
+			rc = gt_tree_range_hash(r, tree_size, lo + k, hi, &out->hashes[out->n++],
+						err);
 	} else {
 		rc = S_subproof(r, tree_size, m, lo + k, hi, 0, out, err);
 		if (rc == 0)
-			rc = gt_tree_range_hash(r, tree_size, lo, lo + k, &out->hashes[out->n++], err);
+			rc = gt_tree_range_hash(r, tree_size, lo, lo + k, &out->hashes[out->n++],
+						err);
 	}
 	return rc;
 }
 
-int gt_tree_consistency_proof(gt_tree_reader *r, uint64_t size1, uint64_t size2,
-			      gt_proof *out, gt_error *err)
+int gt_tree_consistency_proof(gt_tree_reader *r, uint64_t size1, uint64_t size2, gt_proof *out,
+			      gt_error *err)
 {
 	if (size1 > size2)
 		return gt_fail(err, GT_ERANGE, "size %llu is larger than size %llu",

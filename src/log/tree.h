@@ -59,10 +59,10 @@ int gt_tree_range_hash(gt_tree_reader *r, uint64_t tree_size, uint64_t lo, uint6
 /* Root of the tree of size tree_size (empty-tree hash for 0). */
 int gt_tree_root(gt_tree_reader *r, uint64_t tree_size, gt_hash *out, gt_error *err);
 /* RFC 9162 inclusion proof; out must hold GT_PROOF_MAX hashes. */
-int gt_tree_inclusion_proof(gt_tree_reader *r, uint64_t index, uint64_t tree_size,
-			    gt_proof *out, gt_error *err);
+int gt_tree_inclusion_proof(gt_tree_reader *r, uint64_t index, uint64_t tree_size, gt_proof *out,
+			    gt_error *err);
 /* RFC 9162 consistency proof; out must hold GT_PROOF_MAX hashes. */
-int gt_tree_consistency_proof(gt_tree_reader *r, uint64_t size1, uint64_t size2,
-			      gt_proof *out, gt_error *err);
+int gt_tree_consistency_proof(gt_tree_reader *r, uint64_t size1, uint64_t size2, gt_proof *out,
+			      gt_error *err);
 
 #endif

@@ -46,16 +46,17 @@ static int S_bundle_prefix(const gt_buf *b, unsigned width, gt_buf *out, const c
 	for (unsigned i = 0; i < width; i++) {
 		int rc = gt_bundle_next(&all, &pos, &e);
 		if (rc <= 0)
-			return gt_fail(err, GT_ECORRUPT, "%s holds %u entries or is malformed; %u expected",
-				       path, i, width);
+			return gt_fail(err, GT_ECORRUPT,
+				       "%s holds %u entries or is malformed; %u expected", path, i,
+				       width);
 	}
 	if (width == 256 && pos != all.len)
 		return gt_fail(err, GT_ECORRUPT, "%s has trailing bytes after 256 entries", path);
 	return gt_buf_add(out, b->data, pos) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") : 0;
 }
 
-int gt_tile_fetch(gt_fetch_fn fetch, void *fetch_ctx, int level, uint64_t index,
-		  unsigned width, gt_buf *out, gt_error *err)
+int gt_tile_fetch(gt_fetch_fn fetch, void *fetch_ctx, int level, uint64_t index, unsigned width,
+		  gt_buf *out, gt_error *err)
 {
 	char path[GT_TILE_PATH_MAX];
 	gt_buf b = GT_BUF_INIT;
@@ -91,7 +92,8 @@ int gt_tile_fetch(gt_fetch_fn fetch, void *fetch_ctx, int level, uint64_t index,
 			     width);
 		goto done;
 	}
-	rc = gt_buf_add(out, b.data, width * 32u) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") : 0;
+	rc = gt_buf_add(out, b.data, width * 32u) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") :
+							0;
 done:
 	gt_buf_done(&b);
 	return rc;
@@ -160,7 +162,8 @@ static int S_check_up(S_verifier *v, int level, uint64_t index, const gt_hash *h
 			S_b64(&u->hashes[pos], b);
 		else
 			strcpy(b, "(none)");
-		return gt_fail(err, GT_ECORRUPT, "%s hashes to %s but %s holds %s for it", p, a, q, b);
+		return gt_fail(err, GT_ECORRUPT, "%s hashes to %s but %s holds %s for it", p, a, q,
+			       b);
 	}
 	if (pos == 255) {
 		gt_hash root;
@@ -182,8 +185,7 @@ static int S_root_fetch(void *ctx, int level, uint64_t index, unsigned width, un
 }
 
 int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t size,
-		    const gt_hash *root, gt_progress_fn progress, void *progress_ctx,
-		    gt_error *err)
+		    const gt_hash *root, gt_progress_fn progress, void *progress_ctx, gt_error *err)
 {
 	S_verifier *v = calloc(1, sizeof(*v));
 	if (!v)
@@ -218,9 +220,10 @@ int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t 
 			gt_tile_path(p, 0, b, width);
 			S_b64(&leaves[i], x);
 			S_b64(&tile[i], y);
-			rc = gt_fail(err, GT_ECORRUPT,
-				     "entry %llu does not match its leaf hash: the entry hashes to %s, %s holds %s",
-				     (unsigned long long)((b << 8) + i), x, p, y);
+			rc = gt_fail(
+				err, GT_ECORRUPT,
+				"entry %llu does not match its leaf hash: the entry hashes to %s, %s holds %s",
+				(unsigned long long)((b << 8) + i), x, p, y);
 			goto done;
 		}
 		if (width == 256) {
@@ -247,8 +250,8 @@ int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t 
 		S_b64(&got, x);
 		S_b64(root, y);
 		rc = gt_fail(err, GT_ECORRUPT,
-			     "the tiles hash to root %s for size %llu, but the checkpoint says %s", x,
-			     (unsigned long long)size, y);
+			     "the tiles hash to root %s for size %llu, but the checkpoint says %s",
+			     x, (unsigned long long)size, y);
 	}
 done:
 	gt_buf_done(&bundle);
@@ -268,7 +271,8 @@ int gt_verify_log(const gt_verify_options *opt, gt_checkpoint *ret, gt_error *er
 	if (rc < 0)
 		goto done;
 	if (note.len > S_CHECKPOINT_MAX) {
-		rc = gt_fail(err, GT_ETOOBIG, "the checkpoint is larger than %d bytes", S_CHECKPOINT_MAX);
+		rc = gt_fail(err, GT_ETOOBIG, "the checkpoint is larger than %d bytes",
+			     S_CHECKPOINT_MAX);
 		goto done;
 	}
 	rc = gt_checkpoint_open(opt->vkey, (const char *)note.data, note.len, &cp, &why);
@@ -280,14 +284,16 @@ int gt_verify_log(const gt_verify_options *opt, gt_checkpoint *ret, gt_error *er
 	if (opt->since) {
 		rc = gt_checkpoint_open(opt->vkey, opt->since, opt->since_len, &old, &why);
 		if (rc < 0) {
-			rc = gt_fail(err, rc, "the earlier checkpoint is not validly signed by %s: %s",
+			rc = gt_fail(err, rc,
+				     "the earlier checkpoint is not validly signed by %s: %s",
 				     gt_verifier_name(opt->vkey), why.msg);
 			goto done;
 		}
 		if (old.size > cp.size) {
-			rc = gt_fail(err, GT_ECORRUPT,
-				     "the log went backwards: the earlier checkpoint has %llu entries, the current one %llu",
-				     (unsigned long long)old.size, (unsigned long long)cp.size);
+			rc = gt_fail(
+				err, GT_ECORRUPT,
+				"the log went backwards: the earlier checkpoint has %llu entries, the current one %llu",
+				(unsigned long long)old.size, (unsigned long long)cp.size);
 			goto done;
 		}
 	}
@@ -318,9 +324,10 @@ int gt_verify_log(const gt_verify_options *opt, gt_checkpoint *ret, gt_error *er
 		char x[48], y[48];
 		S_b64(&h, x);
 		S_b64(&old.root, y);
-		rc = gt_fail(err, GT_EPROOF,
-			     "the log is not consistent with the earlier checkpoint: its first %llu entries hash to %s, the earlier checkpoint says %s",
-			     (unsigned long long)old.size, x, y);
+		rc = gt_fail(
+			err, GT_EPROOF,
+			"the log is not consistent with the earlier checkpoint: its first %llu entries hash to %s, the earlier checkpoint says %s",
+			(unsigned long long)old.size, x, y);
 	}
 	gt_buf_done(&v->buf);
 	free(v);

@@ -54,8 +54,8 @@ int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t 
  * resource, or the full one when the partial one is gone (it is then cut to
  * width). For bundles, out receives the bundle bytes of the first width
  * entries. GT_ECORRUPT if the resource is too short or malformed. */
-int gt_tile_fetch(gt_fetch_fn fetch, void *fetch_ctx, int level, uint64_t index,
-		  unsigned width, gt_buf *out, gt_error *err);
+int gt_tile_fetch(gt_fetch_fn fetch, void *fetch_ctx, int level, uint64_t index, unsigned width,
+		  gt_buf *out, gt_error *err);
 
 /* Split an entry bundle: each call stores the next entry in *entry and
  * advances *pos; returns 1 while there is one, 0 at the end, GT_ECORRUPT

@@ -15,10 +15,10 @@
 
 /* Assert without recording a Criterion assertion for every success (the
  * randomized tests check millions of conditions). */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			cr_assert_fail(__VA_ARGS__);                                               \
+#define CHECK(cond, ...)                             \
+	do {                                         \
+		if (!(cond))                         \
+			cr_assert_fail(__VA_ARGS__); \
 	} while (0)
 
 #define S_MAX_PROOF (2 * GT_PROOF_MAX + 2)
@@ -204,7 +204,13 @@ Test(hash, rfc6962_reference_tree)
 {
 	/* The eight-leaf tree of the CT reference implementation tests. */
 	static const char *const entries[8] = {
-		"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+		"",
+		"00",
+		"10",
+		"2021",
+		"3031",
+		"40414243",
+		"5051525354555657",
 		"606162636465666768696a6b6c6d6e6f",
 	};
 	static const char *const roots[8] = {

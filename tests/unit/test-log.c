@@ -28,10 +28,10 @@
 #include <unistd.h>
 
 /* Assert without recording a Criterion assertion for every success. */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			cr_assert_fail(__VA_ARGS__);                                               \
+#define CHECK(cond, ...)                             \
+	do {                                         \
+		if (!(cond))                         \
+			cr_assert_fail(__VA_ARGS__); \
 	} while (0)
 
 #define U(x) ((unsigned long long)(x))
@@ -155,8 +155,7 @@ static void S_mth(const S_model *m, uint64_t lo, uint64_t hi, gt_hash *out)
 	gt_hash_node(&a, &b, out);
 }
 
-static void S_path(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, gt_hash *out,
-		   size_t *n)
+static void S_path(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, gt_hash *out, size_t *n)
 {
 	if (hi - lo <= 1)
 		return;
@@ -170,8 +169,8 @@ static void S_path(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, gt_h
 	}
 }
 
-static void S_subproof(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, int b,
-		       gt_hash *out, size_t *n)
+static void S_subproof(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, int b, gt_hash *out,
+		       size_t *n)
 {
 	uint64_t len = hi - lo;
 	if (m == len) {
@@ -437,10 +436,10 @@ static void S_env_init(S_env *e, enum gt_log_sync sync)
 	e->state = S_join(e->root, "state/log");
 	cr_assert_eq(gt_signer_generate(ORIGIN, &e->signer, NULL), 0);
 	cr_assert_eq(gt_signer_verifier(e->signer, &e->verifier), 0);
-	e->wopt = (gt_log_options){.public_dir = e->pub, .state_dir = e->state, .signer = e->signer,
-				   .sync = sync};
-	e->ropt = (gt_log_options){.public_dir = e->pub, .state_dir = e->state,
-				   .verifier = e->verifier, .sync = sync};
+	e->wopt = (gt_log_options){
+		.public_dir = e->pub, .state_dir = e->state, .signer = e->signer, .sync = sync};
+	e->ropt = (gt_log_options){
+		.public_dir = e->pub, .state_dir = e->state, .verifier = e->verifier, .sync = sync};
 }
 
 /* Another log directory pair in the same temporary root. */
@@ -517,9 +516,8 @@ static void S_append(gt_log *log, S_model *m, uint64_t salt, uint64_t count)
 
 /* Tree sizes that matter for tiles. */
 static const uint64_t S_marks[] = {
-	1,     2,     3,     255,   256,   257,   511,   512,   513,   1000,  1024,
-	4096,  65279, 65280, 65535, 65536, 65537, 65792, 65793, 99999, 100000, 131071,
-	131072, 131073,
+	1,     2,     3,     255,   256,   257,	  511,	 512,	513,	1000,	1024,	4096,
+	65279, 65280, 65535, 65536, 65537, 65792, 65793, 99999, 100000, 131071, 131072, 131073,
 };
 #define S_NMARKS (sizeof(S_marks) / sizeof(S_marks[0]))
 
@@ -549,7 +547,8 @@ static void S_check_inclusion(gt_log *log, const S_model *m, uint64_t index, uin
 	      "inclusion %llu in %llu does not verify", U(index), U(size));
 	if (n) {
 		got[index % n].b[size % 32] ^= 1;
-		CHECK(gt_verify_inclusion(index, size, &m->lv[0][index], got, n, &root) == GT_EPROOF,
+		CHECK(gt_verify_inclusion(index, size, &m->lv[0][index], got, n, &root) ==
+			      GT_EPROOF,
 		      "inclusion %llu in %llu verifies when flipped", U(index), U(size));
 	}
 }
@@ -605,8 +604,8 @@ static void S_check_checkpoint(gt_log *log, const S_env *e, const S_model *m)
 	cr_assert_eq(memcmp(note.data, file.data, note.len), 0, "the checkpoint file differs");
 	gt_checkpoint cp;
 	gt_error err = {0};
-	cr_assert_eq(gt_checkpoint_open(e->verifier, (char *)note.data, note.len, &cp, &err), 0, "%s",
-		     err.msg);
+	cr_assert_eq(gt_checkpoint_open(e->verifier, (char *)note.data, note.len, &cp, &err), 0,
+		     "%s", err.msg);
 	cr_assert_str_eq(cp.origin, ORIGIN);
 	cr_assert_eq(cp.size, m->n);
 	gt_hash want;
@@ -615,8 +614,9 @@ static void S_check_checkpoint(gt_log *log, const S_env *e, const S_model *m)
 	/* "origin\nsize\nroot\n\n— origin base64(keyid || signature)\n" */
 	char root64[48], *text;
 	gt_base64_encode(want.b, 32, root64);
-	cr_assert_geq(asprintf(&text, ORIGIN "\n%llu\n%s\n\n\xe2\x80\x94 " ORIGIN " ", U(m->n), root64),
-		      0);
+	cr_assert_geq(
+		asprintf(&text, ORIGIN "\n%llu\n%s\n\n\xe2\x80\x94 " ORIGIN " ", U(m->n), root64),
+		0);
 	size_t tl = strlen(text);
 	cr_assert_gt(note.len, tl);
 	cr_assert_eq(memcmp(note.data, text, tl), 0, "checkpoint text:\n%s", (char *)note.data);
@@ -626,7 +626,8 @@ static void S_check_checkpoint(gt_log *log, const S_env *e, const S_model *m)
 	uint8_t sig[72];
 	size_t sn;
 	cr_assert_eq(gt_base64_decode((char *)note.data + tl, slen, sig, &sn), 0);
-	uint32_t id = (uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
+	uint32_t id =
+		(uint32_t)sig[0] << 24 | (uint32_t)sig[1] << 16 | (uint32_t)sig[2] << 8 | sig[3];
 	cr_assert_eq(id, gt_verifier_id(e->verifier));
 	cr_assert_str_eq(gt_log_origin(log), ORIGIN);
 	gt_hash r;
@@ -651,7 +652,8 @@ static void S_check_files(const S_env *e, const S_model *m)
 	for (int level = GT_TILE_ENTRIES; level < GT_TILE_LEVELS; level++) {
 		uint64_t full = gt_tile_full_count(size, level);
 		unsigned w = gt_tile_partial_width(size, level);
-		uint64_t first = full > 3 ? full - 3 : 0; /* the newest ones; all are listed below */
+		uint64_t first =
+			full > 3 ? full - 3 : 0; /* the newest ones; all are listed below */
 		for (uint64_t t = first; t < full; t++) {
 			gt_tile_path(want, level, t, 0);
 			CHECK(S_exists(e->pub, want), "%s is missing at size %llu", want, U(size));
@@ -681,7 +683,7 @@ static void S_check_files(const S_env *e, const S_model *m)
 				      "unexpected directory %s", p);
 				int geom = level == GT_TILE_ENTRIES ? 0 : level;
 				CHECK(index == gt_tile_full_count(size, geom) &&
-				      gt_tile_partial_width(size, geom) > 0,
+					      gt_tile_partial_width(size, geom) > 0,
 				      "%s should not exist at size %llu", p, U(size));
 			}
 			continue;
@@ -711,14 +713,15 @@ static void S_check_files(const S_env *e, const S_model *m)
 			for (unsigned k = 0; k < width; k++) {
 				gt_bytes en = S_model_entry(m, index * 256 + k);
 				CHECK(at + 2 + en.len <= b.len && b.data[at] == en.len >> 8 &&
-				      b.data[at + 1] == (en.len & 255) &&
-				      memcmp(b.data + at + 2, en.data, en.len) == 0,
+					      b.data[at + 1] == (en.len & 255) &&
+					      memcmp(b.data + at + 2, en.data, en.len) == 0,
 				      "%s: entry %u is not as appended", p, k);
 				at += 2 + en.len;
 			}
 			CHECK(at == b.len, "%s is %zu bytes, expected %zu", p, b.len, at);
 		} else {
-			CHECK(b.len == width * 32u, "%s is %zu bytes, expected %u", p, b.len, width * 32u);
+			CHECK(b.len == width * 32u, "%s is %zu bytes, expected %u", p, b.len,
+			      width * 32u);
 			if (width == GT_TILE_WIDTH)
 				CHECK(b.len == 8192, "full tile %s is not 8192 bytes", p);
 			int h = 8 * level;
@@ -729,8 +732,9 @@ static void S_check_files(const S_env *e, const S_model *m)
 		gt_buf_done(&b);
 	}
 	for (int level = 0; level < GT_TILE_LEVELS; level++)
-		CHECK(counted[level] == gt_tile_full_count(size, level), "%llu full tiles at level %d, expected %llu",
-		      U(counted[level]), level, U(gt_tile_full_count(size, level)));
+		CHECK(counted[level] == gt_tile_full_count(size, level),
+		      "%llu full tiles at level %d, expected %llu", U(counted[level]), level,
+		      U(gt_tile_full_count(size, level)));
 	CHECK(counted[GT_TILE_LEVELS] == gt_tile_full_count(size, 0), "%llu full entry bundles",
 	      U(counted[GT_TILE_LEVELS]));
 	S_list_free(&l);
@@ -893,8 +897,7 @@ Test(log, create_and_empty)
  * commit split, up to 131,080 entries, checked after every batch. */
 Test(log, append_batches, .timeout = 600)
 {
-	static const uint64_t batches[] = {1,   7,    248,   255,   1,     256,
-					   257, 1000, 63511, 65537, 7};
+	static const uint64_t batches[] = {1, 7, 248, 255, 1, 256, 257, 1000, 63511, 65537, 7};
 	/* sizes: 1 8 256 511 512 768 1025 2025 65536 131073 131080 */
 	S_env e;
 	S_env_init(&e, GT_LOG_SYNC_FS);
@@ -1004,17 +1007,14 @@ Test(log, entry_size_limits)
 
 	gt_bytes ok = {big, 20};
 	const gt_bytes bad[][3] = {
-		{{big, 0}},
-		{{big, 65536}},
-		{ok, ok, {big, 0}},
-		{ok, {big, 65536}, ok},
-		{{NULL, 0}},
+		{{big, 0}}, {{big, 65536}}, {ok, ok, {big, 0}}, {ok, {big, 65536}, ok}, {{NULL, 0}},
 	};
 	const size_t nbad[] = {1, 1, 3, 3, 1};
 	for (size_t i = 0; i < sizeof(nbad) / sizeof(nbad[0]); i++) {
 		gt_error err = {0};
 		uint64_t first = 12345;
-		cr_assert_eq(gt_log_append(log, bad[i], nbad[i], &first, &err), GT_EINVAL, "case %zu", i);
+		cr_assert_eq(gt_log_append(log, bad[i], nbad[i], &first, &err), GT_EINVAL,
+			     "case %zu", i);
 		cr_assert_eq(err.code, GT_EINVAL);
 		cr_assert_neq(err.msg[0], 0);
 		cr_assert_eq(first, 12345);
@@ -1425,10 +1425,12 @@ Test(log, recovery_cuts_back)
 	gt_log_free(tw);
 	char *pub0 = S_snapshot_of(e.pub, 1);
 	static const char *stray[] = {
-		"tile/0/003",           "tile/0/002.p/100",     "tile/0/002.p/89",
-		"tile/entries/002.p/100", "tile/entries/003.p/5", "tile/entries/003",
-		"tile/1/000.p/200",     "tile/1/000.p/3",       "tile/0/004.tmp",
-		"tile/entries/002.tmp", "tile/2/000.p/1",       "tile/0/002.p/90.tmp",
+		"tile/0/003",		"tile/0/002.p/100",
+		"tile/0/002.p/89",	"tile/entries/002.p/100",
+		"tile/entries/003.p/5", "tile/entries/003",
+		"tile/1/000.p/200",	"tile/1/000.p/3",
+		"tile/0/004.tmp",	"tile/entries/002.tmp",
+		"tile/2/000.p/1",	"tile/0/002.p/90.tmp",
 	};
 	uint8_t junk[8192];
 	for (size_t i = 0; i < sizeof(junk); i++)
@@ -1521,8 +1523,8 @@ static void S_expect_refused(const S_env *e, const char *what)
 		gt_log *log = NULL;
 		gt_error err = {0};
 		int rc = gt_log_open(writer ? &e->wopt : &e->ropt, &log, &err);
-		cr_assert_eq(rc, GT_ECORRUPT, "%s: %s open gave %d %s", what, writer ? "writer" : "reader",
-			     rc, err.msg);
+		cr_assert_eq(rc, GT_ECORRUPT, "%s: %s open gave %d %s", what,
+			     writer ? "writer" : "reader", rc, err.msg);
 		cr_assert_null(log);
 		cr_assert_eq(err.code, GT_ECORRUPT);
 		cr_assert(strstr(err.msg, "do not hash to"), "%s: %s", what, err.msg);

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			cr_assert_fail(__VA_ARGS__);                                               \
+#define CHECK(cond, ...)                             \
+	do {                                         \
+		if (!(cond))                         \
+			cr_assert_fail(__VA_ARGS__); \
 	} while (0)
 
 static uint64_t S_rng = 0x853c49e6748fea9bull;
@@ -82,9 +82,9 @@ Test(tilepath, parse_examples)
 	cr_assert_eq(index, 1234067);
 	cr_assert_eq(width, 8);
 
-	cr_assert_eq(S_parse("tile/63/x018/x446/x744/x073/x709/x551/615.p/255", &level, &index,
-			     &width),
-		     0);
+	cr_assert_eq(
+		S_parse("tile/63/x018/x446/x744/x073/x709/x551/615.p/255", &level, &index, &width),
+		0);
 	cr_assert_eq(level, 63);
 	cr_assert_eq(index, UINT64_MAX);
 	cr_assert_eq(width, 255);
@@ -109,8 +109,26 @@ Test(tilepath, parse_examples)
 Test(tilepath, round_trip)
 {
 	static const uint64_t fixed[] = {
-		0, 1, 9, 10, 99, 100, 255, 256, 999, 1000, 1001, 65535, 65536, 999999, 1000000,
-		1234067, 999999999999ull, 1000000000000ull, UINT64_MAX / 1000, UINT64_MAX - 1,
+		0,
+		1,
+		9,
+		10,
+		99,
+		100,
+		255,
+		256,
+		999,
+		1000,
+		1001,
+		65535,
+		65536,
+		999999,
+		1000000,
+		1234067,
+		999999999999ull,
+		1000000000000ull,
+		UINT64_MAX / 1000,
+		UINT64_MAX - 1,
 		UINT64_MAX,
 	};
 	char buf[GT_TILE_PATH_MAX];
@@ -230,7 +248,10 @@ Test(tilepath, strict_rejection)
 
 	/* An embedded NUL is not the end of the path. */
 	cr_assert_eq(gt_tile_path_parse("tile/0/000\0", 11, &level, &index, &width), GT_EINVAL);
-	cr_assert_eq(gt_tile_path_parse("tile/0/0\0" "0", 10, &level, &index, &width), GT_EINVAL);
+	cr_assert_eq(gt_tile_path_parse("tile/0/0\0"
+					"0",
+					10, &level, &index, &width),
+		     GT_EINVAL);
 }
 
 Test(tilepath, geometry)

@@ -13,10 +13,10 @@
 
 /* Assert without recording a Criterion assertion for every success (the
  * loops below check hundreds of thousands of conditions). */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			cr_assert_fail(__VA_ARGS__);                                               \
+#define CHECK(cond, ...)                             \
+	do {                                         \
+		if (!(cond))                         \
+			cr_assert_fail(__VA_ARGS__); \
 	} while (0)
 
 #define U(x) ((unsigned long long)(x))
@@ -120,7 +120,8 @@ static void S_build_worlds(void)
 		S_real[h] = malloc(n * sizeof(gt_hash));
 		cr_assert_not_null(S_real[h]);
 		for (uint64_t i = 0; i < n; i++)
-			gt_hash_node(&S_real[h - 1][2 * i], &S_real[h - 1][2 * i + 1], &S_real[h][i]);
+			gt_hash_node(&S_real[h - 1][2 * i], &S_real[h - 1][2 * i + 1],
+				     &S_real[h][i]);
 	}
 	S_virt[0] = malloc(S_PERIOD * sizeof(gt_hash));
 	cr_assert_not_null(S_virt[0]);
@@ -132,8 +133,8 @@ static void S_build_worlds(void)
 		S_virt[h] = malloc(n * sizeof(gt_hash));
 		cr_assert_not_null(S_virt[h]);
 		for (uint64_t i = 0; i < n; i++)
-			gt_hash_node(&S_virt[h - 1][(2 * i) % below], &S_virt[h - 1][(2 * i + 1) % below],
-				     &S_virt[h][i]);
+			gt_hash_node(&S_virt[h - 1][(2 * i) % below],
+				     &S_virt[h - 1][(2 * i + 1) % below], &S_virt[h][i]);
 	}
 }
 
@@ -144,8 +145,8 @@ static const gt_hash *S_sub(int h, uint64_t i)
 		uint64_t n = h >= S_PERIOD_LOG ? 1 : S_PERIOD >> h;
 		return &S_virt[h][i % n];
 	}
-	CHECK(h < S_HEIGHTS && S_real[h] && i < (S_REAL_MAX >> h), "subtree %d/%llu outside the real world",
-	      h, U(i));
+	CHECK(h < S_HEIGHTS && S_real[h] && i < (S_REAL_MAX >> h),
+	      "subtree %d/%llu outside the real world", h, U(i));
 	return &S_real[h][i];
 }
 
@@ -244,9 +245,9 @@ static int S_decomposable(uint64_t lo, uint64_t hi)
 /* ---- the in-memory tile provider --------------------------------------- */
 
 typedef struct {
-	uint64_t size;   /* the tree being read */
-	int minimal;     /* provide only the head and the requested block */
-	int fail;        /* fail every fetch with GT_EIO */
+	uint64_t size; /* the tree being read */
+	int minimal;   /* provide only the head and the requested block */
+	int fail;      /* fail every fetch with GT_EIO */
 	unsigned long calls;
 } S_prov;
 
@@ -265,8 +266,9 @@ static int S_fetch(void *ctx, int level, uint64_t index, unsigned width, unsigne
 	unsigned expect = index < full ? GT_TILE_WIDTH : gt_tile_partial_width(p->size, level);
 	CHECK(index <= full && expect > 0, "fetch of tile %d/%llu, absent in a tree of size %llu",
 	      level, U(index), U(p->size));
-	CHECK(width == expect, "fetch of tile %d/%llu with width %u; it has %u in a tree of size %llu",
-	      level, U(index), width, expect, U(p->size));
+	CHECK(width == expect,
+	      "fetch of tile %d/%llu with width %u; it has %u in a tree of size %llu", level,
+	      U(index), width, expect, U(p->size));
 	if (p->minimal)
 		memset(rows, S_POISON, GT_TILE_ROWS_LEN * sizeof(gt_hash));
 	for (unsigned r = 0; r < GT_TILE_HEIGHT; r++) {
@@ -275,7 +277,8 @@ static int S_fetch(void *ctx, int level, uint64_t index, unsigned width, unsigne
 		for (unsigned i = 0; i < n; i++) {
 			if (p->minimal && r < GT_TILE_BLOCK_ROWS && gt_tile_block_of(r, i) != block)
 				continue;
-			rows[GT_TILE_ROW(r) + i] = *S_sub(GT_TILE_HEIGHT * level + (int)r, first + i);
+			rows[GT_TILE_ROW(r) + i] =
+				*S_sub(GT_TILE_HEIGHT * level + (int)r, first + i);
 		}
 	}
 	return 0;
@@ -324,8 +327,9 @@ static void S_check_range(S_ctx *c, uint64_t size, uint64_t lo, uint64_t hi)
 		CHECK(rc == 0, "range [%llu, %llu) of size %llu: %d %s", U(lo), U(hi), U(size), rc,
 		      err.msg);
 		S_mth(lo, hi, &want);
-		CHECK(S_eq(&got, &want), "range [%llu, %llu) of size %llu differs from the reference",
-		      U(lo), U(hi), U(size));
+		CHECK(S_eq(&got, &want),
+		      "range [%llu, %llu) of size %llu differs from the reference", U(lo), U(hi),
+		      U(size));
 	} else {
 		CHECK(rc == GT_ERANGE && err.code == GT_ERANGE && err.msg[0],
 		      "range [%llu, %llu) is not made of tree nodes but gave %d", U(lo), U(hi), rc);
@@ -388,8 +392,9 @@ static void S_check_consistency(S_ctx *c, uint64_t size1, uint64_t size2)
 		size_t j = S_rand() % n;
 		S_flip(&got[j]);
 		rc = gt_verify_consistency(size1, size2, &root1, &root2, got, n);
-		CHECK(rc == GT_EPROOF, "consistency %llu -> %llu verifies with hash %zu flipped (%d)",
-		      U(size1), U(size2), j, rc);
+		CHECK(rc == GT_EPROOF,
+		      "consistency %llu -> %llu verifies with hash %zu flipped (%d)", U(size1),
+		      U(size2), j, rc);
 		got[j] = want[j];
 	}
 	S_flip(&root1);
@@ -405,10 +410,10 @@ static void S_check_consistency(S_ctx *c, uint64_t size1, uint64_t size2)
 
 /* Indexes and sizes that matter for tiles: around every multiple of 256^k. */
 static const uint64_t S_marks[] = {
-	0,      1,      2,      3,      127,    128,    254,    255,    256,    257,
-	258,    511,    512,    513,    767,    768,    1023,   1024,   1025,   4095,
-	4096,   4097,   65279,  65280,  65281,  65534,  65535,  65536,  65537,  65791,
-	65792,  65793,  98304,  131070, 131071, 131072, 131073,
+	0,     1,     2,     3,	     127,    128,    254,    255,   256,   257,
+	258,   511,   512,   513,    767,    768,    1023,   1024,  1025,  4095,
+	4096,  4097,  65279, 65280,  65281,  65534,  65535,  65536, 65537, 65791,
+	65792, 65793, 98304, 131070, 131071, 131072, 131073,
 };
 #define S_NMARKS (sizeof(S_marks) / sizeof(S_marks[0]))
 
@@ -471,12 +476,14 @@ Test(tree, rows_compute)
 			S_random_hash(&row0[i]);
 		memcpy(rows, row0, width * sizeof(gt_hash));
 		gt_tile_rows_compute(rows, width);
-		CHECK(memcmp(rows, row0, width * sizeof(gt_hash)) == 0, "row 0 changed (width %u)", width);
+		CHECK(memcmp(rows, row0, width * sizeof(gt_hash)) == 0, "row 0 changed (width %u)",
+		      width);
 		for (unsigned r = 1; r < GT_TILE_HEIGHT; r++)
 			for (unsigned i = 0; i < (width >> r); i++) {
 				gt_hash want;
 				gt_hash_root(&row0[i << r], (size_t)1 << r, &want);
-				CHECK(S_eq(&rows[GT_TILE_ROW(r) + i], &want), "width %u row %u pos %u", width, r, i);
+				CHECK(S_eq(&rows[GT_TILE_ROW(r) + i], &want),
+				      "width %u row %u pos %u", width, r, i);
 			}
 		/* Nothing below row 0's width is read: a different tail of
 		 * row 0 gives the same rows. */
@@ -513,11 +520,11 @@ Test(tree, rows_copy_block)
 				int in = r >= GT_TILE_BLOCK_ROWS || (i << r) / 32 == block;
 				if (in) {
 					copied++;
-					CHECK(S_eq(&dst[at], &src[at]), "block %u row %u pos %u not copied", block,
-					      r, i);
+					CHECK(S_eq(&dst[at], &src[at]),
+					      "block %u row %u pos %u not copied", block, r, i);
 				} else {
-					CHECK(S_eq(&dst[at], &poison), "block %u row %u pos %u copied", block, r,
-					      i);
+					CHECK(S_eq(&dst[at], &poison),
+					      "block %u row %u pos %u copied", block, r, i);
 				}
 			}
 		/* 32 + 16 + 8 + 4 + 2 of the block, 8 + 4 + 2 of the head. */
@@ -722,8 +729,8 @@ Test(tree, proofs_every_size_to_1100)
 Test(tree, proofs_tile_boundaries)
 {
 	static const uint64_t sizes[] = {
-		255,    256,    257,    511,    512,    513,    65535,  65536,
-		65537,  65536 + 255, 65536 + 256, 65536 + 257, 131071, 131072, 131073,
+		255,   256,	    257,	 511,	      512,    513,    65535,  65536,
+		65537, 65536 + 255, 65536 + 256, 65536 + 257, 131071, 131072, 131073,
 	};
 	S_ctx c;
 	S_ctx_init(&c, 1);
@@ -784,18 +791,12 @@ Test(tree, proofs_huge_trees)
 	S_ctx_init(&c, 1);
 	S_world_virtual = 1;
 	static const uint64_t sizes[] = {
-		1ull << 24,
-		(1ull << 24) + 1,
-		(1ull << 32) - 1,
-		(1ull << 32) + 257,
-		(1ull << 40) + 12345,
-		(1ull << 48) - 256,
-		1ull << 56,
-		(1ull << 56) + (1ull << 48) + 3,
-		1ull << 63,
-		(1ull << 63) + 1,
-		UINT64_MAX - 256,
-		UINT64_MAX - 1,
+		1ull << 24,	      (1ull << 24) + 1,
+		(1ull << 32) - 1,     (1ull << 32) + 257,
+		(1ull << 40) + 12345, (1ull << 48) - 256,
+		1ull << 56,	      (1ull << 56) + (1ull << 48) + 3,
+		1ull << 63,	      (1ull << 63) + 1,
+		UINT64_MAX - 256,     UINT64_MAX - 1,
 		UINT64_MAX,
 	};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -835,7 +836,7 @@ Test(tree, consistency_proof_fits)
 	S_ctx_init(&c, 1);
 	S_world_virtual = 1;
 	static const uint64_t pairs[][2] = {
-		{5, 7},                     /* 4 hashes in a tree 3 high */
+		{5, 7}, /* 4 hashes in a tree 3 high */
 		{(1ull << 32) - 1, (1ull << 32) + 1},
 		{(1ull << 63) - 1, (1ull << 63) + 1},
 		{(1ull << 63) - 1, UINT64_MAX},
@@ -859,7 +860,8 @@ Test(tree, consistency_proof_fits)
 			overrun |= !S_eq(&buf.guard[k], &guard);
 		cr_expect(!overrun, "consistency %llu -> %llu wrote past GT_PROOF_MAX (%d) hashes",
 			  U(size1), U(size2), GT_PROOF_MAX);
-		cr_expect_leq(n, GT_PROOF_MAX, "consistency %llu -> %llu has %zu hashes; GT_PROOF_MAX is %d",
+		cr_expect_leq(n, GT_PROOF_MAX,
+			      "consistency %llu -> %llu has %zu hashes; GT_PROOF_MAX is %d",
 			      U(size1), U(size2), n, GT_PROOF_MAX);
 		cr_expect_eq(rc, 0);
 		cr_expect_eq(proof.n, n);
@@ -930,7 +932,8 @@ Test(tree, provider_errors_propagate)
 		cr_assert_eq(err.code, GT_EIO);
 		cr_assert(strstr(err.msg, "injected"), "%s", err.msg);
 		if (size > 1) { /* (the proof for a tree of one leaf is empty) */
-			cr_assert_eq(gt_tree_inclusion_proof(c.r, size - 1, size, &proof, NULL), GT_EIO);
+			cr_assert_eq(gt_tree_inclusion_proof(c.r, size - 1, size, &proof, NULL),
+				     GT_EIO);
 			cr_assert_eq(gt_tree_consistency_proof(c.r, 1, size, &proof, NULL), GT_EIO);
 		}
 		cr_assert_eq(gt_tree_range_hash(c.r, size, 0, 1, &out, NULL), GT_EIO);
@@ -956,8 +959,8 @@ Test(tree, fetch_counts)
 		gt_tree_reader_init(c.r, S_fetch, &c.p);
 		c.p.calls = 0;
 		cr_assert_eq(gt_tree_inclusion_proof(c.r, index, size, &proof, NULL), 0);
-		cr_assert_leq(c.p.calls, 4 * 3, "inclusion %llu in %llu: %lu fetches", U(index), U(size),
-			      c.p.calls);
+		cr_assert_leq(c.p.calls, 4 * 3, "inclusion %llu in %llu: %lu fetches", U(index),
+			      U(size), c.p.calls);
 	}
 	S_ctx_done(&c);
 }

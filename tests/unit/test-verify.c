@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 /* Assert without recording a Criterion assertion for every success. */
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			cr_assert_fail(__VA_ARGS__);                                               \
+#define CHECK(cond, ...)                             \
+	do {                                         \
+		if (!(cond))                         \
+			cr_assert_fail(__VA_ARGS__); \
 	} while (0)
 
 #define U(x) ((unsigned long long)(x))
@@ -335,7 +335,8 @@ Test(verify, good_logs_and_since, .timeout = 300)
 		cr_assert(!p.backwards);
 		if (e.n) {
 			cr_assert_gt(p.calls, 0);
-			cr_assert_eq(p.last, e.n, "progress ends at %llu of %llu", U(p.last), U(e.n));
+			cr_assert_eq(p.last, e.n, "progress ends at %llu of %llu", U(p.last),
+				     U(e.n));
 			cr_assert_eq(p.total, e.n);
 		}
 		/* ret may be NULL. */
@@ -418,7 +419,8 @@ Test(verify, checkpoint_tampering)
 	/* A size without its partial tiles: they are missing. */
 	S_sign(e.signer, ORIGIN, 999, &root, &note);
 	S_write(e.pub, "checkpoint", note.data, note.len);
-	S_expect_fail(&e, NULL, GT_ENOTFOUND, "size 999", "tile/entries/003.p/231 is missing", NULL);
+	S_expect_fail(&e, NULL, GT_ENOTFOUND, "size 999", "tile/entries/003.p/231 is missing",
+		      NULL);
 	gt_hash other = root;
 	other.b[7] ^= 0x10;
 	char b64[48];
@@ -442,7 +444,8 @@ Test(verify, checkpoint_tampering)
 	cr_assert_eq(c.size, 768);
 	/* Another origin signed by this key. */
 	{
-		gt_checkpoint oc = {.origin = "example.com/not-this-log", .size = 1000, .root = root};
+		gt_checkpoint oc = {
+			.origin = "example.com/not-this-log", .size = 1000, .root = root};
 		gt_buf text = GT_BUF_INIT;
 		cr_assert_eq(gt_checkpoint_format(&oc, &text), 0);
 		gt_buf_reset(&note);
@@ -607,10 +610,8 @@ Test(verify, tampered_level0_tiles)
 		unsigned hash;
 		uint64_t entry;
 	} cases[] = {
-		{"tile/0/000", 0, 0},
-		{"tile/0/002", 17, 529},
-		{"tile/0/002", 255, 767},
-		{"tile/0/003.p/232", 5, 773},
+		{"tile/0/000", 0, 0},		{"tile/0/002", 17, 529},
+		{"tile/0/002", 255, 767},	{"tile/0/003.p/232", 5, 773},
 		{"tile/0/003.p/232", 231, 999},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -668,7 +669,8 @@ Test(verify, malformed_and_missing)
 	/* Truncated bundles, full and partial; trailing bytes. */
 	S_saved s = S_save(&e, "tile/entries/001");
 	S_write(e.pub, "tile/entries/001", s.b.data, s.b.len - 5);
-	S_expect_fail(&e, NULL, GT_ECORRUPT, "truncated bundle", "tile/entries/001", "256 expected");
+	S_expect_fail(&e, NULL, GT_ECORRUPT, "truncated bundle", "tile/entries/001",
+		      "256 expected");
 	gt_buf_reset(&b);
 	gt_buf_add(&b, s.b.data, s.b.len);
 	gt_buf_add(&b, "\x00\x01z", 3);
@@ -689,7 +691,8 @@ Test(verify, malformed_and_missing)
 	S_write(e.pub, "tile/0/003.p/232", s.b.data, 231 * 32);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "short partial tile", "tile/0/003.p/232", NULL);
 	S_write(e.pub, "tile/0/003.p/232", s.b.data, 232 * 32 - 1);
-	S_expect_fail(&e, NULL, GT_ECORRUPT, "partial tile not in hashes", "tile/0/003.p/232", NULL);
+	S_expect_fail(&e, NULL, GT_ECORRUPT, "partial tile not in hashes", "tile/0/003.p/232",
+		      NULL);
 	S_restore(&s);
 	/* Missing files. */
 	static const struct {
@@ -916,7 +919,8 @@ Test(verify, tile_fetch)
 	cr_assert_eq(out.len, 0, "nothing is appended on failure");
 	/* Missing. */
 	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, 0, 9, 4, &out, &err), GT_ENOTFOUND);
-	cr_assert(strstr(err.msg, "tile/0/009.p/4") && strstr(err.msg, "tile/0/009"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "tile/0/009.p/4") && strstr(err.msg, "tile/0/009"), "%s",
+		  err.msg);
 	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, 2, 0, 256, &out, &err), GT_ENOTFOUND);
 	cr_assert(strstr(err.msg, "tile/2/000 is missing"), "%s", err.msg);
 	/* Other failures are passed on as they are. */
@@ -932,16 +936,19 @@ Test(verify, tile_fetch)
 		     err.msg);
 	cr_assert(out.len == 7 && !memcmp(out.data, "\x00\x01x\x00\x02yz", 7));
 	gt_buf_reset(&out);
-	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, GT_TILE_ENTRIES, 0, 3, &out, &err), GT_ENOTFOUND);
+	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, GT_TILE_ENTRIES, 0, 3, &out, &err),
+		     GT_ENOTFOUND);
 	/* From a longer bundle: the first width entries. */
 	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, GT_TILE_ENTRIES, 1, 2, &out, &err), 0, "%s",
 		     err.msg);
 	cr_assert(out.len == 7 && !memcmp(out.data, "\x00\x01x\x00\x02yz", 7));
 	gt_buf_reset(&out);
-	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, GT_TILE_ENTRIES, 1, 4, &out, &err), GT_ECORRUPT);
+	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, GT_TILE_ENTRIES, 1, 4, &out, &err),
+		     GT_ECORRUPT);
 	cr_assert(strstr(err.msg, "tile/entries/001"), "%s", err.msg);
 	/* A "full" bundle of 3 entries. */
-	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, GT_TILE_ENTRIES, 1, 256, &out, &err), GT_ECORRUPT);
+	cr_assert_eq(gt_tile_fetch(S_mem_fetch, &m, GT_TILE_ENTRIES, 1, 256, &out, &err),
+		     GT_ECORRUPT);
 	gt_buf_done(&out);
 	S_mem_done(&m);
 }

@@ -2,6 +2,7 @@
 #include "core/base64.h"
 #include "core/error.h"
 #include "log/hash.h"
+#include "testutil.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -13,49 +14,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Assert without recording a Criterion assertion for every success (the
- * randomized tests check millions of conditions). */
-#define CHECK(cond, ...)                             \
-	do {                                         \
-		if (!(cond))                         \
-			cr_assert_fail(__VA_ARGS__); \
-	} while (0)
-
 #define S_MAX_PROOF (2 * GT_PROOF_MAX + 2)
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void S_hex(const char *hex, uint8_t *out, size_t n)
-{
-	cr_assert_eq(strlen(hex), 2 * n);
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		cr_assert_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-}
-
-static int S_eq(const gt_hash *a, const gt_hash *b)
-{
-	return memcmp(a->b, b->b, GT_HASH_LEN) == 0;
-}
-
-/* xorshift64*: deterministic, so failures reproduce. */
+/* Deterministic, so failures reproduce. */
 static uint64_t S_rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t S_rand(void)
-{
-	S_rng ^= S_rng >> 12;
-	S_rng ^= S_rng << 25;
-	S_rng ^= S_rng >> 27;
-	return S_rng * 0x2545f4914f6cdd1dull;
-}
-
-/* Uniform-enough value in [lo, hi]. */
-static uint64_t S_range(uint64_t lo, uint64_t hi)
-{
-	return lo + S_rand() % (hi - lo + 1);
-}
 
 /* ---- independent reference implementation (RFC 9162 2.1.1, 2.1.3.1,
  * 2.1.4.1), with SHA-256 straight from EVP ------------------------------ */
@@ -80,15 +44,6 @@ static void S_ref_node(const gt_hash *l, const gt_hash *r, gt_hash *out)
 	S_ref_digest(buf, sizeof(buf), out);
 }
 
-/* Largest power of two strictly less than n (n >= 2). */
-static size_t S_split(size_t n)
-{
-	size_t k = 1;
-	while (k << 1 < n)
-		k <<= 1;
-	return k;
-}
-
 static void S_ref_mth(const gt_hash *d, size_t n, gt_hash *out)
 {
 	if (n == 0) {
@@ -99,7 +54,7 @@ static void S_ref_mth(const gt_hash *d, size_t n, gt_hash *out)
 		*out = d[0];
 		return;
 	}
-	size_t k = S_split(n);
+	size_t k = tu_split(n);
 	gt_hash l, r;
 	S_ref_mth(d, k, &l);
 	S_ref_mth(d + k, n - k, &r);
@@ -111,7 +66,7 @@ static void S_ref_path(size_t m, const gt_hash *d, size_t n, gt_hash *p, size_t 
 {
 	if (n <= 1)
 		return;
-	size_t k = S_split(n);
+	size_t k = tu_split(n);
 	if (m < k) {
 		S_ref_path(m, d, k, p, np);
 		S_ref_mth(d + k, n - k, &p[(*np)++]);
@@ -129,7 +84,7 @@ static void S_ref_subproof(size_t m, const gt_hash *d, size_t n, int b, gt_hash 
 			S_ref_mth(d, n, &p[(*np)++]);
 		return;
 	}
-	size_t k = S_split(n);
+	size_t k = tu_split(n);
 	if (m <= k) {
 		S_ref_subproof(m, d, k, b, p, np);
 		S_ref_mth(d + k, n - k, &p[(*np)++]);
@@ -158,36 +113,36 @@ Test(hash, known_answers)
 	gt_hash h, want;
 
 	gt_hash_leaf(NULL, 0, &h);
-	S_hex("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d", want.b, 32);
-	cr_assert(S_eq(&h, &want), "leaf hash of the empty entry");
+	tu_hex("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d", want.b, 32);
+	cr_assert(tu_hash_eq(&h, &want), "leaf hash of the empty entry");
 
-	S_hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", want.b, 32);
+	tu_hex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", want.b, 32);
 	gt_hash_empty(&h);
-	cr_assert(S_eq(&h, &want), "empty tree root");
+	cr_assert(tu_hash_eq(&h, &want), "empty tree root");
 	gt_hash_root(NULL, 0, &h);
-	cr_assert(S_eq(&h, &want), "gt_hash_root of nothing");
+	cr_assert(tu_hash_eq(&h, &want), "gt_hash_root of nothing");
 	memset(h.b, 0xaa, 32);
 	gt_sha256((const uint8_t *)"", 0, h.b);
-	cr_assert(S_eq(&h, &want), "sha256 of empty string");
+	cr_assert(tu_hash_eq(&h, &want), "sha256 of empty string");
 
-	S_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", want.b, 32);
+	tu_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", want.b, 32);
 	gt_sha256((const uint8_t *)"abc", 3, h.b);
-	cr_assert(S_eq(&h, &want), "sha256(abc)");
+	cr_assert(tu_hash_eq(&h, &want), "sha256(abc)");
 
 	gt_hash zero, ones;
 	memset(zero.b, 0, 32);
 	memset(ones.b, 0xff, 32);
-	S_hex("bc6b943b820c449acf880d293c216a24a8066b153f87f2361fae2beda3a72641", want.b, 32);
+	tu_hex("bc6b943b820c449acf880d293c216a24a8066b153f87f2361fae2beda3a72641", want.b, 32);
 	gt_hash_node(&zero, &ones, &h);
-	cr_assert(S_eq(&h, &want), "node hash");
+	cr_assert(tu_hash_eq(&h, &want), "node hash");
 
 	/* out may alias either input. */
 	gt_hash a = zero, b = ones;
 	gt_hash_node(&a, &b, &a);
-	cr_assert(S_eq(&a, &want), "node hash, out == left");
+	cr_assert(tu_hash_eq(&a, &want), "node hash, out == left");
 	a = zero;
 	gt_hash_node(&a, &b, &b);
-	cr_assert(S_eq(&b, &want), "node hash, out == right");
+	cr_assert(tu_hash_eq(&b, &want), "node hash, out == right");
 
 	/* A long leaf (several SHA-256 blocks) against EVP. */
 	uint8_t big[1000], pre[1001];
@@ -197,7 +152,7 @@ Test(hash, known_answers)
 	memcpy(pre + 1, big, sizeof(big));
 	S_ref_digest(pre, sizeof(pre), &want);
 	gt_hash_leaf(big, sizeof(big), &h);
-	cr_assert(S_eq(&h, &want), "long leaf hash");
+	cr_assert(tu_hash_eq(&h, &want), "long leaf hash");
 }
 
 Test(hash, rfc6962_reference_tree)
@@ -227,14 +182,14 @@ Test(hash, rfc6962_reference_tree)
 	for (int i = 0; i < 8; i++) {
 		uint8_t e[16];
 		size_t n = strlen(entries[i]) / 2;
-		S_hex(entries[i], e, n);
+		tu_hex(entries[i], e, n);
 		gt_hash_leaf(e, n, &leaves[i]);
 	}
 	for (int n = 1; n <= 8; n++) {
 		gt_hash got, want;
-		S_hex(roots[n - 1], want.b, 32);
+		tu_hex(roots[n - 1], want.b, 32);
 		gt_hash_root(leaves, (size_t)n, &got);
-		cr_assert(S_eq(&got, &want), "root of the first %d leaves", n);
+		cr_assert(tu_hash_eq(&got, &want), "root of the first %d leaves", n);
 	}
 }
 
@@ -247,7 +202,8 @@ Test(hash, root_matches_reference)
 		gt_hash got, want;
 		gt_hash_root(S_leaves, n, &got);
 		S_ref_mth(S_leaves, n, &want);
-		CHECK(S_eq(&got, &want), "gt_hash_root differs from the reference for n = %zu", n);
+		CHECK(tu_hash_eq(&got, &want),
+		      "gt_hash_root differs from the reference for n = %zu", n);
 	}
 	cr_assert(memcmp(copy, S_leaves, sizeof(copy)) == 0, "gt_hash_root modified its input");
 }
@@ -308,22 +264,22 @@ static void S_check_inclusion(size_t index, size_t size, const gt_hash *p, size_
 	/* A bit flipped in any proof hash, in the leaf, in the root. */
 	for (size_t j = 0; j < n; j++) {
 		memcpy(q, p, n * sizeof(*p));
-		unsigned bit = (unsigned)S_rand() % 256;
+		unsigned bit = (unsigned)tu_rand(&S_rng) % 256;
 		q[j].b[bit / 8] ^= (uint8_t)(1u << bit % 8);
 		rc = gt_verify_inclusion(index, size, &leaf, q, n, &root);
 		CHECK(rc == GT_EPROOF, "inclusion %zu/%zu, hash %zu flipped: %d", index, size, j,
 		      rc);
 	}
 	gt_hash bad = leaf;
-	bad.b[S_rand() % 32] ^= 0x10;
+	bad.b[tu_rand(&S_rng) % 32] ^= 0x10;
 	CHECK(gt_verify_inclusion(index, size, &bad, p, n, &root) == GT_EPROOF, "bad leaf");
 	bad = root;
-	bad.b[S_rand() % 32] ^= 0x01;
+	bad.b[tu_rand(&S_rng) % 32] ^= 0x01;
 	CHECK(gt_verify_inclusion(index, size, &leaf, p, n, &bad) == GT_EPROOF, "bad root");
 
 	/* Another index, same leaf hash and root. */
-	size_t others[4] = {index + 1, index - 1, index ^ ((size_t)1 << S_rand() % 12),
-			    (size_t)S_range(0, size - 1)};
+	size_t others[4] = {index + 1, index - 1, index ^ ((size_t)1 << tu_rand(&S_rng) % 12),
+			    (size_t)tu_between(&S_rng, 0, size - 1)};
 	for (int k = 0; k < 4; k++) {
 		if (others[k] == index)
 			continue;
@@ -334,7 +290,7 @@ static void S_check_inclusion(size_t index, size_t size, const gt_hash *p, size_
 	/* Another size, with the true root of that size (with the root of
 	 * the original size, some sizes have the same proof shape: a proof
 	 * does not commit to the size by itself). */
-	size_t sizes[4] = {size + 1, size - 1, size * 2, size + (size_t)S_range(2, 100)};
+	size_t sizes[4] = {size + 1, size - 1, size * 2, size + (size_t)tu_between(&S_rng, 2, 100)};
 	for (int k = 0; k < 4; k++) {
 		gt_hash r2;
 		if (sizes[k] <= index || sizes[k] > S_NLEAVES)
@@ -382,22 +338,22 @@ static void S_check_consistency(size_t size1, size_t size2, const gt_hash *p, si
 
 	for (size_t j = 0; j < n; j++) {
 		memcpy(q, p, n * sizeof(*p));
-		unsigned bit = (unsigned)S_rand() % 256;
+		unsigned bit = (unsigned)tu_rand(&S_rng) % 256;
 		q[j].b[bit / 8] ^= (uint8_t)(1u << bit % 8);
 		rc = gt_verify_consistency(size1, size2, &r1, &r2, q, n);
 		CHECK(rc == GT_EPROOF, "consistency %zu->%zu, hash %zu flipped: %d", size1, size2,
 		      j, rc);
 	}
 	gt_hash bad = r1;
-	bad.b[S_rand() % 32] ^= 0x80;
+	bad.b[tu_rand(&S_rng) % 32] ^= 0x80;
 	CHECK(gt_verify_consistency(size1, size2, &bad, &r2, p, n) == GT_EPROOF, "bad root1");
 	bad = r2;
-	bad.b[S_rand() % 32] ^= 0x80;
+	bad.b[tu_rand(&S_rng) % 32] ^= 0x80;
 	CHECK(gt_verify_consistency(size1, size2, &r1, &bad, p, n) == GT_EPROOF, "bad root2");
 	CHECK(gt_verify_consistency(size1, size2, &r2, &r1, p, n) != 0, "swapped roots");
 
 	/* Other sizes, with their true roots. */
-	size_t s1[3] = {size1 + 1, size1 - 1, (size_t)S_range(1, size2)};
+	size_t s1[3] = {size1 + 1, size1 - 1, (size_t)tu_between(&S_rng, 1, size2)};
 	for (int k = 0; k < 3; k++) {
 		gt_hash o;
 		if (s1[k] == size1 || s1[k] > size2)
@@ -407,7 +363,7 @@ static void S_check_consistency(size_t size1, size_t size2, const gt_hash *p, si
 		CHECK(rc != 0, "consistency %zu->%zu verified as %zu->%zu", size1, size2, s1[k],
 		      size2);
 	}
-	size_t s2[3] = {size2 + 1, size2 - 1, size2 + (size_t)S_range(2, 100)};
+	size_t s2[3] = {size2 + 1, size2 - 1, size2 + (size_t)tu_between(&S_rng, 2, 100)};
 	for (int k = 0; k < 3; k++) {
 		gt_hash o;
 		if (s2[k] < size1 || s2[k] > S_NLEAVES)
@@ -457,17 +413,17 @@ Test(hash, proofs_random)
 	S_make_leaves();
 	S_rng = 0x243f6a8885a308d3ull;
 	for (int iter = 0; iter < 120; iter++) {
-		size_t size = (size_t)S_range(1, 2000);
+		size_t size = (size_t)tu_between(&S_rng, 1, 2000);
 		S_inclusion(0, size);
 		S_inclusion(size - 1, size);
 		for (int k = 0; k < 6; k++)
-			S_inclusion((size_t)S_range(0, size - 1), size);
+			S_inclusion((size_t)tu_between(&S_rng, 0, size - 1), size);
 		if (size < 2)
 			continue;
 		S_consistency(1, size);
 		S_consistency(size - 1, size);
 		for (int k = 0; k < 6; k++)
-			S_consistency((size_t)S_range(1, size - 1), size);
+			S_consistency((size_t)tu_between(&S_rng, 1, size - 1), size);
 	}
 }
 
@@ -476,32 +432,6 @@ Test(hash, proofs_random)
 typedef struct S_stats {
 	int inclusion, consistency, positive, negative;
 } S_stats;
-
-/* Read a whole file, NUL-terminated. */
-static char *S_slurp(const char *path, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	size_t cap = 4096, len = 0;
-	char *s = malloc(cap);
-	cr_assert_not_null(s);
-	for (;;) {
-		size_t got = fread(s + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-		if (cap - len - 1 == 0) {
-			cap *= 2;
-			s = realloc(s, cap);
-			cr_assert_not_null(s);
-		}
-	}
-	cr_assert(!ferror(f), "%s: read error", path);
-	fclose(f);
-	s[len] = 0;
-	*ret_len = len;
-	return s;
-}
 
 /* Jansson integers are signed 64-bit, and the vectors hold 2^64 - 1: put
  * every bare number outside strings in quotes, to be parsed by S_u64. */
@@ -610,9 +540,9 @@ static int S_proof(json_t *obj, const char *file, gt_hash *p, size_t *np)
 
 static void S_vector(const char *file, S_stats *st)
 {
-	size_t len;
-	char *raw = S_slurp(file, &len);
-	char *text = S_quote_numbers(raw, len);
+	gt_buf raw = GT_BUF_INIT;
+	tu_read_path(file, &raw);
+	char *text = S_quote_numbers((const char *)raw.data, raw.len);
 	json_error_t jerr;
 	json_t *obj = json_loads(text, 0, &jerr);
 	cr_assert_not_null(obj, "%s:%d: %s", file, jerr.line, jerr.text);
@@ -652,7 +582,7 @@ static void S_vector(const char *file, S_stats *st)
 		st->positive++;
 	json_decref(obj);
 	free(text);
-	free(raw);
+	gt_buf_done(&raw);
 }
 
 static void S_walk(const char *dir, S_stats *st)

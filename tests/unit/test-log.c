@@ -12,11 +12,11 @@
 #include "log/note.h"
 #include "log/tilepath.h"
 #include "log/verify.h"
+#include "testutil.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -27,41 +27,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Assert without recording a Criterion assertion for every success. */
-#define CHECK(cond, ...)                             \
-	do {                                         \
-		if (!(cond))                         \
-			cr_assert_fail(__VA_ARGS__); \
-	} while (0)
-
-#define U(x) ((unsigned long long)(x))
 #define ORIGIN "example.com/goodtrace-test"
 
 /* ---- deterministic randomness ------------------------------------------ */
 
 static uint64_t S_rng = 0x452821e638d01377ull;
-
-static uint64_t S_mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t S_rand(void)
-{
-	return S_mix(S_rng += 0x9e3779b97f4a7c15ull);
-}
-
-static uint64_t S_between(uint64_t lo, uint64_t hi)
-{
-	return lo + S_rand() % (hi - lo + 1);
-}
-
-static int S_eq(const gt_hash *a, const gt_hash *b)
-{
-	return memcmp(a->b, b->b, GT_HASH_LEN) == 0;
-}
 
 /* ---- the reference: entries in memory and RFC 9162 over them ---------- */
 
@@ -127,14 +97,6 @@ static gt_bytes S_model_entry(const S_model *m, uint64_t i)
 	return b;
 }
 
-static uint64_t S_split(uint64_t n)
-{
-	uint64_t k = 1;
-	while (k < n - k)
-		k <<= 1;
-	return k;
-}
-
 static void S_mth(const S_model *m, uint64_t lo, uint64_t hi, gt_hash *out)
 {
 	uint64_t n = hi - lo;
@@ -148,7 +110,7 @@ static void S_mth(const S_model *m, uint64_t lo, uint64_t hi, gt_hash *out)
 		*out = m->lv[h][lo >> h];
 		return;
 	}
-	uint64_t k = S_split(n);
+	uint64_t k = tu_split(n);
 	gt_hash a, b;
 	S_mth(m, lo, lo + k, &a);
 	S_mth(m, lo + k, hi, &b);
@@ -159,7 +121,7 @@ static void S_path(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, gt_h
 {
 	if (hi - lo <= 1)
 		return;
-	uint64_t k = S_split(hi - lo);
+	uint64_t k = tu_split(hi - lo);
 	if (m < k) {
 		S_path(md, m, lo, lo + k, out, n);
 		S_mth(md, lo + k, hi, &out[(*n)++]);
@@ -178,7 +140,7 @@ static void S_subproof(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, 
 			S_mth(md, lo, hi, &out[(*n)++]);
 		return;
 	}
-	uint64_t k = S_split(len);
+	uint64_t k = tu_split(len);
 	if (m <= k) {
 		S_subproof(md, m, lo, lo + k, b, out, n);
 		S_mth(md, lo + k, hi, &out[(*n)++]);
@@ -191,102 +153,16 @@ static void S_subproof(const S_model *md, uint64_t m, uint64_t lo, uint64_t hi, 
 /* Entry i of the stream salt: 8 to 40 bytes, all derived from (salt, i). */
 static size_t S_gen(uint64_t salt, uint64_t i, uint8_t out[40])
 {
-	uint64_t r = S_mix(salt * 0x100000001b3ull + i);
+	uint64_t r = tu_mix(salt * 0x100000001b3ull + i);
 	size_t len = 8 + r % 33;
 	for (size_t k = 0; k < len; k += 8) {
-		uint64_t v = S_mix(r + k);
+		uint64_t v = tu_mix(r + k);
 		memcpy(out + k, &v, len - k < 8 ? len - k : 8);
 	}
 	return len;
 }
 
 /* ---- files and directories --------------------------------------------- */
-
-static char *S_join(const char *a, const char *b)
-{
-	char *p;
-	CHECK(asprintf(&p, "%s/%s", a, b) >= 0, "out of memory");
-	return p;
-}
-
-static int S_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 ? -1 : 0;
-}
-
-static void S_rmrf(const char *path)
-{
-	struct stat st;
-	if (lstat(path, &st) < 0)
-		return;
-	cr_assert_eq(nftw(path, S_rm_one, 16, FTW_DEPTH | FTW_PHYS), 0, "cannot remove %s", path);
-}
-
-static int S_exists(const char *dir, const char *rel)
-{
-	char *p = S_join(dir, rel);
-	struct stat st;
-	int r = lstat(p, &st) == 0;
-	free(p);
-	return r;
-}
-
-static void S_read(const char *dir, const char *rel, gt_buf *out)
-{
-	char *p = S_join(dir, rel);
-	FILE *f = fopen(p, "rb");
-	CHECK(f, "cannot open %s", p);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		CHECK(gt_buf_add(out, chunk, n) == 0, "out of memory");
-	fclose(f);
-	free(p);
-}
-
-static void S_write(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char *p = S_join(dir, rel);
-	/* Parent directories as needed. */
-	for (char *s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
-		*s = 0;
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	FILE *f = fopen(p, "wb");
-	CHECK(f, "cannot create %s", p);
-	if (len)
-		CHECK(fwrite(data, 1, len, f) == len, "cannot write %s", p);
-	CHECK(fclose(f) == 0, "cannot write %s", p);
-	free(p);
-}
-
-static void S_flip_byte(const char *dir, const char *rel, size_t at)
-{
-	gt_buf b = GT_BUF_INIT;
-	S_read(dir, rel, &b);
-	cr_assert_lt(at, b.len, "%s has %zu bytes", rel, b.len);
-	b.data[at] ^= 0x40;
-	S_write(dir, rel, b.data, b.len);
-	gt_buf_done(&b);
-}
-
-static void S_truncate(const char *dir, const char *rel, off_t len)
-{
-	char *p = S_join(dir, rel);
-	cr_assert_eq(truncate(p, len), 0, "truncate %s", p);
-	free(p);
-}
-
-static void S_unlink(const char *dir, const char *rel)
-{
-	char *p = S_join(dir, rel);
-	cr_assert_eq(unlink(p), 0, "unlink %s", p);
-	free(p);
-}
 
 static void S_copy_tree(const char *src, const char *dst)
 {
@@ -297,15 +173,15 @@ static void S_copy_tree(const char *src, const char *dst)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		char *s = S_join(src, de->d_name), *t = S_join(dst, de->d_name);
+		char *s = tu_join(src, de->d_name), *t = tu_join(dst, de->d_name);
 		struct stat st;
 		CHECK(lstat(s, &st) == 0, "lstat %s", s);
 		if (S_ISDIR(st.st_mode)) {
 			S_copy_tree(s, t);
 		} else {
 			gt_buf b = GT_BUF_INIT;
-			S_read(src, de->d_name, &b);
-			S_write(dst, de->d_name, b.data, b.len);
+			tu_read(src, de->d_name, &b);
+			tu_write(dst, de->d_name, b.data, b.len);
 			gt_buf_done(&b);
 		}
 		free(s);
@@ -334,15 +210,15 @@ static void S_list_add(S_list *l, const char *s)
 
 static void S_list_walk(S_list *l, const char *root, const char *rel)
 {
-	char *path = rel[0] ? S_join(root, rel) : strdup(root);
+	char *path = rel[0] ? tu_join(root, rel) : strdup(root);
 	DIR *d = opendir(path);
 	CHECK(d, "opendir %s", path);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		char *r = rel[0] ? S_join(rel, de->d_name) : strdup(de->d_name);
-		char *full = S_join(root, r);
+		char *r = rel[0] ? tu_join(rel, de->d_name) : strdup(de->d_name);
+		char *full = tu_join(root, r);
 		struct stat st;
 		CHECK(lstat(full, &st) == 0, "lstat %s", full);
 		if (S_ISDIR(st.st_mode)) {
@@ -398,7 +274,7 @@ static char *S_snapshot_of(const char *dir, int files_only)
 			gt_buf b = GT_BUF_INIT;
 			uint8_t h[32];
 			char hb[48];
-			S_read(dir, l.v[i], &b);
+			tu_read(dir, l.v[i], &b);
 			gt_sha256(b.data, b.len, h);
 			gt_base64_encode(h, 32, hb);
 			gt_buf_addf(&out, " %zu %s", b.len, hb);
@@ -427,13 +303,9 @@ typedef struct {
 static void S_env_init(S_env *e, enum gt_log_sync sync)
 {
 	memset(e, 0, sizeof(*e));
-	const char *tmp = getenv("TMPDIR");
-	char *tmpl;
-	cr_assert_geq(asprintf(&tmpl, "%s/gt-test-log-XXXXXX", tmp && tmp[0] ? tmp : "/tmp"), 0);
-	e->root = mkdtemp(tmpl);
-	cr_assert_not_null(e->root, "mkdtemp");
-	e->pub = S_join(e->root, "public/log");
-	e->state = S_join(e->root, "state/log");
+	e->root = tu_tmpdir("log");
+	e->pub = tu_join(e->root, "public/log");
+	e->state = tu_join(e->root, "state/log");
 	cr_assert_eq(gt_signer_generate(ORIGIN, &e->signer, NULL), 0);
 	cr_assert_eq(gt_signer_verifier(e->signer, &e->verifier), 0);
 	e->wopt = (gt_log_options){
@@ -464,7 +336,7 @@ static void S_env_twin_done(S_env *t)
 
 static void S_env_done(S_env *e)
 {
-	S_rmrf(e->root);
+	tu_rmrf(e->root);
 	free(e->root);
 	free(e->pub);
 	free(e->state);
@@ -528,7 +400,7 @@ static void S_check_root_at(gt_log *log, const S_model *m, uint64_t size)
 	int rc = gt_log_root_at(log, size, &got, &err);
 	CHECK(rc == 0, "root_at %llu: %d %s", U(size), rc, err.msg);
 	S_mth(m, 0, size, &want);
-	CHECK(S_eq(&got, &want), "root_at %llu differs from the reference", U(size));
+	CHECK(tu_hash_eq(&got, &want), "root_at %llu differs from the reference", U(size));
 }
 
 static void S_check_inclusion(gt_log *log, const S_model *m, uint64_t index, uint64_t size)
@@ -591,7 +463,7 @@ static void S_check_entry(gt_log *log, const S_model *m, uint64_t i)
 	gt_buf_done(&b);
 	gt_hash h;
 	rc = gt_log_leaf_hash(log, i, &h, &err);
-	CHECK(rc == 0 && S_eq(&h, &m->lv[0][i]), "leaf hash %llu: %d %s", U(i), rc, err.msg);
+	CHECK(rc == 0 && tu_hash_eq(&h, &m->lv[0][i]), "leaf hash %llu: %d %s", U(i), rc, err.msg);
 }
 
 /* The signed checkpoint: its text, signature and contents. */
@@ -599,7 +471,7 @@ static void S_check_checkpoint(gt_log *log, const S_env *e, const S_model *m)
 {
 	gt_buf note = GT_BUF_INIT, file = GT_BUF_INIT;
 	cr_assert_eq(gt_log_checkpoint(log, &note), 0);
-	S_read(e->pub, "checkpoint", &file);
+	tu_read(e->pub, "checkpoint", &file);
 	cr_assert_eq(note.len, file.len);
 	cr_assert_eq(memcmp(note.data, file.data, note.len), 0, "the checkpoint file differs");
 	gt_checkpoint cp;
@@ -610,7 +482,7 @@ static void S_check_checkpoint(gt_log *log, const S_env *e, const S_model *m)
 	cr_assert_eq(cp.size, m->n);
 	gt_hash want;
 	S_mth(m, 0, m->n, &want);
-	cr_assert(S_eq(&cp.root, &want));
+	cr_assert(tu_hash_eq(&cp.root, &want));
 	/* "origin\nsize\nroot\n\n— origin base64(keyid || signature)\n" */
 	char root64[48], *text;
 	gt_base64_encode(want.b, 32, root64);
@@ -632,7 +504,7 @@ static void S_check_checkpoint(gt_log *log, const S_env *e, const S_model *m)
 	cr_assert_str_eq(gt_log_origin(log), ORIGIN);
 	gt_hash r;
 	gt_log_root(log, &r);
-	cr_assert(S_eq(&r, &want));
+	cr_assert(tu_hash_eq(&r, &want));
 	free(text);
 	gt_buf_done(&note);
 	gt_buf_done(&file);
@@ -648,7 +520,7 @@ static void S_check_files(const S_env *e, const S_model *m)
 	S_list l = S_list_dir(e->pub);
 	char want[GT_TILE_PATH_MAX];
 	/* Everything expected is there. */
-	cr_assert(S_exists(e->pub, "checkpoint"));
+	cr_assert(tu_exists(e->pub, "checkpoint"));
 	for (int level = GT_TILE_ENTRIES; level < GT_TILE_LEVELS; level++) {
 		uint64_t full = gt_tile_full_count(size, level);
 		unsigned w = gt_tile_partial_width(size, level);
@@ -656,11 +528,11 @@ static void S_check_files(const S_env *e, const S_model *m)
 			full > 3 ? full - 3 : 0; /* the newest ones; all are listed below */
 		for (uint64_t t = first; t < full; t++) {
 			gt_tile_path(want, level, t, 0);
-			CHECK(S_exists(e->pub, want), "%s is missing at size %llu", want, U(size));
+			CHECK(tu_exists(e->pub, want), "%s is missing at size %llu", want, U(size));
 		}
 		if (w) {
 			gt_tile_path(want, level, full, w);
-			CHECK(S_exists(e->pub, want), "%s is missing at size %llu", want, U(size));
+			CHECK(tu_exists(e->pub, want), "%s is missing at size %llu", want, U(size));
 		}
 	}
 	/* Everything there is expected, with the right contents. */
@@ -707,7 +579,7 @@ static void S_check_files(const S_env *e, const S_model *m)
 			      p, U(size));
 		}
 		gt_buf b = GT_BUF_INIT;
-		S_read(e->pub, p, &b);
+		tu_read(e->pub, p, &b);
 		if (level == GT_TILE_ENTRIES) {
 			size_t at = 0;
 			for (unsigned k = 0; k < width; k++) {
@@ -749,7 +621,7 @@ static void S_check_log(gt_log *log, const S_model *m, uint64_t from, int sample
 	gt_hash r, want;
 	gt_log_root(log, &r);
 	S_mth(m, 0, n, &want);
-	cr_assert(S_eq(&r, &want), "root at size %llu", U(n));
+	cr_assert(tu_hash_eq(&r, &want), "root at size %llu", U(n));
 	for (uint64_t s = 0; s <= n && s <= 300; s++)
 		S_check_root_at(log, m, s);
 	for (uint64_t s = n > 300 ? n - 300 : 0; s <= n; s++)
@@ -758,7 +630,7 @@ static void S_check_log(gt_log *log, const S_model *m, uint64_t from, int sample
 		if (S_marks[i] <= n)
 			S_check_root_at(log, m, S_marks[i]);
 	for (int i = 0; i < samples; i++)
-		S_check_root_at(log, m, S_between(0, n));
+		S_check_root_at(log, m, tu_between(&S_rng, 0, n));
 	if (n == 0)
 		return;
 	/* Proofs at boundary and random indexes and sizes. */
@@ -781,16 +653,16 @@ static void S_check_log(gt_log *log, const S_model *m, uint64_t from, int sample
 	S_check_consistency(log, m, n, n);
 	S_check_consistency(log, m, n - 1, n);
 	for (int i = 0; i < samples; i++) {
-		uint64_t s = S_between(1, n);
-		S_check_inclusion(log, m, S_between(0, s - 1), s);
-		S_check_inclusion(log, m, S_between(0, n - 1), n);
-		S_check_consistency(log, m, S_between(0, s), s);
-		S_check_consistency(log, m, S_between(0, n), n);
+		uint64_t s = tu_between(&S_rng, 1, n);
+		S_check_inclusion(log, m, tu_between(&S_rng, 0, s - 1), s);
+		S_check_inclusion(log, m, tu_between(&S_rng, 0, n - 1), n);
+		S_check_consistency(log, m, tu_between(&S_rng, 0, s), s);
+		S_check_consistency(log, m, tu_between(&S_rng, 0, n), n);
 	}
 	for (uint64_t i = from; i < n; i++)
 		S_check_entry(log, m, i);
 	for (int i = 0; i < samples; i++)
-		S_check_entry(log, m, S_between(0, n - 1));
+		S_check_entry(log, m, tu_between(&S_rng, 0, n - 1));
 	/* Out of range. */
 	gt_hash h[GT_PROOF_MAX + 1];
 	gt_proof p = {h, 0};
@@ -842,7 +714,7 @@ Test(log, create_and_empty)
 	gt_log *log = S_open(&e.wopt);
 	S_check_checkpoint(log, &e, &m);
 	gt_buf note = GT_BUF_INIT;
-	S_read(e.pub, "checkpoint", &note);
+	tu_read(e.pub, "checkpoint", &note);
 	cr_assert(strstr((char *)note.data,
 			 ORIGIN "\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n\n") ==
 		  (char *)note.data);
@@ -867,7 +739,7 @@ Test(log, create_and_empty)
 	gt_log *bad = NULL;
 	gt_log_options none = {.public_dir = e.pub, .state_dir = e.state};
 	cr_assert_eq(gt_log_open(&none, &bad, &err), GT_EINVAL);
-	char *nolog = S_join(e.root, "nolog");
+	char *nolog = tu_join(e.root, "nolog");
 	cr_assert_eq(mkdir(nolog, 0755), 0);
 	gt_log_options o = e.ropt;
 	o.public_dir = nolog;
@@ -875,7 +747,7 @@ Test(log, create_and_empty)
 	cr_assert_eq(gt_log_open(&o, &bad, &err), GT_ENOTFOUND);
 	cr_assert(strstr(err.msg, "checkpoint"), "%s", err.msg);
 	free(nolog);
-	nolog = S_join(e.root, "missing/log");
+	nolog = tu_join(e.root, "missing/log");
 	o.public_dir = nolog;
 	cr_assert_lt(gt_log_open(&o, &bad, &err), 0);
 	cr_assert_null(bad);
@@ -932,34 +804,34 @@ Test(log, tlog_tiles_layout)
 	gt_buf b = GT_BUF_INIT;
 
 	S_append(log, &m, 2, 5);
-	cr_assert(S_exists(e.pub, "tile/0/000.p/5"));
-	cr_assert(S_exists(e.pub, "tile/entries/000.p/5"));
-	cr_assert(!S_exists(e.pub, "tile/1"));
+	cr_assert(tu_exists(e.pub, "tile/0/000.p/5"));
+	cr_assert(tu_exists(e.pub, "tile/entries/000.p/5"));
+	cr_assert(!tu_exists(e.pub, "tile/1"));
 	S_append(log, &m, 2, 95);
-	cr_assert(S_exists(e.pub, "tile/0/000.p/100"));
-	cr_assert(S_exists(e.pub, "tile/entries/000.p/100"));
+	cr_assert(tu_exists(e.pub, "tile/0/000.p/100"));
+	cr_assert(tu_exists(e.pub, "tile/entries/000.p/100"));
 	S_check_files(&e, &m);
 
 	S_append(log, &m, 2, 156); /* 256 */
-	cr_assert(S_exists(e.pub, "tile/0/000"));
-	cr_assert(S_exists(e.pub, "tile/entries/000"));
-	cr_assert(S_exists(e.pub, "tile/1/000.p/1"));
-	cr_assert(!S_exists(e.pub, "tile/0/000.p"), "partials of a full tile are removed");
-	cr_assert(!S_exists(e.pub, "tile/entries/000.p"));
-	cr_assert(!S_exists(e.pub, "tile/0/001.p"));
-	cr_assert(!S_exists(e.pub, "tile/2"));
-	S_read(e.pub, "tile/0/000", &b);
+	cr_assert(tu_exists(e.pub, "tile/0/000"));
+	cr_assert(tu_exists(e.pub, "tile/entries/000"));
+	cr_assert(tu_exists(e.pub, "tile/1/000.p/1"));
+	cr_assert(!tu_exists(e.pub, "tile/0/000.p"), "partials of a full tile are removed");
+	cr_assert(!tu_exists(e.pub, "tile/entries/000.p"));
+	cr_assert(!tu_exists(e.pub, "tile/0/001.p"));
+	cr_assert(!tu_exists(e.pub, "tile/2"));
+	tu_read(e.pub, "tile/0/000", &b);
 	cr_assert_eq(b.len, 8192);
 	for (int i = 0; i < 256; i++)
 		cr_assert_eq(memcmp(b.data + 32 * i, m.lv[0][i].b, 32), 0);
 	gt_buf_reset(&b);
-	S_read(e.pub, "tile/1/000.p/1", &b);
+	tu_read(e.pub, "tile/1/000.p/1", &b);
 	cr_assert_eq(b.len, 32);
 	gt_hash t0;
 	gt_hash_root(m.lv[0], 256, &t0);
 	cr_assert_eq(memcmp(b.data, t0.b, 32), 0, "tile/1/000.p/1 holds the root of tile/0/000");
 	gt_buf_reset(&b);
-	S_read(e.pub, "tile/entries/000", &b);
+	tu_read(e.pub, "tile/entries/000", &b);
 	size_t at = 0;
 	for (uint64_t i = 0; i < 256; i++) {
 		gt_bytes en = S_model_entry(&m, i);
@@ -972,16 +844,16 @@ Test(log, tlog_tiles_layout)
 	S_check_files(&e, &m);
 
 	S_append(log, &m, 2, 44); /* 300 */
-	cr_assert(S_exists(e.pub, "tile/0/001.p/44"));
-	cr_assert(S_exists(e.pub, "tile/entries/001.p/44"));
+	cr_assert(tu_exists(e.pub, "tile/0/001.p/44"));
+	cr_assert(tu_exists(e.pub, "tile/entries/001.p/44"));
 	gt_buf_reset(&b);
-	S_read(e.pub, "tile/0/001.p/44", &b);
+	tu_read(e.pub, "tile/0/001.p/44", &b);
 	cr_assert_eq(b.len, 44 * 32);
 	S_append(log, &m, 2, 212); /* 512 */
-	cr_assert(S_exists(e.pub, "tile/0/001"));
-	cr_assert(!S_exists(e.pub, "tile/0/001.p"));
-	cr_assert(!S_exists(e.pub, "tile/entries/001.p"));
-	cr_assert(S_exists(e.pub, "tile/1/000.p/2"));
+	cr_assert(tu_exists(e.pub, "tile/0/001"));
+	cr_assert(!tu_exists(e.pub, "tile/0/001.p"));
+	cr_assert(!tu_exists(e.pub, "tile/entries/001.p"));
+	cr_assert(tu_exists(e.pub, "tile/1/000.p/2"));
 	S_check_files(&e, &m);
 	gt_buf_done(&b);
 	gt_log_free(log);
@@ -1027,7 +899,7 @@ Test(log, entry_size_limits)
 	}
 	gt_hash root1;
 	gt_log_root(log, &root1);
-	cr_assert(S_eq(&root0, &root1));
+	cr_assert(tu_hash_eq(&root0, &root1));
 
 	/* The log still works, and 1 and 65535 bytes are fine. */
 	gt_bytes edge[] = {{big, 1}, {big, 65535}, {big + 1, 65535}, {big, 2}};
@@ -1064,7 +936,7 @@ Test(log, full_bundle_of_largest_entries, .timeout = 300)
 	uint8_t *big = malloc(GT_ENTRY_MAX + 300);
 	gt_bytes v[256];
 	for (size_t i = 0; i < GT_ENTRY_MAX + 300; i++)
-		big[i] = (uint8_t)S_rand();
+		big[i] = (uint8_t)tu_rand(&S_rng);
 	for (int i = 0; i < 256; i++) {
 		v[i].data = big + i;
 		v[i].len = GT_ENTRY_MAX;
@@ -1110,7 +982,7 @@ Test(log, reopen_continues)
 		gt_hash ra, rb;
 		gt_log_root(la, &ra);
 		gt_log_root(lb, &rb);
-		cr_assert(S_eq(&ra, &rb), "roots differ after batch %zu", i);
+		cr_assert(tu_hash_eq(&ra, &rb), "roots differ after batch %zu", i);
 		char *sa = S_snapshot(a.pub), *sb = S_snapshot(b.pub);
 		cr_assert_str_eq(sa, sb, "the public files differ after batch %zu", i);
 		free(sa);
@@ -1148,7 +1020,7 @@ Test(log, read_only_and_index)
 	S_check_log(r, &m, m.n - 300, 100);
 	gt_hash h1[GT_PROOF_MAX], h2[GT_PROOF_MAX];
 	for (int i = 0; i < 200; i++) {
-		uint64_t s = S_between(1, m.n), k = S_between(0, s - 1);
+		uint64_t s = tu_between(&S_rng, 1, m.n), k = tu_between(&S_rng, 0, s - 1);
 		gt_proof p1 = {h1, 0}, p2 = {h2, 0};
 		cr_assert_eq(gt_log_inclusion_proof(w, k, s, &p1, NULL), 0);
 		cr_assert_eq(gt_log_inclusion_proof(r, k, s, &p2, NULL), 0);
@@ -1183,18 +1055,18 @@ Test(log, read_only_and_index)
 	free(state1);
 
 	/* Read-only without the private state: proofs from the tiles. */
-	char *moved = S_join(e.root, "state-moved");
+	char *moved = tu_join(e.root, "state-moved");
 	cr_assert_eq(rename(e.state, moved), 0);
 	r = S_open(&e.ropt);
 	S_check_log(r, &m, m.n - 300, 100);
 	gt_log_free(r);
-	cr_assert(!S_exists(e.state, ""), "a reader created the state directory");
+	cr_assert(!tu_exists(e.state, ""), "a reader created the state directory");
 	cr_assert_eq(rename(moved, e.state), 0);
 	free(moved);
 
 	/* Read-only with a short index: the rest comes from the tiles. */
-	S_truncate(e.state, "index.0", 1000);
-	S_unlink(e.state, "index.1");
+	tu_truncate(e.state, "index.0", 1000);
+	tu_unlink(e.state, "index.1");
 	r = S_open(&e.ropt);
 	S_check_log(r, &m, m.n - 300, 100);
 	gt_log_free(r);
@@ -1204,15 +1076,15 @@ Test(log, read_only_and_index)
 	S_check_log(w, &m, m.n, 100);
 	gt_log_free(w);
 	struct stat st;
-	char *idx = S_join(e.state, "index.0");
+	char *idx = tu_join(e.state, "index.0");
 	cr_assert_eq(stat(idx, &st), 0);
 	cr_assert_gt(st.st_size, 1000);
 	free(idx);
 	for (int l = 0; l < GT_TILE_LEVELS; l++) {
 		char name[16];
 		snprintf(name, sizeof(name), "index.%d", l);
-		if (S_exists(e.state, name))
-			S_unlink(e.state, name);
+		if (tu_exists(e.state, name))
+			tu_unlink(e.state, name);
 	}
 	w = S_open(&e.wopt);
 	S_check_log(w, &m, m.n, 100);
@@ -1225,7 +1097,7 @@ Test(log, read_only_and_index)
 
 	/* Without the state directory a writer cannot take the lock; with an
 	 * empty one it rebuilds everything from the public files. */
-	S_rmrf(e.state);
+	tu_rmrf(e.state);
 	gt_log *nw = NULL;
 	gt_error err = {0};
 	cr_assert_lt(gt_log_open(&e.wopt, &nw, &err), 0);
@@ -1237,16 +1109,16 @@ Test(log, read_only_and_index)
 	S_append(w, &m, 6, 77);
 	S_check_log(w, &m, m.n - 77, 100);
 	gt_log_free(w);
-	cr_assert(S_exists(e.state, "index.0"));
+	cr_assert(tu_exists(e.state, "index.0"));
 
 	/* A garbled last index record is rebuilt by the next writer. */
-	idx = S_join(e.state, "index.0");
+	idx = tu_join(e.state, "index.0");
 	cr_assert_eq(stat(idx, &st), 0);
 	free(idx);
 	gt_buf junk = GT_BUF_INIT;
-	S_read(e.state, "index.0", &junk);
+	tu_read(e.state, "index.0", &junk);
 	memset(junk.data + junk.len - 4096, 0x77, 4096);
-	S_write(e.state, "index.0", junk.data, junk.len);
+	tu_write(e.state, "index.0", junk.data, junk.len);
 	gt_buf_done(&junk);
 	w = S_open(&e.wopt);
 	S_check_log(w, &m, m.n, 200);
@@ -1299,7 +1171,7 @@ Test(log, recovery_rolls_forward)
 	gt_log *w = S_create_open(&e);
 	S_append(w, &m, 8, 300);
 	gt_buf cpa = GT_BUF_INIT, cpb = GT_BUF_INIT;
-	S_read(e.pub, "checkpoint", &cpa);
+	tu_read(e.pub, "checkpoint", &cpa);
 	S_model ma;
 	S_model_init(&ma);
 	for (uint64_t i = 0; i < m.n; i++) {
@@ -1308,12 +1180,12 @@ Test(log, recovery_rolls_forward)
 	}
 	S_append(w, &m, 8, 400); /* 700 */
 	gt_log_free(w);
-	S_read(e.pub, "checkpoint", &cpb);
-	S_write(e.pub, "checkpoint", cpa.data, cpa.len);
+	tu_read(e.pub, "checkpoint", &cpb);
+	tu_write(e.pub, "checkpoint", cpa.data, cpa.len);
 
 	/* Readers trust the published checkpoint: size 300, whose partial
 	 * tiles are gone (tile/0/001 is full now). */
-	cr_assert(!S_exists(e.pub, "tile/0/001.p/44"));
+	cr_assert(!tu_exists(e.pub, "tile/0/001.p/44"));
 	gt_log *r = S_open(&e.ropt);
 	S_check_log(r, &ma, 0, 50);
 	gt_log_free(r);
@@ -1323,7 +1195,7 @@ Test(log, recovery_rolls_forward)
 	S_check_checkpoint(w, &e, &m);
 	S_check_files(&e, &m);
 	gt_buf now = GT_BUF_INIT;
-	S_read(e.pub, "checkpoint", &now);
+	tu_read(e.pub, "checkpoint", &now);
 	cr_assert(now.len == cpb.len && !memcmp(now.data, cpb.data, now.len));
 	S_append(w, &m, 8, 100);
 	S_check_log(w, &m, m.n - 100, 50);
@@ -1333,14 +1205,14 @@ Test(log, recovery_rolls_forward)
 	/* Across a split commit of 70,000 entries: back to 800, forward to
 	 * 70,800 (the larger staged checkpoint). */
 	gt_buf_reset(&cpa);
-	S_read(e.pub, "checkpoint", &cpa);
+	tu_read(e.pub, "checkpoint", &cpa);
 	w = S_open(&e.wopt);
 	S_append(w, &m, 8, 70000);
 	gt_log_free(w);
-	S_write(e.pub, "checkpoint", cpa.data, cpa.len);
+	tu_write(e.pub, "checkpoint", cpa.data, cpa.len);
 	/* (Keep the state of this crash for the next case.) */
-	char *crashed = S_join(e.root, "crashed");
-	char *cpub = S_join(crashed, "public"), *cstate = S_join(crashed, "state");
+	char *crashed = tu_join(e.root, "crashed");
+	char *cpub = tu_join(crashed, "public"), *cstate = tu_join(crashed, "state");
 	mkdir(crashed, 0755);
 	S_copy_tree(e.pub, cpub);
 	S_copy_tree(e.state, cstate);
@@ -1354,27 +1226,27 @@ Test(log, recovery_rolls_forward)
 	/* A crash in the second commit of the split: the first (66,336) is
 	 * published, the second's tiles are partly there and its staged
 	 * checkpoint is torn. Open goes back to 66,336. */
-	S_rmrf(e.pub);
-	S_rmrf(e.state);
+	tu_rmrf(e.pub);
+	tu_rmrf(e.state);
 	S_copy_tree(cpub, e.pub);
 	S_copy_tree(cstate, e.state);
 	gt_buf s0 = GT_BUF_INIT, s1 = GT_BUF_INIT;
 	gt_checkpoint c0, c1;
-	S_read(e.state, "checkpoint.0", &s0);
-	S_read(e.state, "checkpoint.1", &s1);
+	tu_read(e.state, "checkpoint.0", &s0);
+	tu_read(e.state, "checkpoint.1", &s1);
 	cr_assert_eq(gt_checkpoint_open(e.verifier, (char *)s0.data, s0.len, &c0, NULL), 0);
 	cr_assert_eq(gt_checkpoint_open(e.verifier, (char *)s1.data, s1.len, &c1, NULL), 0);
 	cr_assert(c0.size + c1.size == 66336 + 70800 && c0.size != c1.size, "staged: %llu, %llu",
 		  U(c0.size), U(c1.size));
 	const char *newest = c0.size > c1.size ? "checkpoint.0" : "checkpoint.1";
 	gt_buf *nb = c0.size > c1.size ? &s0 : &s1, *ob = c0.size > c1.size ? &s1 : &s0;
-	S_write(e.state, newest, nb->data, nb->len / 2);
-	S_write(e.pub, "checkpoint", ob->data, ob->len);
+	tu_write(e.state, newest, nb->data, nb->len / 2);
+	tu_write(e.pub, "checkpoint", ob->data, ob->len);
 	/* The partial tiles of 66,336 were removed by the completed second
 	 * commit; recovery recreates them from the full tiles before it
 	 * removes everything past 66,336. */
-	cr_assert(!S_exists(e.pub, "tile/0/259.p/32"));
-	cr_assert(!S_exists(e.pub, "tile/entries/259.p/32"));
+	cr_assert(!tu_exists(e.pub, "tile/0/259.p/32"));
+	cr_assert(!tu_exists(e.pub, "tile/entries/259.p/32"));
 	S_model m1;
 	S_model_init(&m1);
 	for (uint64_t i = 0; i < 66336; i++) {
@@ -1385,8 +1257,8 @@ Test(log, recovery_rolls_forward)
 	cr_assert_eq(gt_log_size(w), 66336);
 	S_check_log(w, &m1, 66336 - 300, 50);
 	S_check_files(&e, &m1);
-	cr_assert(S_exists(e.pub, "tile/0/259.p/32"));
-	cr_assert(S_exists(e.pub, "tile/entries/259.p/32"));
+	cr_assert(tu_exists(e.pub, "tile/0/259.p/32"));
+	cr_assert(tu_exists(e.pub, "tile/entries/259.p/32"));
 	S_append(w, &m1, 99, 1000);
 	S_check_log(w, &m1, 66336, 50);
 	gt_log_free(w);
@@ -1434,18 +1306,18 @@ Test(log, recovery_cuts_back)
 	};
 	uint8_t junk[8192];
 	for (size_t i = 0; i < sizeof(junk); i++)
-		junk[i] = (uint8_t)S_rand();
+		junk[i] = (uint8_t)tu_rand(&S_rng);
 
 	/* 1: stray files and garbage staged checkpoints. */
 	for (size_t i = 0; i < sizeof(stray) / sizeof(stray[0]); i++)
-		S_write(e.pub, stray[i], junk, 32 * (i + 1));
-	S_write(e.state, "checkpoint.0", junk, 200);
+		tu_write(e.pub, stray[i], junk, 32 * (i + 1));
+	tu_write(e.state, "checkpoint.0", junk, 200);
 	gt_checkpoint forged = {.size = 1000};
 	strcpy(forged.origin, ORIGIN);
 	memcpy(forged.root.b, junk, 32);
 	gt_buf note = GT_BUF_INIT;
 	cr_assert_eq(gt_checkpoint_sign(&forged, e.signer, &note, NULL), 0);
-	S_write(e.state, "checkpoint.1", note.data, note.len);
+	tu_write(e.state, "checkpoint.1", note.data, note.len);
 	w = S_open(&e.wopt);
 	cr_assert_eq(gt_log_size(w), 600);
 	char *pub1 = S_snapshot_of(e.pub, 1);
@@ -1458,16 +1330,16 @@ Test(log, recovery_cuts_back)
 	/* 2: the twin's staged checkpoint for 1000 (right key, right root) with
 	 * some of its tiles: the commit did not complete. */
 	gt_buf cp1000 = GT_BUF_INIT;
-	S_read(t.pub, "checkpoint", &cp1000);
+	tu_read(t.pub, "checkpoint", &cp1000);
 	static const char *some[] = {"tile/0/002", "tile/entries/002", "tile/1/000.p/3",
 				     "tile/0/003.p/232"};
 	for (size_t i = 0; i < sizeof(some) / sizeof(some[0]); i++) {
 		gt_buf b = GT_BUF_INIT;
-		S_read(t.pub, some[i], &b);
-		S_write(e.pub, some[i], b.data, b.len);
+		tu_read(t.pub, some[i], &b);
+		tu_write(e.pub, some[i], b.data, b.len);
 		gt_buf_done(&b);
 	}
-	S_write(e.state, "checkpoint.0", cp1000.data, cp1000.len);
+	tu_write(e.state, "checkpoint.0", cp1000.data, cp1000.len);
 	w = S_open(&e.wopt);
 	cr_assert_eq(gt_log_size(w), 600);
 	pub1 = S_snapshot_of(e.pub, 1);
@@ -1482,7 +1354,7 @@ Test(log, recovery_cuts_back)
 	S_check_verifies(&e, &m);
 
 	/* 3: all of the twin's tiles are there: roll forward to 1000. */
-	S_rmrf(e.pub);
+	tu_rmrf(e.pub);
 	S_copy_tree(t.pub, e.pub);
 	gt_buf cp600 = GT_BUF_INIT;
 	S_model_done(&m);
@@ -1495,9 +1367,9 @@ Test(log, recovery_cuts_back)
 	strcpy(c600.origin, ORIGIN);
 	S_mth(&m, 0, 600, &c600.root);
 	cr_assert_eq(gt_checkpoint_sign(&c600, e.signer, &cp600, NULL), 0);
-	S_write(e.pub, "checkpoint", cp600.data, cp600.len);
-	S_write(e.state, "checkpoint.1", cp1000.data, cp1000.len);
-	S_write(e.state, "checkpoint.0", junk, 100);
+	tu_write(e.pub, "checkpoint", cp600.data, cp600.len);
+	tu_write(e.state, "checkpoint.1", cp1000.data, cp1000.len);
+	tu_write(e.state, "checkpoint.0", junk, 100);
 	w = S_open(&e.wopt);
 	cr_assert_eq(gt_log_size(w), 1000);
 	S_check_log(w, &mt, 0, 30);
@@ -1540,13 +1412,12 @@ static void S_expect_refused(const S_env *e, const char *what)
 
 static void S_save(const S_env *e, const char *rel, gt_buf *b)
 {
-	gt_buf_reset(b);
-	S_read(e->pub, rel, b);
+	tu_read(e->pub, rel, b);
 }
 
 static void S_restore(const S_env *e, const char *rel, const gt_buf *b)
 {
-	S_write(e->pub, rel, b->data, b->len);
+	tu_write(e->pub, rel, b->data, b->len);
 }
 
 Test(log, tampering_refused)
@@ -1581,17 +1452,17 @@ Test(log, tampering_refused)
 		snprintf(what, sizeof(what), "%s at %ld", cases[i].rel, cases[i].at);
 		S_save(&e, cases[i].rel, &b);
 		if (i == 2)
-			S_flip_byte(e.pub, cases[i].rel, at + 2 + 3);
+			tu_flip_byte(e.pub, cases[i].rel, at + 2 + 3, 0x40);
 		else if (cases[i].at < 0)
-			S_truncate(e.pub, cases[i].rel, (off_t)b.len + cases[i].at);
+			tu_truncate(e.pub, cases[i].rel, (off_t)b.len + cases[i].at);
 		else
-			S_flip_byte(e.pub, cases[i].rel, (size_t)cases[i].at);
+			tu_flip_byte(e.pub, cases[i].rel, (size_t)cases[i].at, 0x40);
 		S_expect_refused(&e, what);
 		S_restore(&e, cases[i].rel, &b);
 	}
 	/* A missing tile. */
 	S_save(&e, "tile/0/002.p/88", &b);
-	S_unlink(e.pub, "tile/0/002.p/88");
+	tu_unlink(e.pub, "tile/0/002.p/88");
 	S_expect_refused(&e, "missing tile/0/002.p/88");
 	S_restore(&e, "tile/0/002.p/88", &b);
 	/* A validly signed checkpoint the tiles do not match. */
@@ -1601,21 +1472,21 @@ Test(log, tampering_refused)
 	S_mth(&m, 0, 599, &cp.root);
 	gt_buf note = GT_BUF_INIT;
 	cr_assert_eq(gt_checkpoint_sign(&cp, e.signer, &note, NULL), 0);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_refused(&e, "checkpoint with a wrong root");
 	gt_buf_reset(&note);
 	cp.size = 700;
 	S_mth(&m, 0, 600, &cp.root);
 	cr_assert_eq(gt_checkpoint_sign(&cp, e.signer, &note, NULL), 0);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_refused(&e, "checkpoint larger than the tiles");
 	S_restore(&e, "checkpoint", &b);
 	/* A checkpoint whose signature does not verify. */
 	{
 		gt_buf c = GT_BUF_INIT;
-		S_read(e.pub, "checkpoint", &c);
+		tu_read(e.pub, "checkpoint", &c);
 		c.data[c.len - 5] ^= 1;
-		S_write(e.pub, "checkpoint", c.data, c.len);
+		tu_write(e.pub, "checkpoint", c.data, c.len);
 		gt_log *log = NULL;
 		gt_error err = {0};
 		cr_assert_eq(gt_log_open(&e.wopt, &log, &err), GT_ECORRUPT);
@@ -1639,7 +1510,7 @@ Test(log, tampering_refused)
 	static const char *full[] = {"tile/0/001", "tile/entries/001", "tile/1/000.p/2"};
 	for (size_t i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
 		S_save(&e2, full[i], &b);
-		S_flip_byte(e2.pub, full[i], b.len - 7);
+		tu_flip_byte(e2.pub, full[i], b.len - 7, 0x40);
 		S_expect_refused(&e2, full[i]);
 		S_restore(&e2, full[i], &b);
 	}
@@ -1715,7 +1586,7 @@ static void *S_race_reader(void *arg)
 	unsigned long checks = 0;
 	while (!atomic_load(&r->done) && !atomic_load(&r->failures)) {
 		uint64_t s = gt_log_size(r->log);
-		seed = S_mix(seed);
+		seed = tu_mix(seed);
 		gt_error err = {0};
 		gt_buf_reset(&b);
 		gt_checkpoint cp;
@@ -1725,7 +1596,7 @@ static void *S_race_reader(void *arg)
 			break;
 		}
 		S_mth(r->m, 0, cp.size, &want);
-		if (!S_eq(&cp.root, &want)) {
+		if (!tu_hash_eq(&cp.root, &want)) {
 			S_race_fail(r, "checkpoint of size %llu has a wrong root", U(cp.size));
 			break;
 		}
@@ -1734,7 +1605,7 @@ static void *S_race_reader(void *arg)
 		uint64_t size = 1 + seed % s, k = (seed >> 20) % size;
 		gt_proof p = {h, 0};
 		if (gt_log_root_at(r->log, size, &root, &err) < 0 ||
-		    (S_mth(r->m, 0, size, &want), !S_eq(&root, &want))) {
+		    (S_mth(r->m, 0, size, &want), !tu_hash_eq(&root, &want))) {
 			S_race_fail(r, "root at %llu: %s", U(size), err.msg);
 			break;
 		}
@@ -1785,7 +1656,7 @@ Test(log, concurrent_readers, .timeout = 300)
 	uint64_t n = 0;
 	gt_bytes v[700];
 	while (n < all.n && !atomic_load(&race.failures)) {
-		uint64_t k = S_between(1, 600);
+		uint64_t k = tu_between(&S_rng, 1, 600);
 		if (k > all.n - n)
 			k = all.n - n;
 		for (uint64_t i = 0; i < k; i++)

@@ -3,6 +3,7 @@
 
 #include "core/base64.h"
 #include "log/note.h"
+#include "testutil.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -66,15 +67,6 @@ static int S_verify(const gt_verifier *v, const char *note, size_t *text_len)
 	if (text_len)
 		*text_len = n;
 	return rc;
-}
-
-static void S_hex(const char *hex, uint8_t *out, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned int b;
-		cr_assert_eq(sscanf(hex + 2 * i, "%2x", &b), 1);
-		out[i] = (uint8_t)b;
-	}
 }
 
 static char *S_cat(const char *a, const char *b, const char *c)
@@ -168,8 +160,8 @@ Test(note, kat_rfc8032_key)
 	const char *name = "rfc8032.example/test1";
 	size_t nlen = strlen(name);
 	seed[0] = pub[0] = 0x01;
-	S_hex(S_rfc8032_seed, seed + 1, 32);
-	S_hex(S_rfc8032_pub, pub + 1, 32);
+	tu_hex(S_rfc8032_seed, seed + 1, 32);
+	tu_hex(S_rfc8032_pub, pub + 1, 32);
 	memcpy(idin, name, nlen);
 	idin[nlen] = '\n';
 	memcpy(idin + nlen + 1, pub, 33);

@@ -1,26 +1,13 @@
 /* Tests for C2SP tlog-tiles path encoding, parsing and tile geometry (src/log/tilepath.c). */
 #include "core/error.h"
 #include "log/tilepath.h"
+#include "testutil.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
-#define CHECK(cond, ...)                             \
-	do {                                         \
-		if (!(cond))                         \
-			cr_assert_fail(__VA_ARGS__); \
-	} while (0)
-
 static uint64_t S_rng = 0x853c49e6748fea9bull;
-
-static uint64_t S_rand(void)
-{
-	S_rng ^= S_rng >> 12;
-	S_rng ^= S_rng << 25;
-	S_rng ^= S_rng >> 27;
-	return S_rng * 0x2545f4914f6cdd1dull;
-}
 
 static void S_expect_path(int level, uint64_t index, unsigned width, const char *want)
 {
@@ -144,7 +131,7 @@ Test(tilepath, round_trip)
 				if (k < (int)(sizeof(fixed) / sizeof(fixed[0])))
 					i = fixed[k];
 				else /* random magnitude too */
-					i = S_rand() >> (S_rand() % 64);
+					i = tu_rand(&S_rng) >> (tu_rand(&S_rng) % 64);
 				size_t n = gt_tile_path(buf, l, i, w);
 				CHECK(n > 0 && n < GT_TILE_PATH_MAX && n == strlen(buf), "%s", buf);
 				int rc = gt_tile_path_parse(buf, n, &level, &index, &width);
@@ -295,7 +282,7 @@ Test(tilepath, geometry)
 
 	/* Against a direct definition for many sizes. */
 	for (int k = 0; k < 100000; k++) {
-		uint64_t size = S_rand() >> (S_rand() % 64);
+		uint64_t size = tu_rand(&S_rng) >> (tu_rand(&S_rng) % 64);
 		uint64_t div = 1;
 		for (int l = 0; l < 8; l++) {
 			uint64_t q = size / div;

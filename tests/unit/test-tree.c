@@ -6,51 +6,20 @@
 #include "log/hash.h"
 #include "log/tilepath.h"
 #include "log/tree.h"
+#include "testutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Assert without recording a Criterion assertion for every success (the
- * loops below check hundreds of thousands of conditions). */
-#define CHECK(cond, ...)                             \
-	do {                                         \
-		if (!(cond))                         \
-			cr_assert_fail(__VA_ARGS__); \
-	} while (0)
-
-#define U(x) ((unsigned long long)(x))
-
 /* ---- deterministic randomness ------------------------------------------ */
 
 static uint64_t S_rng = 0x243f6a8885a308d3ull;
 
-static uint64_t S_rand(void)
-{
-	/* splitmix64 */
-	uint64_t z = (S_rng += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Uniform-enough value in [lo, hi]. */
-static uint64_t S_between(uint64_t lo, uint64_t hi)
-{
-	if (lo == 0 && hi == UINT64_MAX)
-		return S_rand();
-	return lo + S_rand() % (hi - lo + 1);
-}
-
-static int S_eq(const gt_hash *a, const gt_hash *b)
-{
-	return memcmp(a->b, b->b, GT_HASH_LEN) == 0;
-}
-
 static void S_random_hash(gt_hash *h)
 {
 	for (int i = 0; i < GT_HASH_LEN; i += 8) {
-		uint64_t v = S_rand();
+		uint64_t v = tu_rand(&S_rng);
 		memcpy(h->b + i, &v, 8);
 	}
 }
@@ -58,17 +27,8 @@ static void S_random_hash(gt_hash *h)
 /* Flip one random bit of h. */
 static void S_flip(gt_hash *h)
 {
-	uint64_t v = S_rand();
+	uint64_t v = tu_rand(&S_rng);
 	h->b[v % GT_HASH_LEN] ^= (uint8_t)(1u << (v >> 8) % 8);
-}
-
-/* Largest power of two strictly less than n (n >= 2). */
-static uint64_t S_split(uint64_t n)
-{
-	uint64_t k = 1;
-	while (k < n - k) /* k * 2 < n without overflow */
-		k <<= 1;
-	return k;
 }
 
 static int S_is_pow2(uint64_t n)
@@ -163,7 +123,7 @@ static void S_mth(uint64_t lo, uint64_t hi, gt_hash *out)
 		*out = *S_sub(h, lo >> h);
 		return;
 	}
-	uint64_t k = S_split(n);
+	uint64_t k = tu_split(n);
 	gt_hash a, b;
 	S_mth(lo, lo + k, &a);
 	S_mth(lo + k, hi, &b);
@@ -182,7 +142,7 @@ static void S_mth_naive(uint64_t lo, uint64_t hi, gt_hash *out)
 		S_leaf_of(lo, out);
 		return;
 	}
-	uint64_t k = S_split(n);
+	uint64_t k = tu_split(n);
 	gt_hash a, b;
 	S_mth_naive(lo, lo + k, &a);
 	S_mth_naive(lo + k, hi, &b);
@@ -194,7 +154,7 @@ static void S_path(uint64_t m, uint64_t lo, uint64_t hi, gt_hash *out, size_t *n
 {
 	if (hi - lo <= 1)
 		return;
-	uint64_t k = S_split(hi - lo);
+	uint64_t k = tu_split(hi - lo);
 	if (m < k) {
 		S_path(m, lo, lo + k, out, n);
 		S_mth(lo + k, hi, &out[(*n)++]);
@@ -213,7 +173,7 @@ static void S_subproof(uint64_t m, uint64_t lo, uint64_t hi, int b, gt_hash *out
 			S_mth(lo, hi, &out[(*n)++]);
 		return;
 	}
-	uint64_t k = S_split(len);
+	uint64_t k = tu_split(len);
 	if (m <= k) {
 		S_subproof(m, lo, lo + k, b, out, n);
 		S_mth(lo + k, hi, &out[(*n)++]);
@@ -238,7 +198,7 @@ static int S_decomposable(uint64_t lo, uint64_t hi)
 	uint64_t n = hi - lo;
 	if (n == 1 || (S_is_pow2(n) && lo % n == 0))
 		return 1;
-	uint64_t k = S_split(n);
+	uint64_t k = tu_split(n);
 	return lo % k == 0 && S_decomposable(lo + k, hi);
 }
 
@@ -314,7 +274,7 @@ static void S_check_root(S_ctx *c, uint64_t size)
 	int rc = gt_tree_root(c->r, size, &got, &err);
 	CHECK(rc == 0, "root of size %llu: %d %s", U(size), rc, err.msg);
 	S_mth(0, size, &want);
-	CHECK(S_eq(&got, &want), "root of size %llu differs from the reference", U(size));
+	CHECK(tu_hash_eq(&got, &want), "root of size %llu differs from the reference", U(size));
 }
 
 static void S_check_range(S_ctx *c, uint64_t size, uint64_t lo, uint64_t hi)
@@ -327,7 +287,7 @@ static void S_check_range(S_ctx *c, uint64_t size, uint64_t lo, uint64_t hi)
 		CHECK(rc == 0, "range [%llu, %llu) of size %llu: %d %s", U(lo), U(hi), U(size), rc,
 		      err.msg);
 		S_mth(lo, hi, &want);
-		CHECK(S_eq(&got, &want),
+		CHECK(tu_hash_eq(&got, &want),
 		      "range [%llu, %llu) of size %llu differs from the reference", U(lo), U(hi),
 		      U(size));
 	} else {
@@ -355,7 +315,7 @@ static void S_check_inclusion(S_ctx *c, uint64_t index, uint64_t size)
 	rc = gt_verify_inclusion(index, size, &leaf, got, n, &root);
 	CHECK(rc == 0, "inclusion %llu in %llu does not verify: %d", U(index), U(size), rc);
 	if (n > 0) {
-		size_t j = S_rand() % n;
+		size_t j = tu_rand(&S_rng) % n;
 		S_flip(&got[j]);
 		rc = gt_verify_inclusion(index, size, &leaf, got, n, &root);
 		CHECK(rc == GT_EPROOF, "inclusion %llu in %llu verifies with hash %zu flipped (%d)",
@@ -389,7 +349,7 @@ static void S_check_consistency(S_ctx *c, uint64_t size1, uint64_t size2)
 	rc = gt_verify_consistency(size1, size2, &root1, &root2, got, n);
 	CHECK(rc == 0, "consistency %llu -> %llu does not verify: %d", U(size1), U(size2), rc);
 	if (n > 0) {
-		size_t j = S_rand() % n;
+		size_t j = tu_rand(&S_rng) % n;
 		S_flip(&got[j]);
 		rc = gt_verify_consistency(size1, size2, &root1, &root2, got, n);
 		CHECK(rc == GT_EPROOF,
@@ -441,8 +401,8 @@ static void S_check_size_sampled(S_ctx *c, uint64_t size, int samples)
 			S_check_consistency(c, size - S_marks[i], size);
 	}
 	for (int i = 0; i < samples; i++) {
-		S_check_inclusion(c, S_between(0, size - 1), size);
-		S_check_consistency(c, S_between(0, size), size);
+		S_check_inclusion(c, tu_between(&S_rng, 0, size - 1), size);
+		S_check_consistency(c, tu_between(&S_rng, 0, size), size);
 	}
 }
 
@@ -482,7 +442,7 @@ Test(tree, rows_compute)
 			for (unsigned i = 0; i < (width >> r); i++) {
 				gt_hash want;
 				gt_hash_root(&row0[i << r], (size_t)1 << r, &want);
-				CHECK(S_eq(&rows[GT_TILE_ROW(r) + i], &want),
+				CHECK(tu_hash_eq(&rows[GT_TILE_ROW(r) + i], &want),
 				      "width %u row %u pos %u", width, r, i);
 			}
 		/* Nothing below row 0's width is read: a different tail of
@@ -500,7 +460,7 @@ Test(tree, rows_compute)
 	gt_hash root, top;
 	gt_hash_root(row0, GT_TILE_WIDTH, &root);
 	gt_hash_node(&rows[GT_TILE_ROW(7)], &rows[GT_TILE_ROW(7) + 1], &top);
-	cr_assert(S_eq(&root, &top));
+	cr_assert(tu_hash_eq(&root, &top));
 }
 
 Test(tree, rows_copy_block)
@@ -520,10 +480,10 @@ Test(tree, rows_copy_block)
 				int in = r >= GT_TILE_BLOCK_ROWS || (i << r) / 32 == block;
 				if (in) {
 					copied++;
-					CHECK(S_eq(&dst[at], &src[at]),
+					CHECK(tu_hash_eq(&dst[at], &src[at]),
 					      "block %u row %u pos %u not copied", block, r, i);
 				} else {
-					CHECK(S_eq(&dst[at], &poison),
+					CHECK(tu_hash_eq(&dst[at], &poison),
 					      "block %u row %u pos %u copied", block, r, i);
 				}
 			}
@@ -551,21 +511,23 @@ Test(tree, reference_self_check)
 		else
 			b = a;
 		gt_hash_root(S_real[0], n, &c);
-		CHECK(S_eq(&a, &b) && S_eq(&a, &c), "reference roots disagree at size %llu", U(n));
+		CHECK(tu_hash_eq(&a, &b) && tu_hash_eq(&a, &c),
+		      "reference roots disagree at size %llu", U(n));
 	}
 	for (int i = 0; i < 2000; i++) {
-		uint64_t lo = S_between(0, 600), hi = S_between(lo + 1, lo + 300);
+		uint64_t lo = tu_between(&S_rng, 0, 600), hi = tu_between(&S_rng, lo + 1, lo + 300);
 		gt_hash a, b;
 		S_mth(lo, hi, &a);
 		S_mth_naive(lo, hi, &b);
-		CHECK(S_eq(&a, &b), "reference ranges disagree at [%llu, %llu)", U(lo), U(hi));
+		CHECK(tu_hash_eq(&a, &b), "reference ranges disagree at [%llu, %llu)", U(lo),
+		      U(hi));
 	}
 	static const uint64_t big[] = {65535, 65536, 65537, 131071, 131072, 131073, S_REAL_MAX};
 	for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
 		gt_hash a, c;
 		S_mth(0, big[i], &a);
 		gt_hash_root(S_real[0], big[i], &c);
-		cr_assert(S_eq(&a, &c), "reference root of %llu", U(big[i]));
+		cr_assert(tu_hash_eq(&a, &c), "reference root of %llu", U(big[i]));
 	}
 	/* The virtual world is a real tree: its leaves repeat with the period. */
 	static gt_hash leaves[4 * S_PERIOD + 77];
@@ -576,7 +538,7 @@ Test(tree, reference_self_check)
 		gt_hash a, c;
 		S_mth(0, n, &a);
 		gt_hash_root(leaves, n, &c);
-		CHECK(S_eq(&a, &c), "virtual root of %llu", U(n));
+		CHECK(tu_hash_eq(&a, &c), "virtual root of %llu", U(n));
 	}
 	S_world_virtual = 0;
 	/* RFC 9162 examples (section 2.1.5): the tree of 7 leaves d0..d6. */
@@ -585,40 +547,40 @@ Test(tree, reference_self_check)
 	S_path(0, 0, 7, p, &n); /* b = [c, g, l] */
 	cr_assert_eq(n, 3);
 	S_mth(1, 2, &h);
-	cr_assert(S_eq(&p[0], &h));
+	cr_assert(tu_hash_eq(&p[0], &h));
 	S_mth(2, 4, &h);
-	cr_assert(S_eq(&p[1], &h));
+	cr_assert(tu_hash_eq(&p[1], &h));
 	S_mth(4, 7, &h);
-	cr_assert(S_eq(&p[2], &h));
+	cr_assert(tu_hash_eq(&p[2], &h));
 	n = 0;
 	S_path(6, 0, 7, p, &n); /* f = [i, k] */
 	cr_assert_eq(n, 2);
 	S_mth(4, 6, &h);
-	cr_assert(S_eq(&p[0], &h));
+	cr_assert(tu_hash_eq(&p[0], &h));
 	S_mth(0, 4, &h);
-	cr_assert(S_eq(&p[1], &h));
+	cr_assert(tu_hash_eq(&p[1], &h));
 	n = S_ref_consistency(3, 7, p); /* [c, d, g, l] */
 	cr_assert_eq(n, 4);
 	S_mth(2, 3, &h);
-	cr_assert(S_eq(&p[0], &h));
+	cr_assert(tu_hash_eq(&p[0], &h));
 	S_mth(3, 4, &h);
-	cr_assert(S_eq(&p[1], &h));
+	cr_assert(tu_hash_eq(&p[1], &h));
 	S_mth(0, 2, &h);
-	cr_assert(S_eq(&p[2], &h));
+	cr_assert(tu_hash_eq(&p[2], &h));
 	S_mth(4, 7, &h);
-	cr_assert(S_eq(&p[3], &h));
+	cr_assert(tu_hash_eq(&p[3], &h));
 	n = S_ref_consistency(4, 7, p); /* [l] */
 	cr_assert_eq(n, 1);
 	S_mth(4, 7, &h);
-	cr_assert(S_eq(&p[0], &h));
+	cr_assert(tu_hash_eq(&p[0], &h));
 	n = S_ref_consistency(6, 7, p); /* [i, j, k] */
 	cr_assert_eq(n, 3);
 	S_mth(4, 6, &h);
-	cr_assert(S_eq(&p[0], &h));
+	cr_assert(tu_hash_eq(&p[0], &h));
 	S_mth(6, 7, &h);
-	cr_assert(S_eq(&p[1], &h));
+	cr_assert(tu_hash_eq(&p[1], &h));
 	S_mth(0, 4, &h);
-	cr_assert(S_eq(&p[2], &h));
+	cr_assert(tu_hash_eq(&p[2], &h));
 }
 
 /* ---- roots and ranges --------------------------------------------------- */
@@ -631,7 +593,7 @@ Test(tree, roots_every_size)
 	gt_hash_empty(&empty);
 	c.p.size = 0;
 	cr_assert_eq(gt_tree_root(c.r, 0, &got, NULL), 0);
-	cr_assert(S_eq(&got, &empty));
+	cr_assert(tu_hash_eq(&got, &empty));
 	cr_assert_eq(c.p.calls, 0, "the empty tree needs no tiles");
 	for (uint64_t size = 0; size <= S_REAL_MAX; size++)
 		S_check_root(&c, size);
@@ -677,14 +639,14 @@ Test(tree, ranges_large)
 	}
 	/* Random decomposable ranges: lo aligned to the split of the length. */
 	for (int i = 0; i < 20000; i++) {
-		uint64_t size = S_between(1, S_REAL_MAX);
-		uint64_t n = S_between(1, size);
-		uint64_t k = n == 1 ? 1 : S_split(n);
-		uint64_t lo = S_between(0, (size - n) / k) * k;
+		uint64_t size = tu_between(&S_rng, 1, S_REAL_MAX);
+		uint64_t n = tu_between(&S_rng, 1, size);
+		uint64_t k = n == 1 ? 1 : tu_split(n);
+		uint64_t lo = tu_between(&S_rng, 0, (size - n) / k) * k;
 		S_check_range(&c, size, lo, lo + n);
 		/* And arbitrary ones, which may not be. */
-		lo = S_between(0, size - 1);
-		S_check_range(&c, size, lo, S_between(lo + 1, size));
+		lo = tu_between(&S_rng, 0, size - 1);
+		S_check_range(&c, size, lo, tu_between(&S_rng, lo + 1, size));
 	}
 	S_ctx_done(&c);
 }
@@ -753,17 +715,17 @@ Test(tree, proofs_random_sizes)
 	S_ctx c;
 	S_ctx_init(&c, 1);
 	for (int i = 0; i < 1500; i++) {
-		uint64_t size = S_between(1, S_REAL_MAX);
+		uint64_t size = tu_between(&S_rng, 1, S_REAL_MAX);
 		if (i % 100 == 0) /* a fresh reader, not only a warm cache */
 			gt_tree_reader_init(c.r, S_fetch, &c.p);
 		S_check_root(&c, size);
 		for (int j = 0; j < 4; j++) {
-			S_check_inclusion(&c, S_between(0, size - 1), size);
-			S_check_consistency(&c, S_between(0, size), size);
+			S_check_inclusion(&c, tu_between(&S_rng, 0, size - 1), size);
+			S_check_consistency(&c, tu_between(&S_rng, 0, size), size);
 		}
 		S_check_inclusion(&c, size - 1, size);
 		S_check_consistency(&c, size & ~(uint64_t)255, size);
-		S_check_consistency(&c, S_between(1, size) & ~(uint64_t)255, size);
+		S_check_consistency(&c, tu_between(&S_rng, 1, size) & ~(uint64_t)255, size);
 	}
 	S_ctx_done(&c);
 }
@@ -776,9 +738,10 @@ Test(tree, proofs_full_rows_shared_reader)
 	S_ctx c;
 	S_ctx_init(&c, 0);
 	for (int i = 0; i < 3000; i++) {
-		uint64_t size = i % 3 ? S_between(1, 2000) : S_between(1, S_REAL_MAX);
-		S_check_inclusion(&c, S_between(0, size - 1), size);
-		S_check_consistency(&c, S_between(0, size), size);
+		uint64_t size =
+			i % 3 ? tu_between(&S_rng, 1, 2000) : tu_between(&S_rng, 1, S_REAL_MAX);
+		S_check_inclusion(&c, tu_between(&S_rng, 0, size - 1), size);
+		S_check_consistency(&c, tu_between(&S_rng, 0, size), size);
 		S_check_root(&c, size);
 	}
 	S_ctx_done(&c);
@@ -807,12 +770,12 @@ Test(tree, proofs_huge_trees)
 				S_check_consistency(&c, sizes[j], size);
 	}
 	for (int i = 0; i < 500; i++) {
-		uint64_t size = S_between(1, UINT64_MAX) >> (S_rand() % 64);
+		uint64_t size = tu_between(&S_rng, 1, UINT64_MAX) >> (tu_rand(&S_rng) % 64);
 		if (size == 0)
 			size = 1;
 		S_check_root(&c, size);
-		S_check_inclusion(&c, S_between(0, size - 1), size);
-		S_check_consistency(&c, S_between(0, size), size);
+		S_check_inclusion(&c, tu_between(&S_rng, 0, size - 1), size);
+		S_check_consistency(&c, tu_between(&S_rng, 0, size), size);
 	}
 	/* The longest inclusion proofs: 64 hashes. */
 	gt_hash h[GT_PROOF_MAX];
@@ -857,7 +820,7 @@ Test(tree, consistency_proof_fits)
 		int rc = gt_tree_consistency_proof(c.r, size1, size2, &proof, NULL);
 		int overrun = 0;
 		for (int k = 0; k < 8; k++)
-			overrun |= !S_eq(&buf.guard[k], &guard);
+			overrun |= !tu_hash_eq(&buf.guard[k], &guard);
 		cr_expect(!overrun, "consistency %llu -> %llu wrote past GT_PROOF_MAX (%d) hashes",
 			  U(size1), U(size2), GT_PROOF_MAX);
 		cr_expect_leq(n, GT_PROOF_MAX,
@@ -954,7 +917,8 @@ Test(tree, fetch_counts)
 	gt_hash h[GT_PROOF_MAX];
 	gt_proof proof = {h, 0};
 	for (int i = 0; i < 200; i++) {
-		uint64_t size = S_between(1, S_REAL_MAX), index = S_between(0, size - 1);
+		uint64_t size = tu_between(&S_rng, 1, S_REAL_MAX),
+			 index = tu_between(&S_rng, 0, size - 1);
 		c.p.size = size;
 		gt_tree_reader_init(c.r, S_fetch, &c.p);
 		c.p.calls = 0;

@@ -12,31 +12,15 @@
 #include "log/note.h"
 #include "log/tilepath.h"
 #include "log/verify.h"
+#include "testutil.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Assert without recording a Criterion assertion for every success. */
-#define CHECK(cond, ...)                             \
-	do {                                         \
-		if (!(cond))                         \
-			cr_assert_fail(__VA_ARGS__); \
-	} while (0)
-
-#define U(x) ((unsigned long long)(x))
 #define ORIGIN "example.com/goodtrace-verify"
-
-static uint64_t S_mix(uint64_t z)
-{
-	z += 0x9e3779b97f4a7c15ull;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* ---- a log and what was appended to it ---------------------------------- */
 
@@ -54,19 +38,12 @@ typedef struct {
 	uint64_t cap;
 } S_env;
 
-static char *S_join(const char *a, const char *b)
-{
-	char *p;
-	CHECK(asprintf(&p, "%s/%s", a, b) >= 0, "out of memory");
-	return p;
-}
-
 static void S_init_at(S_env *e, const char *root, const char *name, gt_signer *signer)
 {
 	memset(e, 0, sizeof(*e));
-	char *base = S_join(root, name);
-	e->pub = S_join(base, "public");
-	e->state = S_join(base, "state");
+	char *base = tu_join(root, name);
+	e->pub = tu_join(base, "public");
+	e->state = tu_join(base, "state");
 	free(base);
 	e->signer = signer;
 	cr_assert_eq(gt_signer_verifier(signer, &e->verifier), 0);
@@ -83,22 +60,11 @@ static void S_init_at(S_env *e, const char *root, const char *name, gt_signer *s
 /* A fresh log with its own key in a new temporary directory. */
 static void S_init(S_env *e)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *tmpl;
-	cr_assert_geq(asprintf(&tmpl, "%s/gt-test-verify-XXXXXX", tmp && tmp[0] ? tmp : "/tmp"), 0);
-	cr_assert_not_null(mkdtemp(tmpl), "mkdtemp");
+	char *root = tu_tmpdir("verify");
 	gt_signer *s;
 	cr_assert_eq(gt_signer_generate(ORIGIN, &s, NULL), 0);
-	S_init_at(e, tmpl, "log", s);
-	e->root = tmpl;
-}
-
-static int S_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	S_init_at(e, root, "log", s);
+	e->root = root;
 }
 
 /* Free a log made with S_init_at (sharing another's key and directory). */
@@ -119,7 +85,7 @@ static void S_done(S_env *e)
 	gt_signer *s = e->signer;
 	S_done_twin(e);
 	gt_signer_free(s);
-	cr_assert_eq(nftw(root, S_rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	tu_rmrf(root);
 	free(root);
 }
 
@@ -138,11 +104,11 @@ static void S_append(S_env *e, uint64_t salt, uint64_t count)
 	gt_bytes *v = malloc(count * sizeof(gt_bytes));
 	cr_assert_not_null(v);
 	for (uint64_t i = 0; i < count; i++) {
-		uint64_t r = S_mix(salt * 1000003 + e->n + i);
+		uint64_t r = tu_mix(salt * 1000003 + e->n + i);
 		uint8_t b[40];
 		size_t len = 8 + r % 33;
 		for (size_t k = 0; k < len; k++)
-			b[k] = (uint8_t)S_mix(r + k);
+			b[k] = (uint8_t)tu_mix(r + k);
 		CHECK(gt_buf_add(&e->data, b, len) == 0, "out of memory");
 		e->off[e->n + i + 1] = e->data.len;
 		gt_hash_leaf(b, len, &e->leaves[e->n + i]);
@@ -164,37 +130,6 @@ static void S_root(const S_env *e, uint64_t size, gt_hash *out)
 	gt_hash_root(e->leaves, size, out);
 }
 
-static void S_read(const char *dir, const char *rel, gt_buf *out)
-{
-	gt_buf_reset(out);
-	gt_error err = {0};
-	CHECK(gt_fetch_dir((void *)dir, rel, out, &err) == 0, "%s: %s", rel, err.msg);
-}
-
-static void S_write(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char *p = S_join(dir, rel);
-	for (char *q = p + strlen(dir) + 1; (q = strchr(q, '/')); q++) {
-		*q = 0;
-		mkdir(p, 0755);
-		*q = '/';
-	}
-	FILE *f = fopen(p, "wb");
-	CHECK(f, "cannot create %s", p);
-	if (len)
-		CHECK(fwrite(data, 1, len, f) == len, "cannot write %s", p);
-	CHECK(fclose(f) == 0, "cannot write %s", p);
-	free(p);
-}
-
-static int S_exists(const char *dir, const char *rel)
-{
-	char *p = S_join(dir, rel);
-	int r = access(p, F_OK) == 0;
-	free(p);
-	return r;
-}
-
 /* Saved contents of one public file, to put back after tampering. */
 typedef struct {
 	const S_env *e;
@@ -205,24 +140,14 @@ typedef struct {
 static S_saved S_save(const S_env *e, const char *rel)
 {
 	S_saved s = {e, rel, GT_BUF_INIT};
-	S_read(e->pub, rel, &s.b);
+	tu_read(e->pub, rel, &s.b);
 	return s;
 }
 
 static void S_restore(S_saved *s)
 {
-	S_write(s->e->pub, s->rel, s->b.data, s->b.len);
+	tu_write(s->e->pub, s->rel, s->b.data, s->b.len);
 	gt_buf_done(&s->b);
-}
-
-static void S_flip(const S_env *e, const char *rel, size_t at)
-{
-	gt_buf b = GT_BUF_INIT;
-	S_read(e->pub, rel, &b);
-	cr_assert_lt(at, b.len);
-	b.data[at] ^= 0x04;
-	S_write(e->pub, rel, b.data, b.len);
-	gt_buf_done(&b);
 }
 
 static void S_signed(const S_env *e, gt_buf *out)
@@ -363,7 +288,7 @@ Test(verify, small_logs)
 	S_expect_ok(&e, NULL);
 	S_append(&e, 2, 255);
 	S_expect_ok(&e, NULL);
-	cr_assert(S_exists(e.pub, "tile/1/000.p/1"));
+	cr_assert(tu_exists(e.pub, "tile/1/000.p/1"));
 	S_done(&e);
 }
 
@@ -409,16 +334,16 @@ Test(verify, checkpoint_tampering)
 	/* Re-signed with the right key: the signature holds, the tiles do not
 	 * hash to the root. */
 	S_sign(e.signer, ORIGIN, 768, &root, &note);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "size 768, root of 1000", "the tiles hash to root",
 		      "for size 768");
 	S_sign(e.signer, ORIGIN, 200, &root, &note);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "size 200, root of 1000", "the tiles hash to root",
 		      "for size 200");
 	/* A size without its partial tiles: they are missing. */
 	S_sign(e.signer, ORIGIN, 999, &root, &note);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_fail(&e, NULL, GT_ENOTFOUND, "size 999", "tile/entries/003.p/231 is missing",
 		      NULL);
 	gt_hash other = root;
@@ -426,18 +351,18 @@ Test(verify, checkpoint_tampering)
 	char b64[48];
 	gt_base64_encode(other.b, 32, b64);
 	S_sign(e.signer, ORIGIN, 1000, &other, &note);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "size 1000, changed root", "the checkpoint says", b64);
 	S_sign(e.signer, ORIGIN, 0, &root, &note);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "size 0, root of 1000", "root", NULL);
 	/* Larger than the log: its tiles are missing. */
 	S_sign(e.signer, ORIGIN, 1001, &root, &note);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_fail(&e, NULL, 0, "size 1001", "missing", NULL);
 	/* A smaller checkpoint with its right root is a valid (older) log. */
 	S_sign(e.signer, ORIGIN, 768, &r768, &note);
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	gt_checkpoint c;
 	gt_error err;
 	cr_assert_eq(S_verify_with(&e, e.verifier, NULL, &c, &err), 0, "%s", err.msg);
@@ -452,32 +377,30 @@ Test(verify, checkpoint_tampering)
 		cr_assert_eq(gt_note_sign(e.signer, (char *)text.data, text.len, &note, NULL), 0);
 		gt_buf_done(&text);
 	}
-	S_write(e.pub, "checkpoint", note.data, note.len);
+	tu_write(e.pub, "checkpoint", note.data, note.len);
 	S_expect_fail(&e, NULL, 0, "other origin", "not validly signed", NULL);
 	/* A changed byte in the note text or the signature. */
 	S_restore(&cp);
 	cp = S_save(&e, "checkpoint");
 	gt_buf t = GT_BUF_INIT;
-	S_read(e.pub, "checkpoint", &t);
+	tu_read(e.pub, "checkpoint", &t);
 	t.data[strlen(ORIGIN) + 2] ^= 1; /* a digit of the size */
-	S_write(e.pub, "checkpoint", t.data, t.len);
+	tu_write(e.pub, "checkpoint", t.data, t.len);
 	S_expect_fail(&e, NULL, GT_ESIG, "size digit changed", "not validly signed", NULL);
 	S_restore(&cp);
 	cp = S_save(&e, "checkpoint");
-	S_read(e.pub, "checkpoint", &t);
+	tu_read(e.pub, "checkpoint", &t);
 	t.data[t.len - 10] ^= 1;
-	S_write(e.pub, "checkpoint", t.data, t.len);
+	tu_write(e.pub, "checkpoint", t.data, t.len);
 	S_expect_fail(&e, NULL, 0, "signature changed", "not validly signed", NULL);
 	/* No checkpoint at all, and an oversized one. */
-	char *p = S_join(e.pub, "checkpoint");
-	cr_assert_eq(unlink(p), 0);
+	tu_unlink(e.pub, "checkpoint");
 	S_expect_fail(&e, NULL, GT_ENOTFOUND, "no checkpoint", "no checkpoint", NULL);
 	gt_buf_reset(&t);
 	for (int i = 0; i < 20000; i++)
 		gt_buf_addstr(&t, "x");
-	S_write(e.pub, "checkpoint", t.data, t.len);
+	tu_write(e.pub, "checkpoint", t.data, t.len);
 	S_expect_fail(&e, NULL, 0, "huge checkpoint", NULL, NULL);
-	free(p);
 	S_restore(&cp);
 	S_expect_ok(&e, NULL);
 	gt_buf_done(&t);
@@ -587,13 +510,13 @@ Test(verify, tampered_entries)
 		snprintf(what, sizeof(what), "entry %llu changed", U(cases[i].entry));
 		snprintf(name, sizeof(name), "entry %llu does not match", U(cases[i].entry));
 		S_saved s = S_save(&e, cases[i].bundle);
-		S_flip(&e, cases[i].bundle, S_entry_at(&e, cases[i].entry) + 5);
+		tu_flip_byte(e.pub, cases[i].bundle, S_entry_at(&e, cases[i].entry) + 5, 0x04);
 		S_expect_fail(&e, NULL, GT_ECORRUPT, what, name, cases[i].tile);
 		S_restore(&s);
 	}
 	/* A changed length prefix makes the bundle malformed. */
 	S_saved s = S_save(&e, "tile/entries/001");
-	S_flip(&e, "tile/entries/001", S_entry_at(&e, 256 + 17) - 2);
+	tu_flip_byte(e.pub, "tile/entries/001", S_entry_at(&e, 256 + 17) - 2, 0x04);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "length prefix changed", "tile/entries/001", NULL);
 	S_restore(&s);
 	S_expect_ok(&e, NULL);
@@ -618,7 +541,7 @@ Test(verify, tampered_level0_tiles)
 		char name[64];
 		snprintf(name, sizeof(name), "entry %llu does not match", U(cases[i].entry));
 		S_saved s = S_save(&e, cases[i].tile);
-		S_flip(&e, cases[i].tile, 32 * cases[i].hash + 31);
+		tu_flip_byte(e.pub, cases[i].tile, 32 * cases[i].hash + 31, 0x04);
 		S_expect_fail(&e, NULL, GT_ECORRUPT, cases[i].tile, name, cases[i].tile);
 		S_restore(&s);
 	}
@@ -633,7 +556,7 @@ Test(verify, tampered_upper_tiles, .timeout = 300)
 	S_append(&e, 9, 1000);
 	/* At 1000: tile/1/000.p/3 holds the hashes of tile/0/000..002. */
 	S_saved s = S_save(&e, "tile/1/000.p/3");
-	S_flip(&e, "tile/1/000.p/3", 32 + 3);
+	tu_flip_byte(e.pub, "tile/1/000.p/3", 32 + 3, 0x04);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "tile/1/000.p/3", "tile/0/001 hashes to",
 		      "but tile/1/000.p/3 holds");
 	S_restore(&s);
@@ -641,17 +564,17 @@ Test(verify, tampered_upper_tiles, .timeout = 300)
 	S_append(&e, 9, 69000);
 	S_expect_ok(&e, NULL);
 	s = S_save(&e, "tile/1/000");
-	S_flip(&e, "tile/1/000", 5 * 32);
+	tu_flip_byte(e.pub, "tile/1/000", 5 * 32, 0x04);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "tile/1/000", "tile/0/005 hashes to",
 		      "but tile/1/000 holds");
 	S_restore(&s);
 	s = S_save(&e, "tile/1/001.p/17");
-	S_flip(&e, "tile/1/001.p/17", 3 * 32 + 9);
+	tu_flip_byte(e.pub, "tile/1/001.p/17", 3 * 32 + 9, 0x04);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "tile/1/001.p/17", "tile/0/259 hashes to",
 		      "but tile/1/001.p/17 holds");
 	S_restore(&s);
 	s = S_save(&e, "tile/2/000.p/1");
-	S_flip(&e, "tile/2/000.p/1", 0);
+	tu_flip_byte(e.pub, "tile/2/000.p/1", 0, 0x04);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "tile/2/000.p/1", "tile/1/000 hashes to",
 		      "but tile/2/000.p/1 holds");
 	S_restore(&s);
@@ -668,29 +591,29 @@ Test(verify, malformed_and_missing)
 
 	/* Truncated bundles, full and partial; trailing bytes. */
 	S_saved s = S_save(&e, "tile/entries/001");
-	S_write(e.pub, "tile/entries/001", s.b.data, s.b.len - 5);
+	tu_write(e.pub, "tile/entries/001", s.b.data, s.b.len - 5);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "truncated bundle", "tile/entries/001",
 		      "256 expected");
 	gt_buf_reset(&b);
 	gt_buf_add(&b, s.b.data, s.b.len);
 	gt_buf_add(&b, "\x00\x01z", 3);
-	S_write(e.pub, "tile/entries/001", b.data, b.len);
+	tu_write(e.pub, "tile/entries/001", b.data, b.len);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "trailing entry", "tile/entries/001", "trailing");
 	S_restore(&s);
 	s = S_save(&e, "tile/entries/003.p/232");
-	S_write(e.pub, "tile/entries/003.p/232", s.b.data, s.b.len - 1);
+	tu_write(e.pub, "tile/entries/003.p/232", s.b.data, s.b.len - 1);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "truncated partial bundle", "tile/entries/003.p/232",
 		      NULL);
 	S_restore(&s);
 	/* Tiles of the wrong length. */
 	s = S_save(&e, "tile/0/001");
-	S_write(e.pub, "tile/0/001", s.b.data, 8192 - 32);
+	tu_write(e.pub, "tile/0/001", s.b.data, 8192 - 32);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "short tile", "tile/0/001", "8160 bytes");
 	S_restore(&s);
 	s = S_save(&e, "tile/0/003.p/232");
-	S_write(e.pub, "tile/0/003.p/232", s.b.data, 231 * 32);
+	tu_write(e.pub, "tile/0/003.p/232", s.b.data, 231 * 32);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "short partial tile", "tile/0/003.p/232", NULL);
-	S_write(e.pub, "tile/0/003.p/232", s.b.data, 232 * 32 - 1);
+	tu_write(e.pub, "tile/0/003.p/232", s.b.data, 232 * 32 - 1);
 	S_expect_fail(&e, NULL, GT_ECORRUPT, "partial tile not in hashes", "tile/0/003.p/232",
 		      NULL);
 	S_restore(&s);
@@ -706,9 +629,7 @@ Test(verify, malformed_and_missing)
 	};
 	for (size_t i = 0; i < sizeof(gone) / sizeof(gone[0]); i++) {
 		s = S_save(&e, gone[i].rel);
-		char *p = S_join(e.pub, gone[i].rel);
-		cr_assert_eq(unlink(p), 0);
-		free(p);
+		tu_unlink(e.pub, gone[i].rel);
 		S_expect_fail(&e, NULL, GT_ENOTFOUND, gone[i].rel, gone[i].msg, NULL);
 		S_restore(&s);
 	}
@@ -731,8 +652,8 @@ Test(verify, older_sizes_use_full_tiles)
 	S_saved pe = S_save(&e, "tile/entries/002.p/88");
 	S_append(&e, 11, 400);
 	/* The log removed them once tile 2 was full. */
-	cr_assert(!S_exists(e.pub, "tile/0/002.p/88"));
-	cr_assert(!S_exists(e.pub, "tile/entries/002.p/88"));
+	cr_assert(!tu_exists(e.pub, "tile/0/002.p/88"));
+	cr_assert(!tu_exists(e.pub, "tile/entries/002.p/88"));
 	gt_error err = {0};
 	cr_assert_eq(gt_verify_tiles(gt_fetch_dir, e.pub, 0, 600, &r600, NULL, NULL, &err), 0, "%s",
 		     err.msg);
@@ -741,11 +662,8 @@ Test(verify, older_sizes_use_full_tiles)
 	S_restore(&pe);
 	cr_assert_eq(gt_verify_tiles(gt_fetch_dir, e.pub, 0, 600, &r600, NULL, NULL, &err), 0, "%s",
 		     err.msg);
-	char *a = S_join(e.pub, "tile/0/002.p/88"), *b = S_join(e.pub, "tile/entries/002.p/88");
-	cr_assert_eq(unlink(a), 0);
-	cr_assert_eq(unlink(b), 0);
-	free(a);
-	free(b);
+	tu_unlink(e.pub, "tile/0/002.p/88");
+	tu_unlink(e.pub, "tile/entries/002.p/88");
 	/* Older sizes, from the full tiles, against their own roots: every
 	 * size whose partial tiles exist or are cut from full ones: none is
 	 * needed at level 1 below 256, the log was at 600 and 1000 so
@@ -769,7 +687,7 @@ Test(verify, older_sizes_use_full_tiles)
 	/* A stale partial tile (wrong contents for its name) is caught. */
 	gt_hash bogus[88];
 	memset(bogus, 0x33, sizeof(bogus));
-	S_write(e.pub, "tile/0/002.p/88", bogus, sizeof(bogus));
+	tu_write(e.pub, "tile/0/002.p/88", bogus, sizeof(bogus));
 	cr_assert_eq(gt_verify_tiles(gt_fetch_dir, e.pub, 0, 600, &r600, NULL, NULL, &err),
 		     GT_ECORRUPT);
 	cr_assert(strstr(err.msg, "entry 512 does not match"), "%s", err.msg);
@@ -784,7 +702,7 @@ Test(verify, verify_tiles_from)
 	gt_hash root;
 	S_root(&e, 1000, &root);
 	S_saved s = S_save(&e, "tile/entries/000");
-	S_flip(&e, "tile/entries/000", S_entry_at(&e, 10));
+	tu_flip_byte(e.pub, "tile/entries/000", S_entry_at(&e, 10), 0x04);
 	gt_error err = {0};
 	/* Entries before `from` (rounded down to a bundle) are not checked. */
 	cr_assert_eq(gt_verify_tiles(gt_fetch_dir, e.pub, 256, 1000, &root, NULL, NULL, &err), 0,
@@ -965,7 +883,7 @@ Test(verify, fetch_errors)
 	static const char *files[] = {"checkpoint", "tile/0/000", "tile/0/001.p/44",
 				      "tile/entries/000", "tile/entries/001.p/44"};
 	for (int i = 0; i < 5; i++) {
-		S_read(e.pub, files[i], &b[i]);
+		tu_read(e.pub, files[i], &b[i]);
 		S_mem_put(&m, files[i], b[i].data, b[i].len);
 	}
 	gt_verify_options o = {.fetch = S_mem_fetch, .fetch_ctx = &m, .vkey = e.verifier};
@@ -973,7 +891,7 @@ Test(verify, fetch_errors)
 	cr_assert_eq(gt_verify_log(&o, NULL, &err), GT_ENOTFOUND, "no tile/1/000.p/1 yet");
 	cr_assert(strstr(err.msg, "tile/1/000.p/1"), "%s", err.msg);
 	gt_buf t = GT_BUF_INIT;
-	S_read(e.pub, "tile/1/000.p/1", &t);
+	tu_read(e.pub, "tile/1/000.p/1", &t);
 	S_mem_put(&m, "tile/1/000.p/1", t.data, t.len);
 	cr_assert_eq(gt_verify_log(&o, NULL, &err), 0, "%s", err.msg);
 	for (int i = 0; i < 5; i++) {

@@ -38,7 +38,7 @@ test: deps
 	scripts/test
 
 bench: build
-	build/goodtrace bench log --entries $(BENCH_ENTRIES) --size $(BENCH_SIZE) --batch $(BENCH_BATCH)
+	bench/log-bench build/goodtrace --entries $(BENCH_ENTRIES) --size $(BENCH_SIZE) --batch $(BENCH_BATCH)
 
 fmt: deps
 	find src tests bench -name '*.[ch]' -print0 | xargs -0 -r clang-format -i

@@ -125,18 +125,6 @@ int gt_fs_mkdirs(const char *path, mode_t mode, gt_error *err)
 	return 0;
 }
 
-int gt_fs_sync_dir(const char *path, gt_error *err)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return gt_fail_errno(err, errno, "cannot open directory %s", path);
-	int rc = 0;
-	if (fsync(fd) < 0)
-		rc = gt_fail_errno(err, errno, "cannot sync directory %s", path);
-	close(fd);
-	return rc;
-}
-
 int gt_fs_write_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
 			  int sync, gt_error *err)
 {

@@ -30,9 +30,6 @@ int gt_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mo
 int gt_fs_write_atomic_at(int dirfd, const char *path, const void *data, size_t len, mode_t mode,
 			  int sync, gt_error *err);
 
-/* fsync the directory at path. */
-int gt_fs_sync_dir(const char *path, gt_error *err);
-
 /* write(2) all of data to fd, retrying on EINTR and short writes; pwrite
  * variant at offset. 0 or a negative errno value. */
 int gt_fs_write_all(int fd, const void *data, size_t len);

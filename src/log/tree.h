@@ -39,7 +39,9 @@ typedef int (*gt_tile_fn)(void *ctx, int level, uint64_t index, unsigned width, 
 			  gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err);
 
 /* A reader caches what it last got for each level; it must not be shared
- * between threads, and is about 130 KiB: allocate it or keep it static. */
+ * between threads. It is about 130 KiB: fine on a thread's stack (the
+ * default is 8 MiB), and cheaper there than from malloc, which maps and
+ * unmaps blocks that large on every call. */
 typedef struct gt_tree_reader {
 	gt_tile_fn fetch;
 	void *ctx;

@@ -37,6 +37,12 @@ const char *gt_strerror(int code)
 		return "network error";
 	case GT_EBUSY:
 		return "in use by another process";
+	case GT_EDENIED:
+		return "not allowed";
+	case GT_ESTATE:
+		return "refused by the current state";
+	case GT_EUNAVAIL:
+		return "temporarily unavailable";
 	}
 	return "unknown error";
 }

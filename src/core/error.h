@@ -20,6 +20,9 @@ enum {
 	GT_ECRYPTO = -11, /* libcrypto failed */
 	GT_ENET = -12,	  /* a network fetch failed */
 	GT_EBUSY = -13,	  /* locked by another process */
+	GT_EDENIED = -14,  /* not allowed for this caller (role, organisation) */
+	GT_ESTATE = -15,   /* refused by the current state (e.g. already revoked) */
+	GT_EUNAVAIL = -16, /* shutting down or overloaded: try again later */
 };
 
 /* A human-readable description of a GT_E* code; never NULL. */

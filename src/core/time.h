@@ -1,0 +1,19 @@
+/* Wall-clock time as the log records it: RFC 3339 UTC with milliseconds. */
+#ifndef GT_CORE_TIME_H
+#define GT_CORE_TIME_H
+
+#include <stdint.h>
+
+#define GT_TIME_LEN 24 /* "2026-11-22T10:00:00.123Z" */
+
+/* Milliseconds since the Unix epoch (CLOCK_REALTIME). */
+int64_t gt_time_now_ms(void);
+/* Monotonic nanoseconds, for measuring durations. */
+uint64_t gt_time_mono_ns(void);
+/* Format ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out[GT_TIME_LEN + 1]. */
+void gt_time_format(int64_t ms, char out[GT_TIME_LEN + 1]);
+/* Parse exactly that form (also without ".mmm", and with an offset
+ * "+HH:MM"/"-HH:MM" instead of Z). Returns 0 or GT_EINVAL. */
+int gt_time_parse(const char *s, int64_t *ret_ms);
+
+#endif

@@ -48,8 +48,9 @@ typedef enum gt_query {
 	/* ---- private: API tokens (only their SHA-256 is kept) -------------- */
 	/* (1 id, 2 hash hex, 3 org, 4 role, 5 label or NULL, 6 created_at) */
 	GT_Q_TOKEN_PUT,
-	/* (1 hash hex) -> id, org, role, revoked_at (NULL if live) */
-	GT_Q_TOKEN_BY_HASH,
+	/* (1 id) -> hash hex, org, role, revoked_at (NULL if live): for
+	 * checking a presented token (the hash is compared in constant time) */
+	GT_Q_TOKEN_AUTH,
 	/* (1 id) -> id, org, role, label, created_at, revoked_at */
 	GT_Q_TOKEN_GET,
 	/* (1 org or NULL for all, 2 id > ?2, 3 limit) by id

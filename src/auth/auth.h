@@ -18,9 +18,9 @@
 
 #include <stdbool.h>
 
-#define GT_ORG_ID_MAX 40    /* [a-z0-9][a-z0-9-]{1,39} */
+#define GT_ORG_ID_MAX 40 /* [a-z0-9][a-z0-9-]{1,39} */
 #define GT_ROLE_MAX 15
-#define GT_TOKEN_ID_LEN 16  /* hex digits */
+#define GT_TOKEN_ID_LEN 16 /* hex digits */
 #define GT_TOKEN_LEN (3 + GT_TOKEN_ID_LEN + 1 + 43)
 
 /* ---- roles and the matrix ------------------------------------------------ */

@@ -1,1 +1,87 @@
-/* placeholder: being written */
+/* The roles and the role matrix: the one place that says which role may do what. */
+#include "auth/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const gt_roles[] = {
+	"regulator", "manufacturer", "distributor", "clinic", "charity", "ngo",
+	"sponsor",   "planter",	     "publisher",   "admin",  NULL,
+};
+
+bool gt_role_valid(const char *name)
+{
+	for (size_t i = 0; name && gt_roles[i]; i++)
+		if (strcmp(gt_roles[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Each action with the roles allowed to perform it ("*": every role).
+ * Ownership (an organisation acting only on its own things) is checked by
+ * the action's decide, on top of this. */
+static const struct {
+	const char *action;
+	const char *roles; /* space-separated */
+} S_matrix[] = {
+	/* organisations and access */
+	{"org.create", "admin"},
+	{"org.update", "*"}, /* admin: any org; others: their own */
+	{"token.create", "admin"},
+	{"token.list", "*"},   /* admin: all; others: their own org's */
+	{"token.revoke", "*"}, /* admin: any; others: their own org's */
+	/* publishing a document's hash */
+	{"org.attest", "*"},
+};
+
+static int S_find(const char *action)
+{
+	for (size_t i = 0; i < sizeof(S_matrix) / sizeof(S_matrix[0]); i++)
+		if (strcmp(S_matrix[i].action, action) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool gt_auth_action_known(const char *action)
+{
+	return action && S_find(action) >= 0;
+}
+
+static bool S_in(const char *list, const char *role)
+{
+	size_t n = strlen(role);
+	for (const char *p = list; *p;) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && strncmp(p, role, n) == 0)
+			return true;
+		p += len + (e ? 1 : 0);
+	}
+	return false;
+}
+
+bool gt_auth_allowed(const char *action, const char *role)
+{
+	int i = action && role ? S_find(action) : -1;
+	if (i < 0 || !gt_role_valid(role))
+		return false;
+	return strcmp(S_matrix[i].roles, "*") == 0 || S_in(S_matrix[i].roles, role);
+}
+
+void gt_auth_allowed_roles(const char *action, char *out, size_t outlen)
+{
+	int i = action ? S_find(action) : -1;
+	if (outlen == 0)
+		return;
+	out[0] = 0;
+	if (i < 0)
+		return;
+	if (strcmp(S_matrix[i].roles, "*") == 0) {
+		snprintf(out, outlen, "any role");
+		return;
+	}
+	size_t o = 0;
+	for (const char *p = S_matrix[i].roles; *p && o + 1 < outlen; p++)
+		out[o++] = *p == ' ' ? ',' : *p;
+	out[o] = 0;
+}

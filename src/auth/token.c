@@ -1,1 +1,139 @@
-/* placeholder: being written */
+/* API tokens: created with 256 random bits, kept only as a SHA-256, found
+ * by id and compared in constant time, revocable. */
+#include "auth/auth.h"
+#include "auth/auth_int.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+
+static void S_hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+static int S_sha256_hex(const char *s, char out[65])
+{
+	uint8_t md[32];
+	unsigned int n = 0;
+	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		return GT_ECRYPTO;
+	S_hex(md, 32, out);
+	return 0;
+}
+
+static bool S_is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+int gt_auth_token_create(gt_store_conn *c, const char *org, const char *role, const char *label,
+			 const char *at, char token_out[GT_TOKEN_LEN + 1],
+			 char id_out[GT_TOKEN_ID_LEN + 1], gt_error *err)
+{
+	if (!gt_role_valid(role))
+		return gt_fail(err, GT_EINVAL,
+			       "role must be one of the roles of goodtrace, not \"%.32s\"",
+			       role ? role : "");
+	if (label && strlen(label) > GT_LABEL_MAX)
+		return gt_fail(err, GT_EINVAL, "label must be at most %d bytes", GT_LABEL_MAX);
+	gt_org_info o;
+	int rc = gt_org_load(c, org, &o, err);
+	if (rc < 0)
+		return rc;
+	if (!gt_org_has_role(&o, role))
+		return gt_fail(err, GT_EINVAL,
+			       "organisation %s does not have the role %s (it has: %s)", org, role,
+			       o.roles);
+
+	static const char b64url[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	uint8_t rnd[GT_TOKEN_ID_LEN / 2 + 32];
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return gt_fail(err, GT_ECRYPTO, "no randomness for a token");
+	char id[GT_TOKEN_ID_LEN + 1], secret[44], token[GT_TOKEN_LEN + 1], hash[65];
+	S_hex(rnd, GT_TOKEN_ID_LEN / 2, id);
+	/* 32 bytes -> 43 base64url characters (256 bits; the last carries 4). */
+	const uint8_t *s = rnd + GT_TOKEN_ID_LEN / 2;
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o2 = 0;
+	for (size_t i = 0; i < 32; i++) {
+		acc = (acc << 8) | s[i];
+		bits += 8;
+		while (bits >= 6) {
+			secret[o2++] = b64url[(acc >> (bits - 6)) & 63];
+			bits -= 6;
+		}
+	}
+	secret[o2++] = b64url[(acc << (6 - bits)) & 63];
+	secret[o2] = 0;
+	snprintf(token, sizeof(token), "gt_%s_%s", id, secret);
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	rc = S_sha256_hex(token, hash);
+	if (rc < 0) {
+		OPENSSL_cleanse(token, sizeof(token));
+		return gt_fail(err, rc, "cannot hash the token");
+	}
+	int64_t r = gt_store_exec(c, GT_Q_TOKEN_PUT, err, "tttttt", id, hash, org, role, label, at);
+	if (r < 0) {
+		OPENSSL_cleanse(token, sizeof(token));
+		return (int)r;
+	}
+	memcpy(token_out, token, sizeof(token));
+	memcpy(id_out, id, sizeof(id));
+	OPENSSL_cleanse(token, sizeof(token));
+	OPENSSL_cleanse(secret, sizeof(secret));
+	return 0;
+}
+
+int gt_auth_check_token(gt_store_conn *c, const char *token, gt_principal *ret, gt_error *err)
+{
+	size_t n = token ? strlen(token) : 0;
+	if (n != GT_TOKEN_LEN || strncmp(token, "gt_", 3) != 0 ||
+	    token[3 + GT_TOKEN_ID_LEN] != '_' || !S_is_hex(token + 3, GT_TOKEN_ID_LEN))
+		return gt_fail(err, GT_EDENIED, "malformed token");
+	char id[GT_TOKEN_ID_LEN + 1], hash[65];
+	memcpy(id, token + 3, GT_TOKEN_ID_LEN);
+	id[GT_TOKEN_ID_LEN] = 0;
+	if (S_sha256_hex(token, hash) < 0)
+		return gt_fail(err, GT_ECRYPTO, "cannot hash the token");
+	gt_stmt *st;
+	int rc = gt_stmt_open(c, GT_Q_TOKEN_AUTH, &st, err);
+	if (rc < 0)
+		return rc;
+	gt_stmt_bind_text(st, 1, id, (size_t)-1);
+	rc = gt_stmt_step(st, err);
+	if (rc < 0)
+		goto out;
+	size_t hlen = 0;
+	const char *stored = rc == 1 ? gt_stmt_text(st, 0, &hlen) : "";
+	/* Compare even when the id is unknown, so that timing tells nothing. */
+	static const char zero[65] = {0};
+	bool match = CRYPTO_memcmp(hlen == 64 ? stored : zero, hash, 64) == 0 && rc == 1;
+	if (!match) {
+		rc = gt_fail(err, GT_EDENIED, "unknown token");
+		goto out;
+	}
+	if (!gt_stmt_is_null(st, 3)) {
+		rc = gt_fail(err, GT_EDENIED, "token revoked");
+		goto out;
+	}
+	snprintf(ret->org, sizeof(ret->org), "%s", gt_stmt_text(st, 1, NULL));
+	snprintf(ret->role, sizeof(ret->role), "%s", gt_stmt_text(st, 2, NULL));
+	memcpy(ret->token_id, id, sizeof(id));
+	rc = 0;
+out:
+	gt_stmt_close(st);
+	return rc;
+}

@@ -1,1 +1,182 @@
-/* placeholder: being written */
+/* JSON on jansson: canonical encoding and parsing under limits.
+ * Every json_t * returned is a new reference; arguments are borrowed. */
+#include "core/json.h"
+
+#include <string.h>
+
+/* Walk v checking the limits; depth is v's own nesting level (1 for a
+ * container at the top). */
+static int S_check(const json_t *v, size_t depth, const gt_json_limits *lim,
+		   enum gt_json_over *over, gt_error *err)
+{
+	if (json_is_string(v)) {
+		if (lim->max_string && json_string_length(v) > lim->max_string) {
+			*over = GT_JSON_OVER_STRING;
+			return gt_fail(err, GT_ETOOBIG,
+				       "a string is %zu bytes long, over the limit of %zu",
+				       json_string_length(v), lim->max_string);
+		}
+		return 0;
+	}
+	if (!json_is_object(v) && !json_is_array(v))
+		return 0;
+	if (lim->max_depth && depth > lim->max_depth) {
+		*over = GT_JSON_OVER_DEPTH;
+		return gt_fail(err, GT_ETOOBIG, "JSON nested deeper than the limit of %zu",
+			       lim->max_depth);
+	}
+	size_t n = json_is_object(v) ? json_object_size(v) : json_array_size(v);
+	if (lim->max_items && n > lim->max_items) {
+		*over = GT_JSON_OVER_ITEMS;
+		return gt_fail(err, GT_ETOOBIG, "%s of %zu members, over the limit of %zu",
+			       json_is_object(v) ? "an object" : "an array", n, lim->max_items);
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			int rc = S_check(x, depth + 1, lim, over, err);
+			if (rc < 0)
+				return rc;
+		}
+		return 0;
+	}
+	const char *k;
+	json_t *x;
+	json_object_foreach((json_t *)v, k, x)
+	{
+		if (lim->max_string && strlen(k) > lim->max_string) {
+			*over = GT_JSON_OVER_STRING;
+			return gt_fail(err, GT_ETOOBIG,
+				       "an object key is %zu bytes long, over the limit of %zu",
+				       strlen(k), lim->max_string);
+		}
+		int rc = S_check(x, depth + 1, lim, over, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int gt_json_parse(const void *text, size_t len, const gt_json_limits *lim, json_t **ret,
+		  enum gt_json_over *over, gt_error *err)
+{
+	static const gt_json_limits none = {0};
+	enum gt_json_over dummy;
+	if (!lim)
+		lim = &none;
+	if (!over)
+		over = &dummy;
+	*over = GT_JSON_OVER_NONE;
+	if (lim->max_bytes && len > lim->max_bytes) {
+		*over = GT_JSON_OVER_BYTES;
+		return gt_fail(err, GT_ETOOBIG, "JSON of %zu bytes, over the limit of %zu", len,
+			       lim->max_bytes);
+	}
+	json_error_t je;
+	json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		if (json_error_code(&je) == json_error_out_of_memory)
+			return gt_fail(err, GT_ENOMEM, "out of memory parsing JSON");
+		return gt_fail(err, GT_EINVAL, "invalid JSON at line %d, column %d: %s", je.line,
+			       je.column, je.text);
+	}
+	int rc = S_check(v, 1, lim, over, err);
+	if (rc < 0) {
+		json_decref(v);
+		return rc;
+	}
+	*ret = v;
+	return 0;
+}
+
+bool gt_json_has_real(const json_t *v)
+{
+	if (json_is_real(v))
+		return true;
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) if (gt_json_has_real(x)) return true;
+	} else if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x) if (gt_json_has_real(x)) return true;
+	}
+	return false;
+}
+
+static int S_dump_cb(const char *buf, size_t size, void *data)
+{
+	return gt_buf_add(data, buf, size) == 0 ? 0 : -1;
+}
+
+int gt_json_canonical(const json_t *v, gt_buf *out, gt_error *err)
+{
+	if (gt_json_has_real(v))
+		return gt_fail(err, GT_EINVAL, "numbers must be integers");
+	size_t before = out->len;
+	if (json_dump_callback(v, S_dump_cb, out,
+			       JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) != 0) {
+		out->len = before;
+		if (out->data)
+			out->data[before] = 0;
+		return gt_fail(err, GT_ENOMEM, "cannot encode JSON");
+	}
+	if (gt_buf_reserve(out, 0) < 0) /* keep the NUL-termination promise */
+		return GT_ENOMEM;
+	return 0;
+}
+
+int gt_json_str(const json_t *obj, const char *key, size_t min, size_t max, const char **ret,
+		gt_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return gt_fail(err, GT_EINVAL, "%s is required", key);
+	size_t n = json_is_string(v) ? json_string_length(v) : 0;
+	if (!json_is_string(v) || n < min || n > max || strlen(json_string_value(v)) != n)
+		return gt_fail(err, GT_EINVAL, "%s must be a string of %zu to %zu bytes", key, min,
+			       max);
+	*ret = json_string_value(v);
+	return 0;
+}
+
+int gt_json_str_opt(const json_t *obj, const char *key, size_t max, const char **ret, gt_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return 0;
+	return gt_json_str(obj, key, 0, max, ret, err);
+}
+
+int gt_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *ret,
+		gt_error *err)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return gt_fail(err, GT_EINVAL, "%s is required", key);
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return gt_fail(err, GT_EINVAL, "%s must be an integer from %lld to %lld", key,
+			       (long long)min, (long long)max);
+	*ret = json_integer_value(v);
+	return 0;
+}
+
+int gt_json_only(const json_t *obj, const char *const *allowed, gt_error *err)
+{
+	if (!json_is_object(obj))
+		return gt_fail(err, GT_EINVAL, "expected a JSON object");
+	const char *k;
+	json_t *x;
+	json_object_foreach((json_t *)obj, k, x)
+	{
+		size_t i = 0;
+		while (allowed[i] && strcmp(allowed[i], k) != 0)
+			i++;
+		if (!allowed[i])
+			return gt_fail(err, GT_EINVAL, "unknown field \"%.64s\"", k);
+	}
+	return 0;
+}

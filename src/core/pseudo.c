@@ -46,8 +46,8 @@ int gt_pseudonym(const uint8_t key[GT_PSEUDO_KEY_LEN], const char *kind, const c
 	msg[klen] = ':';
 	for (size_t i = 0; i < (size_t)(e - s); i++)
 		msg[klen + 1 + i] = (char)tolower((unsigned char)s[i]);
-	uint8_t *r = HMAC(EVP_sha256(), key, GT_PSEUDO_KEY_LEN, (const uint8_t *)msg, n, mac,
-			  &maclen);
+	uint8_t *r =
+		HMAC(EVP_sha256(), key, GT_PSEUDO_KEY_LEN, (const uint8_t *)msg, n, mac, &maclen);
 	if (msg != stackbuf)
 		free(msg);
 	if (!r || maclen != 32)
@@ -63,8 +63,7 @@ int gt_pseudonym(const uint8_t key[GT_PSEUDO_KEY_LEN], const char *kind, const c
 	return 0;
 }
 
-int gt_pseudo_key_load(const char *path, bool create, uint8_t key[GT_PSEUDO_KEY_LEN],
-		       gt_error *err)
+int gt_pseudo_key_load(const char *path, bool create, uint8_t key[GT_PSEUDO_KEY_LEN], gt_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && create) {

@@ -101,8 +101,8 @@ void gt_decide_pseudonym(gt_decide *d, const char *kind, const char *identifier,
 typedef struct gt_ledger gt_ledger;
 
 typedef struct gt_ledger_options {
-	gt_log *log;	  /* opened for writing; borrowed */
-	gt_store *store;  /* borrowed */
+	gt_log *log;	       /* opened for writing; borrowed */
+	gt_store *store;       /* borrowed */
 	const uint8_t *secret; /* pseudonym key, GT_PSEUDO_KEY_LEN bytes; copied */
 	const gt_module *const *modules;
 	size_t nmodules;
@@ -134,7 +134,7 @@ typedef struct gt_ledger_result {
 	uint64_t first; /* index of the first emitted entry */
 	size_t count;	/* entries emitted (0 for private-only commands) */
 	char at[32];
-	json_t *reply;	/* from gt_decide_reply, or NULL */
+	json_t *reply; /* from gt_decide_reply, or NULL */
 } gt_ledger_result;
 
 typedef void (*gt_ledger_done_fn)(void *arg, const gt_ledger_result *res);
@@ -150,8 +150,8 @@ int gt_ledger_submit(gt_ledger *l, const char *type, const char *org, const char
 
 /* Submit and wait. res->reply, if set, is a new reference the caller
  * releases with json_decref. Returns res->code. */
-int gt_ledger_call(gt_ledger *l, const char *type, const char *org, const char *role,
-		   json_t *input, gt_ledger_result *res);
+int gt_ledger_call(gt_ledger *l, const char *type, const char *org, const char *role, json_t *input,
+		   gt_ledger_result *res);
 
 /* Counters for /metrics. */
 #define GT_LEDGER_BATCH_BUCKETS 8 /* batch sizes <=1,4,16,64,256,1024,4096,+Inf */
@@ -171,14 +171,13 @@ void gt_ledger_stats_get(gt_ledger *l, gt_ledger_stats *out);
  * apply functions, committing every commit_every entries. Used at start-up
  * and by rebuild. An entry of an unknown type or one whose apply fails is
  * GT_ECORRUPT naming its index. */
-int gt_ledger_replay(gt_log *log, gt_store *store, const gt_module *const *modules,
-		     size_t nmodules, void (*progress)(void *, uint64_t, uint64_t), void *arg,
-		     gt_error *err);
+int gt_ledger_replay(gt_log *log, gt_store *store, const gt_module *const *modules, size_t nmodules,
+		     void (*progress)(void *, uint64_t, uint64_t), void *arg, gt_error *err);
 
 /* Parse and check one entry's envelope (canonical JSON, v 1, known fields).
  * On success *ret_root is the parsed object (caller decrefs) and e points
  * into it. */
-int gt_entry_parse(const uint8_t *data, size_t len, uint64_t index, json_t **ret_root,
-		   gt_entry *e, gt_error *err);
+int gt_entry_parse(const uint8_t *data, size_t len, uint64_t index, json_t **ret_root, gt_entry *e,
+		   gt_error *err);
 
 #endif

@@ -22,6 +22,11 @@ int gt_cmd_init(int argc, char **argv);
 int gt_cmd_log(int argc, char **argv);
 int gt_cmd_verify(int argc, char **argv);
 int gt_cmd_bench(int argc, char **argv);
+int gt_cmd_serve(int argc, char **argv);
+int gt_cmd_rebuild(int argc, char **argv);
+int gt_cmd_store(int argc, char **argv);
+int gt_cmd_token(int argc, char **argv);
+int gt_cmd_routes(int argc, char **argv);
 
 /* Option parsing: long options "--name VALUE" or "--name=VALUE", and flags
  * "--name". Each subcommand lists its options in a gt_opt array ending

@@ -1,6 +1,7 @@
 /* goodtrace init: a new data directory with an empty log and a signing key. */
 #include "cli/cli.h"
 #include "cli/datadir.h"
+#include "cli/service.h"
 #include "core/fs.h"
 
 #include <errno.h>
@@ -12,19 +13,54 @@
 #include <unistd.h>
 
 static const char S_usage[] =
-	"Usage: goodtrace init --data DIR [--origin ORIGIN]\n"
+	"Usage: goodtrace init --data DIR [--origin ORIGIN] [--log-only]\n"
 	"\n"
-	"Create the data directory DIR with an empty log in DIR/log/ (exactly the\n"
-	"files served under /log/), a new Ed25519 signing key in DIR/log.key (mode\n"
-	"0600: keep it secret and back it up) and the verifier key in DIR/log.vkey.\n"
-	"Prints the verifier key, which anyone needs to verify the log.\n"
+	"Create the data directory DIR: a log in DIR/log/ (exactly the files served\n"
+	"under /log/), a new Ed25519 signing key in DIR/log.key (mode 0600: keep it\n"
+	"secret and back it up), the verifier key in DIR/log.vkey, the secret for\n"
+	"pseudonymous references in DIR/secret.key (0600, back it up too) and the\n"
+	"store DIR/store.db. The first entries create the operator organisation\n"
+	"\"operator\" (role admin), and an admin token is made for it.\n"
+	"\n"
+	"Prints two lines: the verifier key, which anyone needs to verify the log,\n"
+	"then the admin token, which is shown only this once.\n"
 	"\n"
 	"Options:\n"
 	"  --data DIR       the data directory to create (may exist if empty of a log)\n"
 	"  --origin ORIGIN  the log's name in its checkpoints, ideally the URL prefix\n"
 	"                   it is served at without the scheme, e.g. example.org/log\n"
 	"                   (default: goodtrace.local/<random>)\n"
+	"  --log-only       only the log and its keys (no store, no entries, no\n"
+	"                   token): for using 'goodtrace log' directly; prints\n"
+	"                   only the verifier key\n"
 	"  --help           show this help\n";
+
+/* The first entries of a service: the operator organisation and its admin
+ * token (printed to stdout). */
+static int S_genesis(const char *dir, gt_error *err)
+{
+	gt_service s;
+	int rc = gt_service_open(dir, true, &s, err);
+	if (rc < 0)
+		return rc;
+	gt_ledger_result res;
+	json_t *org = json_pack("{s:s, s:s, s:[s]}", "id", "operator", "name",
+				"goodtrace operator", "roles", "admin");
+	rc = gt_ledger_call(s.ledger, "auth.org", NULL, "admin", org, &res);
+	json_decref(res.reply);
+	if (rc == 0) {
+		json_t *tok = json_pack("{s:s, s:s, s:s}", "org", "operator", "role", "admin",
+					"label", "created by goodtrace init");
+		rc = gt_ledger_call(s.ledger, "auth.token", NULL, "admin", tok, &res);
+		if (rc == 0)
+			printf("%s\n", json_string_value(json_object_get(res.reply, "token")));
+		json_decref(res.reply);
+	}
+	if (rc < 0)
+		gt_fail(err, rc, "creating the operator organisation: %s", res.msg);
+	gt_service_close(&s);
+	return rc;
+}
 
 /* Write a new file with mode, refusing to overwrite one. */
 static int S_write_new(const char *path, const char *text, size_t len, mode_t mode, gt_error *err)
@@ -43,7 +79,8 @@ static int S_write_new(const char *path, const char *text, size_t len, mode_t mo
 
 int gt_cmd_init(int argc, char **argv)
 {
-	gt_opt opts[] = {GT_OPT_VALUE("data"), GT_OPT_VALUE("origin"), GT_OPT_END};
+	gt_opt opts[] = {GT_OPT_VALUE("data"), GT_OPT_VALUE("origin"), GT_OPT_FLAG("log-only"),
+			 GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
 		return r > 0 ? GT_EXIT_OK : GT_EXIT_USAGE;
@@ -94,14 +131,27 @@ int gt_cmd_init(int argc, char **argv)
 		gt_log_options opt = {.public_dir = d.log, .state_dir = d.state, .signer = signer};
 		rc = gt_log_create(&opt, &err);
 	}
+	bool log_only = gt_args_get(opts, "log-only")->given;
 	if (rc == 0) {
 		fputs((const char *)vkey.data, stdout);
+		fflush(stdout);
+	}
+	if (rc == 0 && !log_only)
+		rc = S_genesis(d.root, &err);
+	if (rc == 0) {
 		fprintf(stderr,
 			"goodtrace: created %s\n"
 			"  log (serve as-is under /log/): %s\n"
 			"  signing key (secret, back it up): %s\n"
-			"  verifier key (public, printed above): %s\n",
+			"  verifier key (public, first line above): %s\n",
 			d.root, d.log, d.key, d.vkey);
+		if (!log_only)
+			fprintf(stderr,
+				"  pseudonym secret (secret, back it up): %s\n"
+				"  store: %s\n"
+				"  the second line above is the admin token of the organisation\n"
+				"  \"operator\": it is shown only now, keep it safe\n",
+				d.secret, d.store);
 	} else {
 		gt_cli_error("init: %s", err.msg[0] ? err.msg : gt_strerror(rc));
 	}

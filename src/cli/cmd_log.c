@@ -32,6 +32,9 @@ static const char S_append_usage[] =
 	"interactive input is committed line by line and piped input in big batches.\n"
 	"An empty or over-long line stops the command with exit status 2 after the\n"
 	"lines before it are committed.\n"
+	"Only for logs made with 'goodtrace init --log-only': the log of a service\n"
+	"(with a store) takes entries only through the sequencer (the API), which\n"
+	"checks them; appending raw lines there is refused.\n"
 	"\n"
 	"Options:\n"
 	"  --data DIR   the data directory (see goodtrace init)\n"
@@ -165,7 +168,16 @@ static int S_append(int argc, char **argv)
 		return GT_EXIT_USAGE;
 	S_appender a = {.max = batch};
 	gt_error err = {0};
-	if (gt_datadir_open(gt_args_get(opts, "data")->value, true, &a.dl, &err) < 0) {
+	gt_datadir d;
+	const char *dir = gt_args_get(opts, "data")->value;
+	if (dir && gt_datadir_paths(dir, &d, &err) == 0 && access(d.store, F_OK) == 0) {
+		gt_cli_error("log append: %s belongs to a service (it has a store): entries go "
+			     "through the API, which checks them; raw appends are only for logs "
+			     "made with 'goodtrace init --log-only'",
+			     dir);
+		return GT_EXIT_USAGE;
+	}
+	if (gt_datadir_open(dir, true, &a.dl, &err) < 0) {
 		gt_cli_error("log append: %s", err.msg);
 		return GT_EXIT_FAIL;
 	}

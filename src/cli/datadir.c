@@ -23,6 +23,8 @@ int gt_datadir_paths(const char *dir, gt_datadir *d, gt_error *err)
 		{offsetof(gt_datadir, state), "/log.state"},
 		{offsetof(gt_datadir, key), "/log.key"},
 		{offsetof(gt_datadir, vkey), "/log.vkey"},
+		{offsetof(gt_datadir, store), "/store.db"},
+		{offsetof(gt_datadir, secret), "/secret.key"},
 	};
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		char *p = (char *)d + parts[i].off;

@@ -11,13 +11,18 @@
 /* DIR/log/        the public log, served as-is under /log/
  * DIR/log.key     the log's private signing key (mode 0600)
  * DIR/log.vkey    the log's verifier key (public)
- * DIR/log.state/  private log state (lock, staged checkpoints, proof index) */
+ * DIR/log.state/  private log state (lock, staged checkpoints, proof index)
+ * DIR/store.db    the store (SQLite): the projection of the log and the
+ *                 private area (personal data, token hashes)
+ * DIR/secret.key  the secret keying pseudonymous references (mode 0600) */
 typedef struct gt_datadir {
 	char root[PATH_MAX];
 	char log[PATH_MAX];
 	char state[PATH_MAX];
 	char key[PATH_MAX];
 	char vkey[PATH_MAX];
+	char store[PATH_MAX];
+	char secret[PATH_MAX];
 } gt_datadir;
 
 int gt_datadir_paths(const char *dir, gt_datadir *d, gt_error *err);

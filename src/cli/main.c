@@ -7,12 +7,17 @@
 static const char S_usage[] =
 	"Usage: goodtrace COMMAND [OPTIONS]\n"
 	"\n"
-	"goodtrace keeps a public, tamper-evident log (C2SP tlog-tiles with signed\n"
+	"goodtrace is open infrastructure for public-good programs: every change is an\n"
+	"entry in a public, tamper-evident log (C2SP tlog-tiles with signed\n"
 	"checkpoints) that anyone can mirror, replay and verify.\n"
 	"\n"
 	"Commands:\n"
-	"  init      create a data directory with an empty log and a signing key\n"
-	"  log       append to the log, print its key, inclusion and consistency proofs\n"
+	"  init      create a data directory: log, keys, store, admin token\n"
+	"  serve     run the HTTP API, the log and the web pages\n"
+	"  token     create, list and revoke API tokens\n"
+	"  rebuild   recreate the store from the log alone\n"
+	"  store     dump the store as canonical text\n"
+	"  log       print the log's key, inclusion and consistency proofs; append raw entries\n"
 	"  verify    verify a whole log, from a directory or a URL\n"
 	"  bench     measure append and proof speed\n"
 	"\n"
@@ -26,6 +31,11 @@ static const struct {
 	{"log", gt_cmd_log},
 	{"verify", gt_cmd_verify},
 	{"bench", gt_cmd_bench},
+	{"serve", gt_cmd_serve},
+	{"token", gt_cmd_token},
+	{"rebuild", gt_cmd_rebuild},
+	{"store", gt_cmd_store},
+	{"routes", gt_cmd_routes}, /* undocumented: the API's routes, for the OpenAPI test */
 };
 
 int main(int argc, char **argv)

@@ -354,7 +354,7 @@ check "goodtrace log no-such-command exits 2" [ $rc -eq 2 ]
 
 echo "# init"
 A=$tmp/a
-gtr init --data "$A" --origin "$origin"
+gtr init --log-only --data "$A" --origin "$origin"
 check "init exits 0" [ $rc -eq 0 ]
 vkey=$(head -n 1 "$tmp/out")
 check "init prints the verifier key <name>+<8 hex>+<base64> first" \
@@ -368,7 +368,7 @@ empty_root=$(python3 "$ref" root /dev/null 0)
 checkpoint_ok "the new checkpoint is signed and says: origin, size 0, root of the empty tree" \
 	"$A/log/checkpoint" "$vkey" "$origin" 0 "$empty_root"
 key_sum=$(sha256sum "$A/log.key")
-gtr init --data "$A" --origin "$origin"
+gtr init --log-only --data "$A" --origin "$origin"
 check "init on an existing data directory fails" [ $rc -ne 0 ]
 check "... and leaves log.key as it was" eval '[ "$(sha256sum "$A/log.key")" = "$key_sum" ]'
 
@@ -421,7 +421,7 @@ gtr verify --log "$A/log" --vkey "$vkey" --since "$tmp/checkpoint-1000"
 check "verify --since an older checkpoint of the same log passes" [ $rc -eq 0 ]
 
 B=$tmp/b
-gtr init --data "$B" --origin "$origin"
+gtr init --log-only --data "$B" --origin "$origin"
 vkey_b=$(head -n 1 "$tmp/out")
 printf 'other-1\nother-2\nother-3\n' >"$tmp/other"
 gtr log append --data "$B" <"$tmp/other"
@@ -484,7 +484,7 @@ check "verify over HTTP with no server listening fails (exit 1)" [ $rc -eq 1 ]
 
 echo "# input limits"
 E=$tmp/e
-gtr init --data "$E"
+gtr init --log-only --data "$E"
 gtr log append --data "$E" < <(printf 'first\n\nnever\n')
 check "an empty line makes append exit 2 with a message" eval '[ $rc -eq 2 ] && [ -s "$tmp/err" ]'
 check "... after committing the lines before it" \
@@ -506,7 +506,7 @@ check "verify passes on that log" [ $rc -eq 0 ]
 
 echo "# tile layout after 70000 entries"
 F=$tmp/f
-gtr init --data "$F"
+gtr init --log-only --data "$F"
 awk 'BEGIN { for (i = 0; i < 70000; i++) print "tile-entry-" i }' >"$tmp/lines-70000"
 gtr log append --data "$F" --batch 1024 <"$tmp/lines-70000"
 check "append of 70000 lines with --batch 1024 prints 0..69999" \

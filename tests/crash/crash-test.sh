@@ -67,7 +67,7 @@ run_of() {
 	fail "index $1 belongs to no run"
 }
 
-init_out=$(timeout 60 "$gt" init --data "$data" 2>&1) || fail "goodtrace init failed: $init_out"
+init_out=$(timeout 60 "$gt" init --log-only --data "$data" 2>&1) || fail "goodtrace init failed: $init_out"
 vkey=$(timeout 60 "$gt" log key --data "$data" 2>&1) || fail "goodtrace log key failed: $vkey"
 
 acked=0

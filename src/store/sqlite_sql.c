@@ -1,1 +1,151 @@
-/* placeholder: being written */
+/* The SQLite backend's SQL: the text of every gt_query id and the schema migrations. */
+#include "store/sqlite_sql.h"
+
+/* The columns a query returns, shared by the queries that return them. */
+#define S_ORG_COLS \
+	"id, name, roles, website, contact_ref, created_idx, created_at, updated_idx, updated_at"
+#define S_ATTEST_COLS "idx, org, sha256, kind, title, at"
+#define S_TOKEN_COLS "id, org, role, label, created_at, revoked_at"
+
+const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
+	/* ---- entries ---- */
+	[GT_Q_ENTRY_PUT] = {"entry_put",
+			    "INSERT INTO entries (idx, type, at, \"by\") VALUES (?1, ?2, ?3, ?4)"},
+	[GT_Q_ENTRY_LIST] = {"entry_list", "SELECT idx, type, at, \"by\" FROM entries"
+					   " WHERE idx < ?1 ORDER BY idx DESC LIMIT ?2"},
+
+	/* ---- organisations ---- */
+	[GT_Q_ORG_PUT] = {"org_put",
+			  "INSERT INTO orgs (id, name, roles, website, contact_ref,"
+			  " created_idx, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+	[GT_Q_ORG_UPDATE] = {"org_update",
+			     "UPDATE orgs SET name = ?2, website = ?3, contact_ref = ?4,"
+			     " updated_idx = ?5, updated_at = ?6 WHERE id = ?1"},
+	[GT_Q_ORG_SET_ROLES] = {"org_set_roles", "UPDATE orgs SET roles = ?2, updated_idx = ?3,"
+						 " updated_at = ?4 WHERE id = ?1"},
+	[GT_Q_ORG_GET] = {"org_get", "SELECT " S_ORG_COLS " FROM orgs WHERE id = ?1"},
+	[GT_Q_ORG_LIST] = {"org_list",
+			   "SELECT " S_ORG_COLS " FROM orgs WHERE id > ?1 ORDER BY id LIMIT ?2"},
+
+	/* ---- attestations ---- */
+	[GT_Q_ATTEST_PUT] = {"attest_put",
+			     "INSERT INTO attestations (idx, org, sha256, kind, title,"
+			     " at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+	[GT_Q_ATTEST_GET] = {"attest_get",
+			     "SELECT " S_ATTEST_COLS " FROM attestations WHERE idx = ?1"},
+	[GT_Q_ATTEST_BY_SHA] = {"attest_by_sha", "SELECT " S_ATTEST_COLS " FROM attestations"
+						 " WHERE sha256 = ?1 ORDER BY idx"},
+	[GT_Q_ATTEST_BY_ORG] = {"attest_by_org",
+				"SELECT " S_ATTEST_COLS " FROM attestations"
+				" WHERE org = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3"},
+
+	/* ---- private: contacts ---- */
+	[GT_Q_PRIV_CONTACT_PUT] = {"priv_contact_put",
+				   "INSERT INTO private_contacts (ref, name, email, phone, idx)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (ref) DO UPDATE SET"
+				   " name = excluded.name, email = excluded.email,"
+				   " phone = excluded.phone, idx = excluded.idx"},
+	[GT_Q_PRIV_CONTACT_GET] = {"priv_contact_get", "SELECT ref, name, email, phone, idx"
+						       " FROM private_contacts WHERE ref = ?1"},
+
+	/* ---- private: tokens ---- */
+	[GT_Q_TOKEN_PUT] = {"token_put", "INSERT INTO private_tokens (id, hash, org, role, label,"
+					 " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+	[GT_Q_TOKEN_AUTH] = {"token_auth", "SELECT hash, org, role, revoked_at"
+					   " FROM private_tokens WHERE id = ?1"},
+	[GT_Q_TOKEN_GET] = {"token_get",
+			    "SELECT " S_TOKEN_COLS " FROM private_tokens WHERE id = ?1"},
+	[GT_Q_TOKEN_LIST] = {"token_list", "SELECT " S_TOKEN_COLS " FROM private_tokens"
+					   " WHERE (?1 IS NULL OR org = ?1) AND id > ?2"
+					   " ORDER BY id LIMIT ?3"},
+	[GT_Q_TOKEN_REVOKE] = {"token_revoke", "UPDATE private_tokens SET revoked_at = ?2"
+					       " WHERE id = ?1 AND revoked_at IS NULL"},
+
+	/* ---- the backend's own ---- */
+	[GT_SQLITE_APPLIED_GET] = {"applied_get", "SELECT value FROM meta WHERE key = 'applied'"},
+	[GT_SQLITE_APPLIED_SET] = {"applied_set",
+				   "UPDATE meta SET value = ?1 WHERE key = 'applied'"},
+	[GT_SQLITE_BEGIN_WRITE] = {"begin", "BEGIN IMMEDIATE"},
+	[GT_SQLITE_BEGIN_READ] = {"begin_read", "BEGIN DEFERRED"},
+	[GT_SQLITE_COMMIT] = {"commit", "COMMIT"},
+	[GT_SQLITE_ROLLBACK] = {"rollback", "ROLLBACK"},
+	/* One name for every level: each statement acts on the innermost. */
+	[GT_SQLITE_SAVEPOINT] = {"savepoint", "SAVEPOINT gt_sp"},
+	[GT_SQLITE_RELEASE] = {"release", "RELEASE gt_sp"},
+	[GT_SQLITE_ROLLBACK_TO] = {"rollback_to", "ROLLBACK TO gt_sp"},
+	[GT_SQLITE_USER_VERSION] = {"user_version", "PRAGMA main.user_version"},
+	[GT_SQLITE_TABLES] = {"tables",
+			      "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+			      " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"},
+	[GT_SQLITE_COLUMNS] = {"columns",
+			       "SELECT name, pk FROM pragma_table_info(?1, ?2) ORDER BY cid"},
+	[GT_SQLITE_ATTACH_OLD] = {"attach_old", "ATTACH DATABASE ?1 AS old"},
+	[GT_SQLITE_DETACH_OLD] = {"detach_old", "DETACH DATABASE old"},
+	[GT_SQLITE_OLD_USER_VERSION] = {"old_user_version", "PRAGMA old.user_version"},
+	[GT_SQLITE_OLD_CHECKPOINT] = {"old_checkpoint", "PRAGMA old.wal_checkpoint(TRUNCATE)"},
+	[GT_SQLITE_CHECKPOINT] = {"checkpoint", "PRAGMA main.wal_checkpoint(TRUNCATE)"},
+};
+
+/* Never edit a step once released: add a new one. Each runs inside the
+ * migration's transaction; the private area is every table whose name
+ * begins with "private_" (rebuild keeps those, by column name). */
+const char *const gt_sqlite_migrations[] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE meta ("
+	" key TEXT PRIMARY KEY NOT NULL,"
+	" value INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"INSERT INTO meta (key, value) VALUES ('applied', 0);"
+
+	"CREATE TABLE entries ("
+	" idx INTEGER PRIMARY KEY,"
+	" type TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" \"by\" TEXT NOT NULL"
+	");"
+
+	"CREATE TABLE orgs ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" name TEXT NOT NULL,"
+	" roles TEXT NOT NULL,"
+	" website TEXT,"
+	" contact_ref TEXT,"
+	" created_idx INTEGER NOT NULL,"
+	" created_at TEXT NOT NULL,"
+	" updated_idx INTEGER,"
+	" updated_at TEXT"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE attestations ("
+	" idx INTEGER PRIMARY KEY,"
+	" org TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" title TEXT,"
+	" at TEXT NOT NULL"
+	");"
+	"CREATE INDEX attestations_org ON attestations (org, idx);"
+	"CREATE INDEX attestations_sha256 ON attestations (sha256, idx);"
+
+	"CREATE TABLE private_contacts ("
+	" ref TEXT PRIMARY KEY NOT NULL,"
+	" name TEXT,"
+	" email TEXT,"
+	" phone TEXT,"
+	" idx INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE private_tokens ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" hash TEXT NOT NULL,"
+	" org TEXT NOT NULL,"
+	" role TEXT NOT NULL,"
+	" label TEXT,"
+	" created_at TEXT NOT NULL,"
+	" revoked_at TEXT"
+	") WITHOUT ROWID;"
+	"CREATE INDEX private_tokens_org ON private_tokens (org, id);",
+};
+
+const int gt_sqlite_schema_version =
+	(int)(sizeof(gt_sqlite_migrations) / sizeof(gt_sqlite_migrations[0]));

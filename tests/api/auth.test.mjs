@@ -1,0 +1,190 @@
+// The auth matrix of every write route: no token, a malformed, unknown or revoked token,
+// the wrong role, the wrong organisation; each refusal writes nothing (the checkpoint
+// size does not move), and the allowed caller succeeds.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  allEntries, api, assertNoPersonalData, cleanup, initData, logSize, makeOrg, personalValue,
+  run, sha256hex, startServer,
+} from './helpers.mjs';
+
+let data, server, admin, maker, clinic, revoked;
+
+before(async () => {
+  data = initData('auth');
+  server = await startServer(data);
+  admin = data.adminToken;
+  maker = await makeOrg(server, admin, 'maker', ['manufacturer', 'distributor'], 'manufacturer', {
+    contact: { name: personalValue('Li Wei'), email: personalValue('li.wei@example.org'), phone: personalValue('+86 138 0000 1234') },
+  });
+  clinic = await makeOrg(server, admin, 'clinic', ['clinic']);
+  revoked = await makeOrg(server, admin, 'gone', ['publisher']);
+  const r = await api(server, 'DELETE', `/api/v1/tokens/${revoked.tokenId}`, { token: admin });
+  assert.equal(r.status, 200, r.text);
+});
+
+after(async () => {
+  assertNoPersonalData(await allEntries(server));
+  const st = await server.stop();
+  assert.equal(st.code, 0, server.stderr());
+  cleanup(data);
+});
+
+const attest = (n) => ({ sha256: sha256hex(`doc ${n}`), kind: 'report', title: `Report ${n}` });
+
+// Every write route: how to call it, and who may.
+const routes = [
+  { name: 'POST /api/v1/orgs', method: 'POST', path: () => '/api/v1/orgs',
+    body: (n) => ({ id: `org-${n}`, name: `Org ${n}`, roles: ['ngo'] }), allowed: () => admin, wrongRole: () => maker.token },
+  { name: 'PATCH /api/v1/orgs/{id}', method: 'PATCH', path: () => '/api/v1/orgs/maker',
+    body: (n) => ({ name: `Maker ${n}` }), allowed: () => maker.token, wrongOrg: () => clinic.token },
+  { name: 'POST /api/v1/tokens', method: 'POST', path: () => '/api/v1/tokens',
+    body: () => ({ org: 'clinic', role: 'clinic' }), allowed: () => admin, wrongRole: () => clinic.token },
+  { name: 'DELETE /api/v1/tokens/{id}', method: 'DELETE', path: (ctx) => `/api/v1/tokens/${ctx.tokenId}`,
+    setup: async () => {
+      const r = await api(server, 'POST', '/api/v1/tokens', { token: admin, body: { org: 'maker', role: 'distributor' } });
+      assert.equal(r.status, 201, r.text);
+      return { tokenId: r.json.id };
+    },
+    allowed: () => maker.token, wrongOrg: () => clinic.token },
+  { name: 'POST /api/v1/attestations', method: 'POST', path: () => '/api/v1/attestations',
+    body: (n) => attest(n), allowed: () => clinic.token },
+  { name: 'POST /api/v1/attestations/batch', method: 'POST', path: () => '/api/v1/attestations/batch',
+    body: (n) => ({ items: [attest(`${n}a`), attest(`${n}b`)] }), allowed: () => maker.token },
+];
+
+let counter = 0;
+async function refused(route, token, status, type) {
+  const ctx = route.setup ? await route.setup() : {};
+  const size = await logSize(server);
+  const n = ++counter;
+  const r = await api(server, route.method, route.path(ctx), { token, body: route.body ? route.body(n) : undefined });
+  assert.equal(r.status, status, `${route.name}: ${r.text}`);
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(r.json.type, `urn:goodtrace:problem:${type}`);
+  assert.equal(r.json.status, status);
+  assert.ok(r.json.detail && r.json.detail.length > 5, 'a precise detail');
+  assert.equal(await logSize(server), size, `${route.name}: a refused write moved the log`);
+  return r;
+}
+
+for (const route of routes) {
+  describe(route.name, () => {
+    test('without a token: 401 unauthorized, WWW-Authenticate: Bearer', async () => {
+      const r = await refused(route, undefined, 401, 'unauthorized');
+      assert.match(r.headers.get('www-authenticate') || '', /^Bearer/);
+    });
+    test('with a malformed token: 401 invalid-token', async () => {
+      await refused(route, 'not-a-token', 401, 'invalid-token');
+    });
+    test('with an unknown token: 401 invalid-token', async () => {
+      const fake = `gt_${'0'.repeat(16)}_${'A'.repeat(43)}`;
+      await refused(route, fake, 401, 'invalid-token');
+    });
+    test('with a right id but a wrong secret: 401 invalid-token', async () => {
+      const forged = clinic.token.slice(0, 20) + 'B'.repeat(43);
+      await refused(route, forged, 401, 'invalid-token');
+    });
+    test('with a revoked token: 401 invalid-token', async () => {
+      const r = await refused(route, revoked.token, 401, 'invalid-token');
+      assert.match(r.json.detail, /revoked/);
+    });
+    if (route.wrongRole) {
+      test('with the wrong role: 403 forbidden naming the allowed roles', async () => {
+        const r = await refused(route, route.wrongRole(), 403, 'forbidden');
+        assert.match(r.json.detail, /admin/);
+      });
+    }
+    if (route.wrongOrg) {
+      test('for another organisation: 403 forbidden', async () => {
+        await refused(route, route.wrongOrg(), 403, 'forbidden');
+      });
+    }
+    test('the allowed caller succeeds', async () => {
+      const ctx = route.setup ? await route.setup() : {};
+      const r = await api(server, route.method, route.path(ctx), { token: route.allowed(), body: route.body ? route.body(++counter) : undefined });
+      assert.ok(r.status === 200 || r.status === 201, `${route.name}: ${r.status} ${r.text}`);
+    });
+  });
+}
+
+describe('tokens', () => {
+  test('a created token is shown once and works; listing never shows secrets', async () => {
+    const r = await api(server, 'POST', '/api/v1/tokens', { token: admin, body: { org: 'clinic', role: 'clinic', label: 'front desk' } });
+    assert.equal(r.status, 201);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    const who = await api(server, 'GET', '/api/v1/whoami', { token: r.json.token });
+    assert.equal(who.status, 200);
+    assert.deepEqual(who.json, { org: 'clinic', role: 'clinic', token_id: r.json.id });
+    const list = await api(server, 'GET', '/api/v1/tokens?org=clinic', { token: admin });
+    assert.equal(list.status, 200);
+    assert.ok(list.json.tokens.some((t) => t.id === r.json.id && t.label === 'front desk'));
+    assert.ok(!list.text.includes(r.json.token.slice(20)), 'a listing shows a secret');
+  });
+  test('an organisation lists only its own tokens', async () => {
+    const list = await api(server, 'GET', '/api/v1/tokens', { token: clinic.token });
+    assert.equal(list.status, 200);
+    assert.ok(list.json.tokens.length > 0);
+    assert.ok(list.json.tokens.every((t) => t.org === 'clinic'));
+  });
+  test('a token for a role the organisation lacks is refused', async () => {
+    const size = await logSize(server);
+    const r = await api(server, 'POST', '/api/v1/tokens', { token: admin, body: { org: 'clinic', role: 'regulator' } });
+    assert.equal(r.status, 400);
+    assert.match(r.json.detail, /does not have the role regulator/);
+    assert.equal(await logSize(server), size);
+  });
+  test('revoking twice is a conflict', async () => {
+    const r = await api(server, 'DELETE', `/api/v1/tokens/${revoked.tokenId}`, { token: admin });
+    assert.equal(r.status, 409);
+    assert.equal(r.json.type, 'urn:goodtrace:problem:conflict');
+  });
+  test('token revoke from the command line takes effect at once, server running', async () => {
+    const r = await api(server, 'POST', '/api/v1/tokens', { token: admin, body: { org: 'clinic', role: 'clinic' } });
+    assert.equal((await api(server, 'GET', '/api/v1/whoami', { token: r.json.token })).status, 200);
+    const cli = run(['token', 'revoke', '--data', data.dir, '--id', r.json.id]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal((await api(server, 'GET', '/api/v1/whoami', { token: r.json.token })).status, 401);
+  });
+  test('token create from the command line works while the server runs', async () => {
+    const cli = run(['token', 'create', '--data', data.dir, '--org', 'maker', '--role', 'distributor']);
+    assert.equal(cli.code, 0, cli.stderr);
+    const who = await api(server, 'GET', '/api/v1/whoami', { token: cli.stdout.trim() });
+    assert.equal(who.status, 200);
+    assert.equal(who.json.role, 'distributor');
+  });
+});
+
+describe('organisations', () => {
+  test('created with sorted roles, contact kept private, readable by anyone', async () => {
+    const r = await api(server, 'GET', '/api/v1/orgs/maker');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json.roles, ['distributor', 'manufacturer']);
+    assert.match(r.json.contact_ref, /^contact:[0-9a-f]{64}$/);
+    assert.ok(!r.text.includes('li.wei'), 'the contact leaked');
+  });
+  test('a duplicate id is a 409 already-exists', async () => {
+    const size = await logSize(server);
+    const r = await api(server, 'POST', '/api/v1/orgs', { token: admin, body: { id: 'maker', name: 'Again', roles: ['clinic'] } });
+    assert.equal(r.status, 409);
+    assert.equal(r.json.type, 'urn:goodtrace:problem:already-exists');
+    assert.equal(await logSize(server), size);
+  });
+  test('an organisation cannot change its own roles', async () => {
+    const r = await api(server, 'PATCH', '/api/v1/orgs/maker', { token: maker.token, body: { roles: ['regulator'] } });
+    assert.equal(r.status, 403);
+  });
+  test('listing pages by id', async () => {
+    const r = await api(server, 'GET', '/api/v1/orgs?limit=2');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.orgs.length, 2);
+    const next = await api(server, 'GET', `/api/v1/orgs?limit=2&after=${r.json.next_after}`);
+    assert.equal(next.status, 200);
+    assert.ok(next.json.orgs[0].id > r.json.orgs[1].id);
+  });
+  test('an unknown organisation is a 404 problem', async () => {
+    const r = await api(server, 'GET', '/api/v1/orgs/nobody');
+    assert.equal(r.status, 404);
+    assert.equal(r.json.type, 'urn:goodtrace:problem:not-found');
+  });
+});

@@ -1,0 +1,200 @@
+// Shared helpers of the API tests: a real goodtrace server on a random loopback port,
+// HTTP with fetch, an independent RFC 6962/9162 verifier, and the privacy check that
+// no entry on the log carries a raw personal value that a test sent.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, createPublicKey, verify as edVerify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const goodtrace = process.env.GT_GOODTRACE || join(repo, 'build', 'goodtrace');
+
+// Personal values the tests send (contacts of organisations): none may appear on the log.
+export const personal = new Set();
+export function personalValue(v) {
+  personal.add(v);
+  return v;
+}
+
+export function run(args, opts = {}) {
+  const r = spawnSync(goodtrace, args, { encoding: 'utf8', timeout: 120000, ...opts });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(name) {
+  return mkdtempSync(join(process.env.TMPDIR || tmpdir(), `gt-api-${name}-`));
+}
+
+// A new data directory: { dir, vkey, adminToken }.
+export function initData(name) {
+  const root = tempDir(name);
+  const dir = join(root, 'data');
+  const r = run(['init', '--data', dir, '--origin', `goodtrace.test/${name}`]);
+  assert.equal(r.code, 0, `init failed: ${r.stderr}`);
+  const [vkey, adminToken] = r.stdout.trim().split('\n');
+  assert.match(adminToken, /^gt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+  return { root, dir, vkey, adminToken };
+}
+
+// Start `goodtrace serve` on 127.0.0.1 with a free port; resolves once it listens.
+export async function startServer(data, extraArgs = []) {
+  const child = spawn(goodtrace, ['serve', '--data', data.dir, '--listen', '127.0.0.1:0',
+    ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((res, rej) => {
+    let out = '';
+    const timer = setTimeout(() => rej(new Error(`server did not start: ${stderr}`)), 60000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening (http:\/\/127\.0\.0\.1:\d+)\n/);
+      if (m) { clearTimeout(timer); res(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  const server = {
+    url, child, exited, data,
+    stderr: () => stderr,
+    // Graceful stop; resolves with the exit status.
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      return exited;
+    },
+  };
+  return server;
+}
+
+// One HTTP request; the body is sent as JSON unless it is a string.
+export async function api(server, method, path, { token, body, headers = {} } = {}) {
+  const h = { ...headers };
+  if (token) h.authorization = `Bearer ${token}`;
+  let payload;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    if (!('content-type' in h)) h['content-type'] = 'application/json';
+  }
+  const res = await fetch(server.url + path, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+export async function logSize(server) {
+  const r = await fetch(server.url + '/log/checkpoint');
+  assert.equal(r.status, 200);
+  return Number((await r.text()).split('\n')[1]);
+}
+
+// An organisation with a token in one of its roles: { id, token, tokenId }.
+export async function makeOrg(server, admin, id, roles, role = roles[0], extra = {}) {
+  let r = await api(server, 'POST', '/api/v1/orgs', { token: admin, body: { id, name: `Org ${id}`, roles, ...extra } });
+  assert.equal(r.status, 201, r.text);
+  r = await api(server, 'POST', '/api/v1/tokens', { token: admin, body: { org: id, role } });
+  assert.equal(r.status, 201, r.text);
+  return { id, token: r.json.token, tokenId: r.json.id };
+}
+
+export function sha256hex(s) {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+// ---- an independent verifier (RFC 6962 hashing, RFC 9162 proof checks) ----------------
+
+const sha = (...parts) => createHash('sha256').update(Buffer.concat(parts)).digest();
+export const leafHash = (entry) => sha(Buffer.from([0]), Buffer.from(entry));
+const nodeHash = (l, r) => sha(Buffer.from([1]), l, r);
+
+export function rootFromInclusion(index, size, leaf, proof) {
+  if (index >= size) return null;
+  let fn = index, sn = size - 1, r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return null;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : null;
+}
+
+export function verifyConsistency(size1, size2, root1, root2, proof) {
+  if (size1 === size2) return proof.length === 0 && root1.equals(root2);
+  if (size1 === 0) return proof.length === 0;
+  let path = proof;
+  if ((size1 & (size1 - 1)) === 0) path = [root1, ...proof];
+  let fn = size1 - 1, sn = size2 - 1;
+  while (fn % 2 === 1) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+  if (path.length === 0) return false;
+  let fr = path[0], sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(root1) && sr.equals(root2);
+}
+
+// Parse and verify a signed checkpoint against a vkey "<name>+<hex id>+<b64(0x01||key)>".
+export function verifyCheckpoint(text, vkey) {
+  const [name, idhex, keyb64] = vkey.split('+');
+  const keyBytes = Buffer.from(keyb64, 'base64');
+  assert.equal(keyBytes[0], 1);
+  const sep = text.indexOf('\n\n');
+  const body = text.slice(0, sep + 1);
+  const [origin, size, root] = body.split('\n');
+  const sigLine = text.slice(sep + 2).split('\n').find((l) => l.startsWith(`\u2014 ${name} `));
+  assert.ok(sigLine, 'no signature line by the log key');
+  const sig = Buffer.from(sigLine.split(' ')[2], 'base64');
+  assert.equal(sig.subarray(0, 4).toString('hex'), idhex);
+  const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), keyBytes.subarray(1)]);
+  const pub = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  const ok = edVerify(null, Buffer.from(body), pub, sig.subarray(4));
+  return { ok, origin, size: Number(size), root: Buffer.from(root, 'base64') };
+}
+
+// Every entry of the log, read through the API.
+export async function allEntries(server) {
+  const n = await logSize(server);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const r = await api(server, 'GET', `/api/v1/log/entries/${i}`);
+    assert.equal(r.status, 200, r.text);
+    out.push(r.json.raw);
+  }
+  return out;
+}
+
+// The privacy check: no entry carries a personal field or a personal value a test sent.
+const personalKeys = ['email', 'phone', 'contact', 'name_of_person', 'address', 'id_number'];
+export function assertNoPersonalData(raws) {
+  for (const raw of raws) {
+    const keys = [];
+    JSON.parse(raw, (k, v) => { keys.push(k); return v; });
+    for (const k of personalKeys) assert.ok(!keys.includes(k), `an entry has a personal field "${k}": ${raw}`);
+    for (const v of personal) assert.ok(!raw.toLowerCase().includes(v.toLowerCase()), `an entry carries the personal value "${v}": ${raw}`);
+  }
+}
+
+export function cleanup(data) {
+  rmSync(data.root, { recursive: true, force: true });
+}

@@ -1,0 +1,203 @@
+/* The log as JSON: inclusion and consistency proofs, one entry with
+ * everything needed to verify it, and the list of recent entries. */
+#include "api/api_int.h"
+#include "core/base64.h"
+#include "log/checkpoint.h"
+
+#include <string.h>
+
+static json_t *S_hash(const gt_hash *h)
+{
+	char b64[GT_HASH_LEN * 2];
+	gt_base64_encode(h->b, GT_HASH_LEN, b64);
+	return json_string(b64);
+}
+
+static json_t *S_hashes(const gt_proof *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < p->n; i++)
+		if (json_array_append_new(a, S_hash(&p->hashes[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* A required integer query parameter. */
+static int S_required(gt_req *r, const char *name, uint64_t *ret, enum MHD_Result *answered)
+{
+	if (!gt_api_query(r, name)) {
+		*answered = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+					   "%s is required", name);
+		return GT_EINVAL;
+	}
+	return gt_api_query_u64(r, name, 0, UINT64_MAX, ret, answered);
+}
+
+static enum MHD_Result S_log_error(gt_req *r, int rc, const gt_error *err)
+{
+	if (rc == GT_ERANGE)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "out-of-range", "%s", err->msg);
+	return gt_api_problem_code(r, rc, err->msg);
+}
+
+enum MHD_Result gt_h_log_proof(gt_req *r)
+{
+	gt_log *log = r->api->log;
+	uint64_t size = gt_log_size(log), index, tree_size;
+	enum MHD_Result ans;
+	if (S_required(r, "index", &index, &ans) < 0 ||
+	    gt_api_query_u64(r, "tree_size", size, UINT64_MAX, &tree_size, &ans) < 0)
+		return ans;
+	if (tree_size > size)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "out-of-range",
+				      "tree_size %llu is beyond the log's size %llu",
+				      (unsigned long long)tree_size, (unsigned long long)size);
+	if (index >= tree_size)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "out-of-range",
+				      "index %llu is not below tree_size %llu",
+				      (unsigned long long)index, (unsigned long long)tree_size);
+	gt_hash leaf, hashes[GT_PROOF_MAX];
+	gt_proof proof = {hashes, 0};
+	gt_error err = {0};
+	int rc = gt_log_leaf_hash(log, index, &leaf, &err);
+	if (rc == 0)
+		rc = gt_log_inclusion_proof(log, index, tree_size, &proof, &err);
+	if (rc < 0)
+		return S_log_error(r, rc, &err);
+	json_t *v = json_pack("{s:I, s:I, s:o, s:o}", "index", (json_int_t)index, "tree_size",
+			      (json_int_t)tree_size, "leaf_hash", S_hash(&leaf), "hashes",
+			      S_hashes(&proof));
+	return gt_api_json(r, MHD_HTTP_OK, v);
+}
+
+enum MHD_Result gt_h_log_consistency(gt_req *r)
+{
+	gt_log *log = r->api->log;
+	uint64_t size = gt_log_size(log), from, to;
+	enum MHD_Result ans;
+	if (S_required(r, "from", &from, &ans) < 0 ||
+	    gt_api_query_u64(r, "to", size, UINT64_MAX, &to, &ans) < 0)
+		return ans;
+	if (to > size)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "out-of-range",
+				      "to %llu is beyond the log's size %llu",
+				      (unsigned long long)to, (unsigned long long)size);
+	if (from > to)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "out-of-range",
+				      "from %llu is beyond to %llu", (unsigned long long)from,
+				      (unsigned long long)to);
+	gt_hash hashes[GT_PROOF_MAX];
+	gt_proof proof = {hashes, 0};
+	gt_error err = {0};
+	int rc = gt_log_consistency_proof(log, from, to, &proof, &err);
+	if (rc < 0)
+		return S_log_error(r, rc, &err);
+	json_t *v = json_pack("{s:I, s:I, s:o}", "from", (json_int_t)from, "to", (json_int_t)to,
+			      "hashes", S_hashes(&proof));
+	return gt_api_json(r, MHD_HTTP_OK, v);
+}
+
+/* The tree size of a signed checkpoint (its body ends at the blank line). */
+static int S_checkpoint_size(const gt_buf *note, uint64_t *ret, gt_error *err)
+{
+	const char *text = (const char *)note->data;
+	const char *end = text ? strstr(text, "\n\n") : NULL;
+	if (!end)
+		return gt_fail(err, GT_ECORRUPT, "the checkpoint is not a signed note");
+	gt_checkpoint ck;
+	int rc = gt_checkpoint_parse(text, (size_t)(end - text) + 1, &ck, err);
+	if (rc < 0)
+		return rc;
+	*ret = ck.size;
+	return 0;
+}
+
+/* One entry, its inclusion proof and the checkpoint it is proved against
+ * (taken first, so that every field agrees with it). */
+enum MHD_Result gt_h_log_entry(gt_req *r)
+{
+	gt_log *log = r->api->log;
+	uint64_t index, size = 0;
+	if (gt_api_parse_u64(r->param[0], UINT64_MAX, &index) < 0)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+				      "index must be a non-negative integer");
+	gt_buf note = GT_BUF_INIT, raw = GT_BUF_INIT;
+	gt_hash leaf, hashes[GT_PROOF_MAX];
+	gt_proof proof = {hashes, 0};
+	gt_error err = {0};
+	enum MHD_Result ret;
+	int rc = gt_log_checkpoint(log, &note);
+	if (rc == 0)
+		rc = S_checkpoint_size(&note, &size, &err);
+	if (rc < 0) {
+		ret = gt_api_problem_code(r, rc, err.msg);
+		goto done;
+	}
+	if (index >= size) {
+		ret = gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+				     "no entry %llu: the log has %llu entries",
+				     (unsigned long long)index, (unsigned long long)size);
+		goto done;
+	}
+	rc = gt_log_entry(log, index, &raw, &err);
+	if (rc == 0)
+		rc = gt_log_leaf_hash(log, index, &leaf, &err);
+	if (rc == 0)
+		rc = gt_log_inclusion_proof(log, index, size, &proof, &err);
+	if (rc < 0) {
+		ret = gt_api_problem_code(r, rc == GT_EINVAL ? GT_ECORRUPT : rc, err.msg);
+		goto done;
+	}
+	json_t *entry = json_loadb((const char *)raw.data, raw.len, 0, NULL);
+	json_t *v = json_pack("{s:I, s:s%, s:o, s:o, s:I, s:o, s:s%}", "index", (json_int_t)index,
+			      "raw", (const char *)raw.data, raw.len, "entry",
+			      entry ? entry : json_null(), "leaf_hash", S_hash(&leaf), "tree_size",
+			      (json_int_t)size, "hashes", S_hashes(&proof), "checkpoint",
+			      (const char *)note.data, note.len);
+	ret = gt_api_json(r, MHD_HTTP_OK, v);
+done:
+	gt_buf_done(&note);
+	gt_buf_done(&raw);
+	return ret;
+}
+
+static json_t *S_entry_row(gt_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:s}", "index", (json_int_t)gt_stmt_i64(st, 0), "type",
+			 gt_stmt_text(st, 1, NULL), "at", gt_stmt_text(st, 2, NULL), "by",
+			 gt_stmt_text(st, 3, NULL));
+}
+
+/* Recent entries, newest first, from the store's index of them. */
+enum MHD_Result gt_h_log_entries(gt_req *r)
+{
+	enum MHD_Result ans;
+	uint64_t limit, before;
+	if (gt_api_query_limit(r, &limit, &ans) < 0 ||
+	    gt_api_query_u64(r, "before", UINT64_MAX, INT64_MAX, &before, &ans) < 0)
+		return ans;
+	gt_store_conn *c;
+	gt_stmt *st;
+	gt_error err = {0};
+	int rc = gt_store_reader(r->api->store, &c, &err);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	json_t *list, *next;
+	if (before == UINT64_MAX)
+		rc = gt_store_applied(c, &before, &err);
+	if (rc == 0)
+		rc = gt_stmt_open(c, GT_Q_ENTRY_LIST, &st, &err);
+	if (rc == 0) {
+		gt_stmt_bind_i64(st, 1, (int64_t)before);
+		gt_stmt_bind_i64(st, 2, (int64_t)limit + 1);
+		rc = gt_api_page(st, limit, S_entry_row, "index", &list, &next, &err);
+		gt_stmt_close(st);
+	}
+	gt_store_reader_done(c);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	return gt_api_json(r, MHD_HTTP_OK,
+			   json_pack("{s:o, s:o}", "entries", list, "next_before", next));
+}

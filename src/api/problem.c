@@ -1,0 +1,94 @@
+/* RFC 7807 problem details (application/problem+json), and the mapping of
+ * GT_E* codes to HTTP statuses. */
+#include "api/api_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	const char *slug;
+	const char *title;
+} S_titles[] = {
+	{"unauthorized", "Authentication required"},
+	{"invalid-token", "Invalid token"},
+	{"forbidden", "Forbidden"},
+	{"invalid", "Invalid request"},
+	{"invalid-json", "Invalid JSON"},
+	{"json-too-deep", "JSON nested too deeply"},
+	{"string-too-long", "String too long"},
+	{"batch-too-large", "Batch too large"},
+	{"page-too-large", "Page too large"},
+	{"invalid-parameter", "Invalid parameter"},
+	{"out-of-range", "Out of range"},
+	{"not-found", "Not found"},
+	{"method-not-allowed", "Method not allowed"},
+	{"already-exists", "Already exists"},
+	{"conflict", "Conflict"},
+	{"too-large", "Too large"},
+	{"body-too-large", "Request body too large"},
+	{"unsupported-media-type", "Unsupported media type"},
+	{"unavailable", "Service unavailable"},
+	{"internal", "Internal server error"},
+};
+
+static const char *S_title(const char *slug)
+{
+	for (size_t i = 0; i < sizeof(S_titles) / sizeof(S_titles[0]); i++)
+		if (strcmp(S_titles[i].slug, slug) == 0)
+			return S_titles[i].title;
+	return "Error";
+}
+
+struct MHD_Response *gt_api_problem_response(unsigned status, const char *slug, const char *detail)
+{
+	char type[96];
+	snprintf(type, sizeof(type), "urn:goodtrace:problem:%s", slug);
+	json_t *v = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", S_title(slug),
+			      "status", (json_int_t)status, "detail", detail ? detail : "");
+	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	json_decref(v);
+	if (!text)
+		return NULL;
+	struct MHD_Response *resp =
+		gt_api_response(text, strlen(text), "application/problem+json", "no-store");
+	free(text);
+	if (resp && status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	return resp;
+}
+
+enum MHD_Result gt_api_problem(gt_req *r, unsigned status, const char *slug, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	return gt_api_queue(r, status, gt_api_problem_response(status, slug, detail));
+}
+
+enum MHD_Result gt_api_problem_code(gt_req *r, int code, const char *msg)
+{
+	const char *detail = msg && *msg ? msg : gt_strerror(code);
+	switch (code) {
+	case GT_EINVAL:
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid", "%s", detail);
+	case GT_ENOTFOUND:
+		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "%s", detail);
+	case GT_EEXIST:
+		return gt_api_problem(r, MHD_HTTP_CONFLICT, "already-exists", "%s", detail);
+	case GT_EDENIED:
+		return gt_api_problem(r, MHD_HTTP_FORBIDDEN, "forbidden", "%s", detail);
+	case GT_ESTATE:
+		return gt_api_problem(r, MHD_HTTP_CONFLICT, "conflict", "%s", detail);
+	case GT_ETOOBIG:
+		return gt_api_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", "%s", detail);
+	case GT_EUNAVAIL:
+		return gt_api_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "%s", detail);
+	default:
+		return gt_api_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+				      "the server could not complete the request");
+	}
+}

@@ -1,0 +1,158 @@
+/* The route table: every method and path the server answers, matched with
+ * "{param}" segments. */
+#include "api/api_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The web pages catch everything else; the API and the log never fall
+ * through to them. */
+static const gt_route S_routes[] = {
+	{"GET", "/healthz", gt_h_healthz, NULL, 0},
+	{"GET", "/metrics", gt_h_metrics, NULL, 0},
+	{"GET", "/log/checkpoint", gt_h_log_checkpoint, NULL, 0},
+	{"GET", "/log/vkey", gt_h_log_vkey, NULL, 0},
+	{"GET", "/log/tile/{path}", gt_h_log_tile, NULL, GT_ROUTE_REST},
+	{"GET", "/api/v1/log/proof", gt_h_log_proof, NULL, 0},
+	{"GET", "/api/v1/log/consistency", gt_h_log_consistency, NULL, 0},
+	{"GET", "/api/v1/log/entries", gt_h_log_entries, NULL, 0},
+	{"GET", "/api/v1/log/entries/{index}", gt_h_log_entry, NULL, 0},
+	{"GET", "/api/v1/whoami", gt_h_whoami, NULL, GT_ROUTE_AUTH},
+	{"POST", "/api/v1/orgs", gt_h_org_create, "org.create", GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/orgs", gt_h_org_list, NULL, 0},
+	{"GET", "/api/v1/orgs/{id}", gt_h_org_get, NULL, 0},
+	{"PATCH", "/api/v1/orgs/{id}", gt_h_org_update, "org.update",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"POST", "/api/v1/tokens", gt_h_token_create, "token.create",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/tokens", gt_h_token_list, "token.list", GT_ROUTE_AUTH},
+	{"DELETE", "/api/v1/tokens/{id}", gt_h_token_revoke, "token.revoke", GT_ROUTE_AUTH},
+	{"POST", "/api/v1/attestations", gt_h_attest_create, "org.attest",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"POST", "/api/v1/attestations/batch", gt_h_attest_batch, "org.attest",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/attestations", gt_h_attest_list, NULL, 0},
+	{"GET", "/{path}", gt_h_web, NULL, GT_ROUTE_REST | GT_ROUTE_HIDDEN},
+};
+
+#define S_NROUTES (sizeof(S_routes) / sizeof(S_routes[0]))
+
+size_t gt_api_route_count(void)
+{
+	return S_NROUTES;
+}
+
+size_t gt_api_route_index(const gt_route *route)
+{
+	return route ? (size_t)(route - S_routes) : S_NROUTES;
+}
+
+const gt_route *gt_api_route_at(size_t i)
+{
+	return i < S_NROUTES ? &S_routes[i] : NULL;
+}
+
+/* Whether path is under prefix ("/api" matches "/api" and "/api/..."). */
+static bool S_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return strncmp(path, prefix, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+/* Match path against route's pattern. On a match returns true and, if
+ * spans is given, sets the start and length of each parameter. */
+static bool S_match(const gt_route *route, const char *path, size_t spans[][2])
+{
+	if ((route->flags & GT_ROUTE_HIDDEN) &&
+	    (S_under(path, "/api") || S_under(path, "/log") || strcmp(path, "/healthz") == 0 ||
+	     strcmp(path, "/metrics") == 0))
+		return false;
+	const char *p = route->pattern, *s = path;
+	size_t np = 0;
+	while (*p) {
+		if (*p != '{') {
+			if (*p != *s)
+				return false;
+			p++, s++;
+			continue;
+		}
+		const char *close = strchr(p, '}');
+		size_t len;
+		if (close[1] == 0 && (route->flags & GT_ROUTE_REST))
+			len = strlen(s);
+		else
+			len = strcspn(s, "/");
+		if (len == 0 && !(route->flags & GT_ROUTE_REST))
+			return false;
+		if (spans && np < GT_API_PARAMS_MAX) {
+			spans[np][0] = (size_t)(s - path);
+			spans[np][1] = len;
+		}
+		np++;
+		s += len;
+		p = close + 1;
+	}
+	return *s == 0;
+}
+
+/* Add method to the comma-separated list allow (once). */
+static void S_allow_add(char *allow, size_t allowlen, const char *method)
+{
+	size_t mlen = strlen(method);
+	for (const char *a = allow; (a = strstr(a, method)) != NULL; a += mlen)
+		if ((a == allow || a[-1] == ' ') && (a[mlen] == 0 || a[mlen] == ','))
+			return;
+	size_t n = strlen(allow);
+	if (n + mlen + 3 > allowlen)
+		return;
+	if (n)
+		memcpy(allow + n, ", ", 2), n += 2;
+	memcpy(allow + n, method, mlen + 1);
+}
+
+int gt_api_route_match(gt_req *r, const char *method, const char *path, const gt_route **ret,
+		       char *allow, size_t allowlen)
+{
+	const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
+	size_t spans[GT_API_PARAMS_MAX][2];
+	*ret = NULL;
+	if (allowlen)
+		allow[0] = 0;
+	for (size_t i = 0; i < S_NROUTES; i++) {
+		const gt_route *route = &S_routes[i];
+		if (strcmp(route->method, want) != 0 || !S_match(route, path, spans))
+			continue;
+		size_t np = 0;
+		for (const char *p = route->pattern; (p = strchr(p, '{')) != NULL; p++)
+			np++;
+		char *buf = malloc(strlen(path) + GT_API_PARAMS_MAX + 1);
+		if (!buf)
+			return GT_ENOMEM;
+		char *w = buf;
+		for (size_t k = 0; k < np && k < GT_API_PARAMS_MAX; k++) {
+			memcpy(w, path + spans[k][0], spans[k][1]);
+			w[spans[k][1]] = 0;
+			r->param[k] = w;
+			w += spans[k][1] + 1;
+		}
+		r->pbuf = buf;
+		*ret = route;
+		return 0;
+	}
+	for (size_t i = 0; i < S_NROUTES; i++) {
+		const gt_route *route = &S_routes[i];
+		if (!S_match(route, path, NULL))
+			continue;
+		S_allow_add(allow, allowlen, route->method);
+		if (strcmp(route->method, "GET") == 0)
+			S_allow_add(allow, allowlen, "HEAD");
+	}
+	return 0;
+}
+
+void gt_api_routes_print(FILE *out)
+{
+	for (size_t i = 0; i < S_NROUTES; i++)
+		if (!(S_routes[i].flags & GT_ROUTE_HIDDEN))
+			fprintf(out, "%s %s\n", S_routes[i].method, S_routes[i].pattern);
+}

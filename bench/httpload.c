@@ -38,10 +38,11 @@ static const char S_usage[] =
 	"with one request in flight (no pipelining), for a duration or a number of\n"
 	"requests. Prints a summary and, last, one machine-readable line:\n"
 	"  requests=N errors=N seconds=S rate=R p50_ms=X p90_ms=X p99_ms=X max_ms=X\n"
-	"requests counts the responses received, errors the non-2xx responses plus the\n"
-	"requests that got no valid response (connection failure, malformed response,\n"
-	"timeout); rate is requests per second and the latencies are in milliseconds,\n"
-	"from the first byte of a request written to the last byte of its response.\n"
+	"requests counts the responses received; errors counts the responses that are\n"
+	"not 2xx (or not --expect-status) plus the requests that got no valid response\n"
+	"(connection failure, malformed response, timeout); rate is requests per\n"
+	"second; latencies are in milliseconds, from the first byte of a request\n"
+	"written to the last byte of its response.\n"
 	"\n"
 	"Options:\n"
 	"  --url URL               http://127.0.0.1:PORT or http://[::1]:PORT, with an\n"
@@ -62,6 +63,8 @@ static const char S_usage[] =
 	"  --timeout SECONDS       a request without a complete response after this\n"
 	"                          long fails (default 10)\n"
 	"  --seed N                seed of {rand:N} and {hex64} (default: random)\n"
+	"  --expect-status CODE    count any other status as an error (default: any 2xx\n"
+	"                          is a success)\n"
 	"  --allow-errors          exit 0 even if some requests failed\n"
 	"  --help                  show this help\n"
 	"\n"
@@ -75,7 +78,7 @@ enum {
 	S_CONNS_MAX = 100000, /* --connections */
 	S_HEADERS_MAX = 64,   /* --header */
 	S_TEMPLATE_MAX = 1 << 20,
-	S_SAMPLE_MAX = 200, /* bytes of the first non-2xx body kept for the report */
+	S_SAMPLE_MAX = 200, /* bytes of the first unexpected body kept for the report */
 };
 #define S_SCAN_NS 50000000ULL	  /* timeouts and reconnections are checked this often */
 #define S_BACKOFF_NS 100000000ULL /* wait after a failed connect */
@@ -136,7 +139,7 @@ enum {
 	P_UNTIL_CLOSE
 };
 enum {
-	E_NON2XX,
+	E_STATUS,
 	E_CONNECT,
 	E_IO,
 	E_CLOSED,
@@ -146,7 +149,7 @@ enum {
 };
 
 static const char *const S_error_names[E_KINDS] = {
-	"non-2xx", "connect", "read/write", "closed early", "malformed", "timeout",
+	"status", "connect", "read/write", "closed early", "malformed", "timeout",
 };
 
 typedef struct {
@@ -155,7 +158,7 @@ typedef struct {
 	uint32_t gen; /* bumped on every close: stale epoll events are ignored */
 	bool want_out;
 	bool got;		  /* bytes of the current response have arrived */
-	bool sampling;		  /* keep the body of this non-2xx response for the report */
+	bool sampling;		  /* keep the body of this unexpected response for the report */
 	uint64_t t_start;	  /* ns: request (or connect) started */
 	uint64_t t_retry, t_fail; /* ns: next connect attempt; first failure of a streak */
 	char *wbuf;
@@ -209,6 +212,7 @@ static struct {
 	size_t head_len;
 	uint64_t timeout_ns, seed;
 	bool allow_errors;
+	int expect; /* the only status accepted; 0: any 2xx */
 } S_cfg;
 
 static atomic_uint_fast64_t S_issued; /* requests started, all threads */
@@ -430,6 +434,11 @@ static uint64_t S_hist_quantile(const S_hist *h, double q)
 
 /* ---- response parsing ---- */
 
+static bool S_status_ok(int status)
+{
+	return S_cfg.expect ? status == S_cfg.expect : status / 100 == 2;
+}
+
 /* The line at p: returns its length including the '\n' (0 if incomplete) and
  * sets *ret_len to its length without "\r\n" or "\n". */
 static size_t S_line(const char *p, size_t avail, size_t *ret_len)
@@ -605,7 +614,7 @@ static int S_parse(S_worker *w, S_conn *c)
 			if (r <= 0)
 				return (int)r;
 			c->rpos += (size_t)r;
-			if (c->pstate != P_HEAD && c->status / 100 != 2 &&
+			if (c->pstate != P_HEAD && !S_status_ok(c->status) &&
 			    w->st.sample_status == 0) {
 				w->st.sample_status = c->status;
 				c->sampling = true;
@@ -859,8 +868,8 @@ static void S_conn_done(S_worker *w, S_conn *c, uint64_t now)
 	S_hist_add(&w->st.hist, (now - c->t_start + 500) / 1000);
 	w->st.responses++;
 	w->st.status[c->status / 100]++;
-	if (c->status / 100 != 2)
-		w->st.err[E_NON2XX]++;
+	if (!S_status_ok(c->status))
+		w->st.err[E_STATUS]++;
 	bool reuse = c->keepalive && c->woff == c->wlen;
 	if (c->rpos < c->rlen) {
 		S_error(w, E_PROTO, "%s %s: %zu bytes after a complete response", S_cfg.method,
@@ -1148,7 +1157,8 @@ static void S_parse_args(int argc, char **argv)
 		O_PATH,
 		O_TIMEOUT,
 		O_SEED,
-		O_ALLOW
+		O_ALLOW,
+		O_EXPECT
 	};
 	static const struct option opts[] = {
 		{"url", required_argument, NULL, O_URL},
@@ -1163,6 +1173,7 @@ static void S_parse_args(int argc, char **argv)
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"seed", required_argument, NULL, O_SEED},
 		{"allow-errors", no_argument, NULL, O_ALLOW},
+		{"expect-status", required_argument, NULL, O_EXPECT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1220,6 +1231,9 @@ static void S_parse_args(int argc, char **argv)
 			break;
 		case O_ALLOW:
 			S_cfg.allow_errors = true;
+			break;
+		case O_EXPECT:
+			S_cfg.expect = (int)S_arg_u64("expect-status", optarg, 100, 599);
 			break;
 		case 'h':
 			fputs(S_usage, stdout);
@@ -1341,13 +1355,18 @@ static void S_print(const S_stats *st, double seconds, uint64_t errors)
 	const char *sep = " (";
 	for (int k = 0; k < E_KINDS; k++) {
 		if (st->err[k]) {
-			printf("%s%s %" PRIu64, sep, S_error_names[k], st->err[k]);
+			printf("%s%s %" PRIu64, sep,
+			       k == E_STATUS && !S_cfg.expect ? "non-2xx" :
+			       k == E_STATUS		      ? "unexpected status" :
+								S_error_names[k],
+			       st->err[k]);
 			sep = ", ";
 		}
 	}
 	printf("%s\n", errors ? ")" : "");
 	if (st->sample_status) {
-		printf("  first non-2xx: %d, body: ", st->sample_status);
+		printf("  first %s: %d, body: ", S_cfg.expect ? "unexpected status" : "non-2xx",
+		       st->sample_status);
 		for (size_t i = 0; i < st->sample_len; i++) {
 			unsigned char ch = (unsigned char)st->sample[i];
 			putchar(ch >= 0x20 && ch < 0x7f ? ch : '.');

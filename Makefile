@@ -4,6 +4,7 @@
 BENCH_ENTRIES ?= 10000000
 BENCH_SIZE ?= 256
 BENCH_BATCH ?= 1024
+BENCH_HTTP_SECONDS ?= 20
 
 .PHONY: all build run test bench fmt clean help deps
 
@@ -14,8 +15,10 @@ help:
 	@echo 'make run     build, then create and verify a demo log in demo/ (scripts/demo)'
 	@echo 'make test    the whole test run: unit tests plain and with ASan/UBSan, crash test,'
 	@echo '             fuzz smoke, CLI tests (scripts/test); ends with "N passed, N failed"'
-	@echo 'make bench   build, then benchmark log appends'
-	@echo '             (BENCH_ENTRIES=$(BENCH_ENTRIES) BENCH_SIZE=$(BENCH_SIZE) BENCH_BATCH=$(BENCH_BATCH))'
+	@echo 'make bench   build, then benchmark log appends (bench/log-bench), then the HTTP'
+	@echo '             service: durable writes and proof reads (bench/http-bench)'
+	@echo '             (BENCH_ENTRIES=$(BENCH_ENTRIES) BENCH_SIZE=$(BENCH_SIZE) BENCH_BATCH=$(BENCH_BATCH)'
+	@echo '             BENCH_HTTP_SECONDS=$(BENCH_HTTP_SECONDS) per HTTP run)'
 	@echo 'make fmt     clang-format the C sources in place'
 	@echo 'make clean   remove build/, build-asan/ and build-fuzz/'
 
@@ -39,6 +42,7 @@ test: deps
 
 bench: build
 	bench/log-bench build/goodtrace --entries $(BENCH_ENTRIES) --size $(BENCH_SIZE) --batch $(BENCH_BATCH)
+	bench/http-bench build/goodtrace build/gt-httpload --duration $(BENCH_HTTP_SECONDS)
 
 fmt: deps
 	find src tests bench -name '*.[ch]' -print0 | xargs -0 -r clang-format -i

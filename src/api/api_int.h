@@ -81,6 +81,8 @@ struct gt_req {
 	const char *method;    /* MHD's, valid for the request */
 	const char *url;       /* the path, percent-decoded by MHD */
 	const gt_route *route; /* NULL: no route matched (metrics "other") */
+	char allow[64];	       /* without a route: the methods the path takes */
+	bool checked;	       /* the header checks have passed */
 	uint64_t start_ns;
 	enum gt_req_state state;
 	unsigned status; /* of the queued response, for the metrics */

@@ -38,9 +38,13 @@ int gt_api_query_u64(gt_req *r, const char *name, uint64_t def, uint64_t max, ui
 		return 0;
 	}
 	if (gt_api_parse_u64(s, max, ret) < 0) {
-		*answered = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-					   "%s must be an integer from 0 to %llu", name,
-					   (unsigned long long)max);
+		if (max == UINT64_MAX)
+			*answered = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+						   "%s must be a non-negative integer", name);
+		else
+			*answered = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+						   "%s must be an integer from 0 to %llu", name,
+						   (unsigned long long)max);
 		return GT_EINVAL;
 	}
 	return 0;

@@ -51,10 +51,32 @@ static bool S_is_json(gt_req *r)
 	return *ct == 0 || *ct == ';';
 }
 
-/* Checks made from the headers alone, before any of the body is read. */
-static enum MHD_Result S_check_headers(gt_req *r)
+/* No route for the path (404), or not for this method (405 with Allow). */
+static enum MHD_Result S_no_route(gt_req *r)
+{
+	if (!r->allow[0])
+		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "nothing at %s", r->url);
+	char detail[128];
+	snprintf(detail, sizeof(detail), "%s is not allowed here; allowed: %s", r->method,
+		 r->allow);
+	struct MHD_Response *resp =
+		gt_api_problem_response(MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed", detail);
+	if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow) != MHD_YES) {
+		MHD_destroy_response(resp);
+		resp = NULL;
+	}
+	return gt_api_queue(r, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+}
+
+/* Checks made from the request line and headers alone, before any of the
+ * body is read: the route, the caller, the body's type and announced size.
+ * MHD_YES with r->state still GT_REQ_RECEIVING when they all pass. */
+static enum MHD_Result S_check(gt_req *r)
 {
 	enum MHD_Result ans;
+	r->checked = true;
+	if (!r->route)
+		return S_no_route(r);
 	if ((r->route->flags & GT_ROUTE_AUTH) && gt_api_authorize(r, &ans) < 0)
 		return ans;
 	if (!(r->route->flags & GT_ROUTE_BODY))
@@ -72,7 +94,20 @@ static enum MHD_Result S_check_headers(gt_req *r)
 	return MHD_YES;
 }
 
-/* The first call for a request: its context, its route, the header checks. */
+/* Whether a body follows the headers. */
+static bool S_has_body(gt_req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return (cl && strcmp(cl, "0") != 0) ||
+	       MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+					   MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL;
+}
+
+/* The first call for a request: its context and its route. With a body
+ * coming, the header checks answer now so that a refused body is never
+ * read; without one they wait for the final call, because a response
+ * queued before the request is complete closes the connection. */
 static enum MHD_Result S_begin(gt_api *api, struct MHD_Connection *conn, const char *url,
 			       const char *method, void **con_cls)
 {
@@ -87,30 +122,16 @@ static enum MHD_Result S_begin(gt_api *api, struct MHD_Connection *conn, const c
 	r->state = GT_REQ_RECEIVING;
 	*con_cls = r;
 	atomic_fetch_add(&api->inflight, 1);
-
-	char allow[64];
-	if (gt_api_route_match(r, method, url, &r->route, allow, sizeof(allow)) < 0)
+	if (gt_api_route_match(r, method, url, &r->route, r->allow, sizeof(r->allow)) < 0)
 		return gt_api_problem_code(r, GT_ENOMEM, NULL);
-	if (r->route)
-		return S_check_headers(r);
-	if (!allow[0])
-		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "nothing at %s", url);
-	char detail[128];
-	snprintf(detail, sizeof(detail), "%s is not allowed here; allowed: %s", method, allow);
-	struct MHD_Response *resp =
-		gt_api_problem_response(MHD_HTTP_METHOD_NOT_ALLOWED, "method-not-allowed", detail);
-	if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow) != MHD_YES) {
-		MHD_destroy_response(resp);
-		resp = NULL;
-	}
-	return gt_api_queue(r, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
+	return S_has_body(r) ? S_check(r) : MHD_YES;
 }
 
 /* Keep the body of routes that take one, up to body_max; past it, remember
  * and discard (a response cannot be queued while the body is arriving). */
 static void S_body_add(gt_req *r, const char *data, size_t size)
 {
-	if (!(r->route->flags & GT_ROUTE_BODY) || r->body_over)
+	if (!r->route || !(r->route->flags & GT_ROUTE_BODY) || r->body_over)
 		return;
 	if (size > r->api->limits.body_max - r->body.len || gt_buf_add(&r->body, data, size) < 0) {
 		r->body_over = true;
@@ -165,6 +186,11 @@ static enum MHD_Result S_parse_body(gt_req *r)
 /* The whole request is in: answer it. */
 static enum MHD_Result S_dispatch(gt_req *r)
 {
+	if (!r->checked) {
+		enum MHD_Result ret = S_check(r);
+		if (ret != MHD_YES || r->state == GT_REQ_ANSWERED)
+			return ret;
+	}
 	if (r->body_over)
 		return gt_api_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
 				      "the request body is over %zu bytes",

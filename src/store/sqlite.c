@@ -381,13 +381,15 @@ static int S_open_read_only(gt_store *s, gt_error *err)
 		return rc;
 	int version;
 	rc = S_user_version(c, &version, err);
-	if (rc == 0 && version > gt_sqlite_schema_version)
+	if (rc < 0)
+		rc = S_context(err, rc, "cannot read store %s", s->path);
+	else if (version > gt_sqlite_schema_version)
 		rc = gt_fail(
 			err, GT_ECORRUPT,
 			"store %s has schema version %d, newer than this goodtrace knows (%d): "
 			"it was written by a newer goodtrace",
 			s->path, version, gt_sqlite_schema_version);
-	else if (rc == 0 && version < gt_sqlite_schema_version)
+	else if (version < gt_sqlite_schema_version)
 		rc = gt_fail(err, GT_ECORRUPT,
 			     "store %s has schema version %d, older than %d: open it for writing "
 			     "once (e.g. start the server) to migrate it",

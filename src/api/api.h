@@ -39,6 +39,13 @@ typedef struct gt_api_options {
 	const char *vkey_path; /* DIR/log.vkey: served as /log/vkey */
 	const char *web_dir;   /* the pages, served under / */
 	gt_api_limits limits;  /* zero fields take the defaults */
+	/* Errors clients are not told the details of (answered 500
+	 * "internal") and libmicrohttpd's own messages, for the program to
+	 * log; called from server threads, at any time until gt_api_stop
+	 * returns. NULL: libmicrohttpd's messages go to stderr, the others
+	 * are dropped. */
+	void (*on_error)(void *arg, const char *msg);
+	void *on_error_arg;
 } gt_api_options;
 
 typedef struct gt_api gt_api;

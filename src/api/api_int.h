@@ -55,6 +55,8 @@ struct gt_api {
 	 * their response. */
 	_Atomic bool stopping;
 	gt_api_route_stats *stats; /* one per route, then one for "other" */
+	void (*on_error)(void *arg, const char *msg);
+	void *on_error_arg;
 };
 
 /* ---- requests ------------------------------------------------------------ */

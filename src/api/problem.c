@@ -88,6 +88,12 @@ enum MHD_Result gt_api_problem_code(gt_req *r, int code, const char *msg)
 	case GT_EUNAVAIL:
 		return gt_api_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "%s", detail);
 	default:
+		if (r->api->on_error) {
+			char line[768];
+			snprintf(line, sizeof(line), "%s %s: %s: %s", r->method, r->url,
+				 gt_strerror(code), msg && *msg ? msg : "no details");
+			r->api->on_error(r->api->on_error_arg, line);
+		}
 		return gt_api_problem(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 				      "the server could not complete the request");
 	}

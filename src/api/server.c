@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -245,6 +247,18 @@ static void S_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&api->inflight, 1);
 }
 
+/* libmicrohttpd's messages, to the program's error hook. */
+static void S_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	gt_api *api = cls;
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = 0;
+	api->on_error(api->on_error_arg, msg);
+}
+
 static void S_limits_default(gt_api_limits *l)
 {
 	if (!l->body_max)
@@ -316,9 +330,16 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 1;
 	}
+	api->on_error = opt->on_error;
+	api->on_error_arg = opt->on_error_arg;
+	struct MHD_OptionItem logger[] = {
+		{MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)S_mhd_log, api},
+		{MHD_OPTION_END, 0, NULL},
+	};
 	errno = 0;
 	api->daemon = MHD_start_daemon(
-		flags, opt->port, NULL, NULL, S_access, api, MHD_OPTION_SOCK_ADDR, sa,
+		flags, opt->port, NULL, NULL, S_access, api, MHD_OPTION_ARRAY,
+		api->on_error ? logger : logger + 1, MHD_OPTION_SOCK_ADDR, sa,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
 		api->limits.conn_max, MHD_OPTION_CONNECTION_TIMEOUT, api->limits.timeout_s,
 		MHD_OPTION_NOTIFY_COMPLETED, S_completed, api, MHD_OPTION_END);

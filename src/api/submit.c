@@ -46,9 +46,12 @@ enum MHD_Result gt_api_submit(gt_req *r, const char *type, json_t *input, gt_fin
 		 * called again as soon as the connection is resumed). */
 		memset(&r->res, 0, sizeof(r->res));
 		r->res.code = rc == GT_EUNAVAIL ? GT_EUNAVAIL : GT_EIO;
-		snprintf(r->res.msg, sizeof(r->res.msg), "%s",
-			 rc == GT_EUNAVAIL ? "the ledger is not taking commands now; try again" :
-					     "the command could not be submitted");
+		if (rc == GT_EUNAVAIL)
+			snprintf(r->res.msg, sizeof(r->res.msg),
+				 "the ledger is not taking commands now; try again");
+		else
+			snprintf(r->res.msg, sizeof(r->res.msg), "cannot submit a %s command: %s",
+				 type, gt_strerror(rc));
 		r->state = GT_REQ_DONE;
 		MHD_resume_connection(r->conn);
 		atomic_fetch_sub(&api->pending, 1);

@@ -48,13 +48,16 @@ struct gt_stmt {
 	/* The first failed bind since gt_stmt_open, reported by gt_stmt_step. */
 	int bind_code, bind_pos, bind_rc;
 	int64_t changes;
+	bool private_write; /* writes a private_* table (known at prepare) */
 };
 
 struct gt_store_conn {
 	gt_store *s;
 	sqlite3 *db;
 	bool writer;
-	unsigned savepoints; /* open on the writer */
+	unsigned savepoints;	/* open on the writer */
+	bool preparing_private; /* set by S_authorize while preparing */
+	bool private_dirty;	/* the transaction wrote the private area */
 	gt_store_conn *next_idle;
 	gt_stmt stmts[GT_SQLITE_Q__COUNT];
 };
@@ -177,6 +180,26 @@ static int S_exec(sqlite3 *db, const char *sql, const char *what, gt_error *err)
 	return code;
 }
 
+static bool S_is_private(const char *table)
+{
+	return strncmp(table, GT_SQLITE_PRIVATE_PREFIX, strlen(GT_SQLITE_PRIVATE_PREFIX)) == 0;
+}
+
+/* SQLite's authorizer, called while a statement is prepared: notes whether
+ * it writes the private area. It allows everything. */
+static int S_authorize(void *arg, int action, const char *a1, const char *a2, const char *a3,
+		       const char *a4)
+{
+	gt_store_conn *c = arg;
+	(void)a2;
+	(void)a3;
+	(void)a4;
+	if ((action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE) && a1 &&
+	    S_is_private(a1))
+		c->preparing_private = true;
+	return SQLITE_OK;
+}
+
 static int S_conn_open(gt_store *s, bool writer, gt_store_conn **ret, gt_error *err)
 {
 	gt_store_conn *c = calloc(1, sizeof(*c));
@@ -207,6 +230,8 @@ static int S_conn_open(gt_store *s, bool writer, gt_store_conn **ret, gt_error *
 			     s->path);
 		goto fail;
 	}
+	if (writer)
+		sqlite3_set_authorizer(c->db, S_authorize, c);
 	char what[64 + 4096];
 	snprintf(what, sizeof(what), "cannot set up store %s", s->path);
 	rc = S_exec(c->db, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL", what, err);
@@ -226,11 +251,13 @@ static int S_prepare(gt_store_conn *c, int q, gt_error *err)
 	if (st->st)
 		return 0;
 	const gt_sqlite_query *sq = &gt_sqlite_queries[q];
+	c->preparing_private = false;
 	int rc = sqlite3_prepare_v3(c->db, sq->sql, -1, SQLITE_PREPARE_PERSISTENT, &st->st, NULL);
 	if (rc != SQLITE_OK) {
 		st->st = NULL;
 		return S_fail(err, c->db, rc, "cannot prepare query %s", sq->name);
 	}
+	st->private_write = c->preparing_private;
 	return 0;
 }
 
@@ -473,7 +500,24 @@ int gt_store_begin(gt_store_conn *c, gt_error *err)
 	if (S_in_tx(c))
 		return gt_fail(err, GT_EINVAL, "a transaction is already open on the writer");
 	c->savepoints = 0;
+	c->private_dirty = false;
 	return S_run(c, GT_SQLITE_BEGIN_WRITE, err);
+}
+
+/* fsync the writer's WAL: what it committed survives a power failure. */
+static int S_sync_wal(gt_store_conn *c, gt_error *err)
+{
+	sqlite3_file *f = NULL;
+	int rc = sqlite3_file_control(c->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f);
+	if (rc != SQLITE_OK || !f || !f->pMethods)
+		return gt_fail(err, GT_EIO,
+			       "committed, but cannot find the WAL of store %s to sync",
+			       c->s->path);
+	rc = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
+	if (rc != SQLITE_OK)
+		return S_fail(err, NULL, rc, "committed, but cannot sync the WAL of store %s",
+			      c->s->path);
+	return 0;
 }
 
 int gt_store_commit(gt_store_conn *c, gt_error *err)
@@ -481,14 +525,22 @@ int gt_store_commit(gt_store_conn *c, gt_error *err)
 	if (!c->writer || !S_in_tx(c))
 		return gt_fail(err, GT_EINVAL, "no transaction is open to commit");
 	int rc = S_run(c, GT_SQLITE_COMMIT, err);
-	if (rc == 0)
-		c->savepoints = 0;
-	return rc;
+	if (rc < 0)
+		return rc;
+	c->savepoints = 0;
+	/* The private area is not in the log: a commit that wrote it is made
+	 * durable before it returns (the projection's commits need not be). */
+	if (c->private_dirty) {
+		c->private_dirty = false;
+		return S_sync_wal(c, err);
+	}
+	return 0;
 }
 
 void gt_store_rollback(gt_store_conn *c)
 {
 	c->savepoints = 0;
+	c->private_dirty = false;
 	if (S_in_tx(c))
 		S_run(c, GT_SQLITE_ROLLBACK, NULL);
 }
@@ -706,6 +758,8 @@ int gt_stmt_step(gt_stmt *st, gt_error *err)
 		return gt_fail(err, st->bind_code, "query %s: cannot bind parameter %d: %s", name,
 			       st->bind_pos, sqlite3_errstr(st->bind_rc));
 	int rc = sqlite3_step(st->st);
+	if (st->private_write && (rc == SQLITE_ROW || rc == SQLITE_DONE))
+		st->c->private_dirty = true;
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE) {
@@ -860,11 +914,6 @@ done:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
-}
-
-static bool S_is_private(const char *table)
-{
-	return strncmp(table, GT_SQLITE_PRIVATE_PREFIX, strlen(GT_SQLITE_PRIVATE_PREFIX)) == 0;
 }
 
 /* ---- dump ---- */

@@ -531,6 +531,160 @@ Test(store, busy_database_is_ebusy, .timeout = 60)
 	gt_store_free(s);
 }
 
+/* ---- durability of the private area ------------------------------------
+ * A VFS over the default one that counts syncs of WAL files. */
+
+typedef struct {
+	sqlite3_file base;
+	sqlite3_file *real; /* follows this struct */
+	bool wal;
+} S_cfile;
+
+static sqlite3_vfs *S_real_vfs;
+static atomic_int S_wal_syncs;
+
+#define S_REAL(f) (((S_cfile *)(f))->real)
+
+static int S_c_close(sqlite3_file *f)
+{
+	int rc = S_REAL(f)->pMethods->xClose(S_REAL(f));
+	return rc;
+}
+static int S_c_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
+{
+	return S_REAL(f)->pMethods->xRead(S_REAL(f), p, n, off);
+}
+static int S_c_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
+{
+	return S_REAL(f)->pMethods->xWrite(S_REAL(f), p, n, off);
+}
+static int S_c_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return S_REAL(f)->pMethods->xTruncate(S_REAL(f), size);
+}
+static int S_c_sync(sqlite3_file *f, int flags)
+{
+	if (((S_cfile *)f)->wal)
+		atomic_fetch_add(&S_wal_syncs, 1);
+	return S_REAL(f)->pMethods->xSync(S_REAL(f), flags);
+}
+static int S_c_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return S_REAL(f)->pMethods->xFileSize(S_REAL(f), size);
+}
+static int S_c_lock(sqlite3_file *f, int l)
+{
+	return S_REAL(f)->pMethods->xLock(S_REAL(f), l);
+}
+static int S_c_unlock(sqlite3_file *f, int l)
+{
+	return S_REAL(f)->pMethods->xUnlock(S_REAL(f), l);
+}
+static int S_c_reserved(sqlite3_file *f, int *out)
+{
+	return S_REAL(f)->pMethods->xCheckReservedLock(S_REAL(f), out);
+}
+static int S_c_fcntl(sqlite3_file *f, int op, void *arg)
+{
+	return S_REAL(f)->pMethods->xFileControl(S_REAL(f), op, arg);
+}
+static int S_c_sector(sqlite3_file *f)
+{
+	return S_REAL(f)->pMethods->xSectorSize(S_REAL(f));
+}
+static int S_c_devchar(sqlite3_file *f)
+{
+	return S_REAL(f)->pMethods->xDeviceCharacteristics(S_REAL(f));
+}
+static int S_c_shm_map(sqlite3_file *f, int i, int size, int extend, void volatile **p)
+{
+	return S_REAL(f)->pMethods->xShmMap(S_REAL(f), i, size, extend, p);
+}
+static int S_c_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+	return S_REAL(f)->pMethods->xShmLock(S_REAL(f), off, n, flags);
+}
+static void S_c_shm_barrier(sqlite3_file *f)
+{
+	S_REAL(f)->pMethods->xShmBarrier(S_REAL(f));
+}
+static int S_c_shm_unmap(sqlite3_file *f, int del)
+{
+	return S_REAL(f)->pMethods->xShmUnmap(S_REAL(f), del);
+}
+static int S_c_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **p)
+{
+	return S_REAL(f)->pMethods->xFetch(S_REAL(f), off, n, p);
+}
+static int S_c_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+	return S_REAL(f)->pMethods->xUnfetch(S_REAL(f), off, p);
+}
+
+static const sqlite3_io_methods S_c_methods = {
+	3,	     S_c_close,	  S_c_read,	S_c_write,	 S_c_truncate,	S_c_sync,
+	S_c_size,    S_c_lock,	  S_c_unlock,	S_c_reserved,	 S_c_fcntl,	S_c_sector,
+	S_c_devchar, S_c_shm_map, S_c_shm_lock, S_c_shm_barrier, S_c_shm_unmap, S_c_fetch,
+	S_c_unfetch,
+};
+
+static int S_c_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	(void)vfs;
+	S_cfile *c = (S_cfile *)f;
+	c->real = (sqlite3_file *)(c + 1);
+	c->wal = (flags & SQLITE_OPEN_WAL) != 0;
+	int rc = S_real_vfs->xOpen(S_real_vfs, name, c->real, flags, out);
+	c->base.pMethods = rc == SQLITE_OK && c->real->pMethods ? &S_c_methods : NULL;
+	return rc;
+}
+
+Test(store, a_commit_that_wrote_the_private_area_syncs_the_wal)
+{
+	static sqlite3_vfs vfs;
+	S_real_vfs = sqlite3_vfs_find(NULL);
+	cr_assert_not_null(S_real_vfs);
+	vfs = *S_real_vfs;
+	vfs.zName = "gt-count-syncs";
+	vfs.szOsFile = (int)sizeof(S_cfile) + S_real_vfs->szOsFile;
+	vfs.xOpen = S_c_open;
+	cr_assert_eq(sqlite3_vfs_register(&vfs, 1), SQLITE_OK);
+
+	gt_store *s = S_open();
+	gt_store_conn *w = gt_store_writer(s);
+	const char *at = "2026-01-01T00:00:00.000Z";
+	int before = atomic_load(&S_wal_syncs);
+	for (int64_t i = 0; i < 5; i++) { /* projection only: no sync (NORMAL) */
+		S_begin(w);
+		EXEC(w, GT_Q_ENTRY_PUT, "ittt", i, "auth.org", at, "system");
+		gt_store_set_applied(w, (uint64_t)i + 1, NULL);
+		S_commit(w);
+	}
+	cr_assert_eq(atomic_load(&S_wal_syncs), before, "a projection commit synced the WAL");
+	S_begin(w);
+	EXEC(w, GT_Q_TOKEN_PUT, "ttttnt", "t1", "h", "acme", "ngo", at);
+	S_commit(w);
+	cr_assert_eq(atomic_load(&S_wal_syncs), before + 1, "a private write was not synced");
+	/* Rolled back private writes need no sync; the next projection commit none either. */
+	S_begin(w);
+	EXEC(w, GT_Q_PRIV_CONTACT_PUT, "tttti", "ref:a", "A", "a@example.org", "1", (int64_t)1);
+	gt_store_rollback(w);
+	S_begin(w);
+	EXEC(w, GT_Q_ENTRY_PUT, "ittt", (int64_t)9, "auth.org", at, "system");
+	S_commit(w);
+	cr_assert_eq(atomic_load(&S_wal_syncs), before + 1);
+	/* Inside a savepoint, and mixed with projection writes. */
+	S_begin(w);
+	EXEC(w, GT_Q_ENTRY_PUT, "ittt", (int64_t)10, "auth.org", at, "system");
+	cr_assert_eq(gt_store_savepoint(w, NULL), 0);
+	EXEC(w, GT_Q_PRIV_CONTACT_PUT, "tttti", "ref:b", "B", "b@example.org", "2", (int64_t)2);
+	cr_assert_eq(gt_store_release(w, NULL), 0);
+	S_commit(w);
+	cr_assert_eq(atomic_load(&S_wal_syncs), before + 2);
+	gt_store_free(s);
+	sqlite3_vfs_unregister(&vfs);
+}
+
 /* ---- readers ------------------------------------------------------------ */
 
 Test(store, readers_see_committed_snapshots)

@@ -1306,3 +1306,98 @@ Test(ledger, free_drains_the_queue)
 	S_env_done(&e);
 	gt_ledger_free(NULL);
 }
+
+/* ---- a failed append ------------------------------------------------------------------------ */
+
+Test(ledger, failed_append_fails_the_batch_and_stops_the_ledger)
+{
+	S_env e;
+	S_env_init(&e, false);
+	/* A file where the log wants its tile directory: the first append fails. */
+	cr_assert_not(tu_exists(e.pub, "tile"));
+	tu_write(e.pub, "tile", "x", 1);
+	gt_buf d0 = GT_BUF_INIT, d1 = GT_BUF_INIT;
+	S_dump(e.store, true, &d0);
+
+	S_gate_close();
+	S_slot hold = {0}, s[4];
+	memset(s, 0, sizeof(s));
+	S_submit(&e, "t.block", "acme", json_object(), &hold);
+	S_gate_wait_entered();
+	S_submit(&e, "t.put", "acme", S_put_input("a"), &s[0]);
+	S_submit(&e, "t.put", "acme", S_put_input("a"), &s[1]);
+	S_submit(&e, "t.script", "acme", S_json("{\"private\":\"p\"}"), &s[2]);
+	S_submit(&e, "t.put", "acme", S_put_input("b"), &s[3]);
+	S_gate_open();
+	S_wait_acks(5);
+	cr_assert_eq(s[0].res.code, GT_EIO, "%d %s", s[0].res.code, s[0].res.msg);
+	cr_assert(s[0].res.msg[0]);
+	cr_assert_eq(s[0].res.count, 0);
+	cr_assert_eq(s[1].res.code, GT_EEXIST, "a rejection keeps its own error");
+	cr_assert_eq(s[2].res.code, GT_EIO, "private writes of the batch are rolled back too");
+	cr_assert_eq(s[3].res.code, GT_EIO);
+
+	gt_ledger_stats st;
+	gt_ledger_stats_get(e.ledger, &st);
+	cr_assert(st.failed);
+	cr_assert_eq(st.entries, 0);
+	gt_ledger_result res;
+	cr_assert_eq(S_call(&e, "t.put", "acme", "{\"id\":\"c\"}", &res), GT_EUNAVAIL);
+	cr_assert_eq(gt_log_size(e.log), 0);
+	S_dump(e.store, true, &d1);
+	cr_assert_str_eq((char *)d1.data, (char *)d0.data, "the store is unchanged");
+	gt_buf_done(&d0);
+	gt_buf_done(&d1);
+	S_env_done(&e);
+}
+
+/* ---- large batches and long replays -----------------------------------------------------------
+ */
+
+/* A t.script input emitting n notes. */
+static json_t *S_notes(size_t n, size_t tag)
+{
+	json_t *emit = json_array();
+	for (size_t i = 0; i < n; i++) {
+		char text[32];
+		snprintf(text, sizeof(text), "n%zu-%zu", tag, i);
+		json_array_append_new(
+			emit, json_pack("{s:s, s:{s:s}}", "type", "t.note", "data", "text", text));
+	}
+	return json_pack("{s:o}", "emit", emit);
+}
+
+Test(ledger, long_commands_and_replay_in_several_transactions)
+{
+	S_env e;
+	S_env_init(&e, false);
+	/* 3 commands of 3000 entries: more than the replay commits at once. */
+	for (size_t k = 0; k < 3; k++) {
+		gt_ledger_result res;
+		cr_assert_eq(
+			gt_ledger_call(e.ledger, "t.script", "acme", "ngo", S_notes(3000, k), &res),
+			0, "%s", res.msg);
+		cr_assert_eq(res.first, 3000 * k);
+		cr_assert_eq(res.count, 3000);
+		json_decref(res.reply);
+	}
+	cr_assert_eq(gt_log_size(e.log), 9000);
+	gt_buf live = GT_BUF_INIT, other = GT_BUF_INIT;
+	S_dump(e.store, false, &live);
+	S_ledger_close(&e);
+	gt_store_free(e.store);
+	char *fresh = tu_join(e.root, "fresh.db");
+	e.store = S_store_open(fresh);
+	memset(&S_prog, 0, sizeof(S_prog));
+	e.opt.progress = S_progress;
+	S_ledger_open(&e);
+	cr_assert_eq(S_prog.calls, 2, "a commit (and progress) after 8192 entries and at the end");
+	cr_assert_eq(S_prog.done, 9000);
+	cr_assert_eq(S_prog.total, 9000);
+	S_dump(e.store, false, &other);
+	cr_assert_str_eq((char *)other.data, (char *)live.data);
+	free(fresh);
+	gt_buf_done(&live);
+	gt_buf_done(&other);
+	S_env_done(&e);
+}

@@ -175,8 +175,8 @@ export async function launchBrowser() {
  * browser language. Console errors and page errors (a CSP violation, an
  * exception) are collected in page.problems.
  */
-export async function newPage(browser, { locale = 'en-US' } = {}) {
-	const context = await browser.newContext({ locale });
+export async function newPage(browser, { locale = 'en-US', bypassCSP = false } = {}) {
+	const context = await browser.newContext({ locale, bypassCSP });
 	context.setDefaultTimeout(15000);
 	const page = await context.newPage();
 	page.problems = [];
@@ -187,7 +187,9 @@ export async function newPage(browser, { locale = 'en-US' } = {}) {
 	return page;
 }
 
-/** Run axe-core on the page; returns the serious and critical violations. */
+/** Run axe-core on the page; returns the serious and critical violations.
+ * Its script is injected inline, so the page must come from a context
+ * made with newPage(browser, { bypassCSP: true }). */
 export async function axeViolations(page) {
 	await page.addScriptTag({ path: AXE });
 	const result = await page.evaluate(async () => {

@@ -107,7 +107,7 @@ function renderCheck(c) {
 			'span',
 			null,
 			h('span', { class: 'check-status' }, t(`status.${c.status}`)),
-			': ',
+			t('common.colon'),
 			h('span', { class: 'check-title' }, t(c.title)),
 		),
 		h('p', { class: 'check-detail' }, msg(c.detail)),
@@ -478,12 +478,12 @@ function renderLookup() {
 	}
 	const hashes = L.data.hashes;
 	out.replaceChildren(
-		h('h3', { id: 'lookup-result-h3', tabindex: '-1' }, t('lookup.result.h3', { index: L.index })),
+		h('h3', { id: 'lookup-result-h3', tabindex: '-1', dataset: { index: L.index } }, t('lookup.result.h3', { index: L.index })),
 		h('p', { class: failed === 0 ? 'outcome outcome-pass' : 'outcome outcome-fail', id: 'lookup-outcome', dataset: { outcome: failed === 0 ? 'pass' : 'fail' } }, outcome),
 		h('h4', null, t('lookup.checks.h4')),
 		h('ol', { class: 'checks', id: 'lookup-checks' }, L.checks.map(renderCheck)),
 		h('h4', null, t('lookup.entry.h4')),
-		entryView,
+		...[entryView].flat(Infinity).filter(Boolean),
 		h('h5', null, t('lookup.entry.raw')),
 		h('pre', { id: 'entry-raw' }, L.data.raw),
 		h('h4', null, t('lookup.proof.h4')),

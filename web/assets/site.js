@@ -33,7 +33,7 @@ export function h(tag, attrs, ...children) {
 		else if (k === 'dataset') Object.assign(el.dataset, v);
 		else el.setAttribute(k, v === true ? '' : String(v));
 	}
-	for (const c of children.flat()) {
+	for (const c of children.flat(Infinity)) {
 		if (c === null || c === undefined || c === false) continue;
 		el.append(c instanceof Node ? c : document.createTextNode(String(c)));
 	}
@@ -89,7 +89,7 @@ function renderFooter(footer) {
 				'p',
 				null,
 				h('span', { 'data-i18n': 'site.footer.links' }),
-				': ',
+				h('span', { 'data-i18n': 'common.colon' }),
 				h('a', { href: '/log/checkpoint', 'data-i18n': 'site.footer.checkpoint' }),
 				' · ',
 				h('a', { href: '/log/vkey', 'data-i18n': 'site.footer.vkey' }),

@@ -1,0 +1,92 @@
+// Accessibility: axe-core on every page in both languages, in the states a
+// visitor sees (results, failures, errors), with no serious or critical
+// violations; and headings that go in order. (axe is injected as an inline
+// script, so these pages bypass the CSP; the other tests keep it.)
+
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import * as M from '../../web/assets/merkle.js';
+import { NAV } from '../../web/assets/site.js';
+import { startServer, seed, launchBrowser, newPage, axeViolations } from './helpers.mjs';
+
+const T = { timeout: 90000 };
+
+let server;
+let browser;
+
+before(async () => {
+	server = await startServer();
+	await seed(server, 3);
+	browser = await launchBrowser();
+});
+
+after(async () => {
+	await browser?.close();
+	await server?.stop();
+});
+
+async function check(page, what) {
+	const v = await axeViolations(page);
+	assert.deepEqual(v, [], `${what}: serious or critical axe violations:\n${JSON.stringify(v, null, 2)}`);
+	// One h1, and no level skipped on the way down.
+	const levels = await page.$$eval('h1, h2, h3, h4, h5, h6', (hs) => hs.map((x) => Number(x.tagName[1])));
+	assert.equal(levels.filter((l) => l === 1).length, 1, `${what}: one h1`);
+	for (let i = 1; i < levels.length; i++)
+		assert.ok(levels[i] <= levels[i - 1] + 1, `${what}: heading h${levels[i]} after h${levels[i - 1]}`);
+}
+
+const ready = (page) => page.waitForSelector('html[data-ready="true"]');
+
+for (const locale of ['en-US', 'zh-CN']) {
+	describe(`axe-core, ${locale}`, T, () => {
+		test('every page in the navigation', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			for (const p of NAV) {
+				await page.goto(server.url + p.href);
+				if (p.href === '/explorer') await ready(page);
+				await check(page, `${p.href} (${locale})`);
+			}
+			await page.context().close();
+		});
+
+		test('the explorer with a verified entry, a key form and a phone screen', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			await page.goto(`${server.url}/explorer?index=1`);
+			await ready(page);
+			await page.waitForSelector('#lookup-outcome');
+			await page.locator('#vkey-details summary').click();
+			await check(page, `explorer with a result (${locale})`);
+			await page.setViewportSize({ width: 360, height: 740 });
+			await check(page, `explorer on a phone (${locale})`);
+			await page.context().close();
+		});
+
+		test('the explorer with failed checks and input errors', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			await page.route('**/api/v1/log/entries/2', async (route) => {
+				const response = await route.fetch();
+				const json = await response.json();
+				const b = M.b64decode(json.hashes[0]);
+				b[0] ^= 1;
+				json.hashes[0] = M.b64encode(b);
+				json.raw = `${json.raw} `;
+				await route.fulfill({ response, json });
+			});
+			await page.goto(`${server.url}/explorer?index=2`);
+			await ready(page);
+			await page.waitForSelector('#lookup-outcome[data-outcome="fail"]');
+			await check(page, `explorer with failed checks (${locale})`);
+
+			await page.locator('#lookup-index').fill('nope');
+			await page.locator('#lookup-index').press('Enter');
+			await page.waitForFunction(() => document.getElementById('lookup-error').textContent !== '');
+			await page.locator('#vkey-details summary').click();
+			await page.locator('#vkey-input').fill('bad key');
+			await page.locator('#vkey-input').press('Enter');
+			await page.waitForFunction(() => document.getElementById('vkey-error').textContent !== '');
+			await check(page, `explorer with input errors (${locale})`);
+			await page.context().close();
+		});
+	});
+}

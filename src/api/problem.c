@@ -41,12 +41,27 @@ static const char *S_title(const char *slug)
 	return "Error";
 }
 
+/* The detail as a JSON string: it may quote the request (a path, a
+ * parameter), so bytes that are not valid UTF-8 become '?'. */
+static json_t *S_detail(const char *detail)
+{
+	json_t *v = json_string(detail);
+	if (v)
+		return v;
+	char clean[1024];
+	size_t n = 0;
+	for (; detail[n] && n < sizeof(clean) - 1; n++)
+		clean[n] = (unsigned char)detail[n] < 0x80 ? detail[n] : '?';
+	clean[n] = 0;
+	return json_string(clean);
+}
+
 struct MHD_Response *gt_api_problem_response(unsigned status, const char *slug, const char *detail)
 {
 	char type[96];
 	snprintf(type, sizeof(type), "urn:goodtrace:problem:%s", slug);
-	json_t *v = json_pack("{s:s, s:s, s:i, s:s}", "type", type, "title", S_title(slug),
-			      "status", (json_int_t)status, "detail", detail ? detail : "");
+	json_t *v = json_pack("{s:s, s:s, s:i, s:o}", "type", type, "title", S_title(slug),
+			      "status", (int)status, "detail", S_detail(detail ? detail : ""));
 	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
 	json_decref(v);
 	if (!text)

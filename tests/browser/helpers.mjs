@@ -61,7 +61,7 @@ export async function initData() {
  */
 export async function startServer({ timeoutMs = 20000 } = {}) {
 	const d = await initData();
-	const child = spawn(GOODTRACE, ['serve', '--data', d.data, '--listen', '127.0.0.1:0'], {
+	const child = spawn(GOODTRACE, ['serve', '--data', d.data, '--listen', '127.0.0.1:0', '--web', path.join(REPO, 'web')], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let stderr = '';

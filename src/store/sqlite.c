@@ -1,6 +1,6 @@
-/* The SQLite backend of the store: connections, the reader pool, transactions, statements, dump and
- * rebuild.
- *
+/* The SQLite backend of the store: connections, reader pool, transactions, queries, rebuild. */
+
+/*
  * Thread safety. Every connection is opened with SQLITE_OPEN_NOMUTEX: it
  * is used by one thread at a time and SQLite does not lock it. The writer
  * belongs to the sequencer's thread. Readers are handed out by the pool
@@ -14,7 +14,8 @@
  * on power failure. That is safe here because the log, not the store, is
  * the durable record: the store keeps the count of entries it has applied
  * in the same transaction as their effects, and the ledger replays the
- * missing entries on start.
+ * missing entries on start. The private area is the exception (it is not
+ * in the log): a commit that wrote it fsyncs the WAL before returning.
  *
  * SQL. Every query is prepared once per connection (SQLITE_PREPARE_PERSISTENT)
  * from the table in sqlite_sql.c and reused. The dump and the rebuild's copy
@@ -109,7 +110,7 @@ static int S_code(int rc, int sys)
 __attribute__((format(printf, 4, 5))) static int S_fail(gt_error *err, sqlite3 *db, int rc,
 							const char *fmt, ...)
 {
-	char what[256];
+	char what[sizeof(err->msg)];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
@@ -233,7 +234,7 @@ static int S_conn_open(gt_store *s, bool writer, gt_store_conn **ret, gt_error *
 	if (writer)
 		sqlite3_set_authorizer(c->db, S_authorize, c);
 	char what[64 + 4096];
-	snprintf(what, sizeof(what), "cannot set up store %s", s->path);
+	snprintf(what, sizeof(what), "cannot open store %s", s->path);
 	rc = S_exec(c->db, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL", what, err);
 	if (rc < 0)
 		goto fail;
@@ -341,6 +342,16 @@ static int S_migrate(gt_store *s, gt_error *err)
 			"store %s has schema version %d, newer than this goodtrace knows (%d): "
 			"it was written by a newer goodtrace",
 			s->path, version, gt_sqlite_schema_version);
+		goto fail;
+	}
+	int64_t objects = 0;
+	if (version == 0 && (rc = S_query_int(c, GT_SQLITE_TABLE_COUNT, &objects, err)) < 0)
+		goto fail;
+	if (objects > 0) {
+		rc = gt_fail(err, GT_ECORRUPT,
+			     "%s is an SQLite database without a goodtrace schema version: not a "
+			     "goodtrace store",
+			     s->path);
 		goto fail;
 	}
 	char what[64 + 4096];

@@ -77,6 +77,7 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 	[GT_SQLITE_TABLES] = {"tables",
 			      "SELECT name FROM main.sqlite_master WHERE type = 'table'"
 			      " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"},
+	[GT_SQLITE_TABLE_COUNT] = {"table_count", "SELECT count(*) FROM main.sqlite_master"},
 	[GT_SQLITE_COLUMNS] = {"columns",
 			       "SELECT name, pk FROM pragma_table_info(?1, ?2) ORDER BY cid"},
 	[GT_SQLITE_ATTACH_OLD] = {"attach_old", "ATTACH DATABASE ?1 AS old"},

@@ -1,5 +1,4 @@
-/* The SQLite backend's SQL: the text of every query and the schema migrations (private to
- * src/store/). */
+/* The SQLite backend's SQL (private to src/store/): every query's text, the migrations. */
 #ifndef GT_STORE_SQLITE_SQL_H
 #define GT_STORE_SQLITE_SQL_H
 
@@ -22,6 +21,7 @@ enum {
 	GT_SQLITE_ROLLBACK_TO,
 	GT_SQLITE_USER_VERSION, /* -> the schema version of main */
 	GT_SQLITE_TABLES,	/* -> name of every table of main, by name */
+	GT_SQLITE_TABLE_COUNT,	/* -> how many objects main's schema has */
 	GT_SQLITE_COLUMNS,	/* (1 table, 2 schema) -> name, pk (0, or its place in the key) */
 	GT_SQLITE_ATTACH_OLD,	/* (1 path): the store a rebuild replaces, as "old" */
 	GT_SQLITE_DETACH_OLD,

@@ -290,6 +290,13 @@ Test(store, read_only_needs_a_current_store)
 	cr_assert_eq(gt_store_open(&o, &s, &err), GT_ECORRUPT, "%s", err.msg);
 	cr_assert(strstr(err.msg, "older"), "%s", err.msg);
 	cr_assert_eq(S_raw_int(S_path, "SELECT count(*) FROM sqlite_master"), 1);
+	/* Nor taken over by a writer: it is someone else's database. */
+	o.read_only = false;
+	cr_assert_eq(gt_store_open(&o, &s, &err), GT_ECORRUPT, "%s", err.msg);
+	cr_assert(strstr(err.msg, "not a goodtrace store"), "%s", err.msg);
+	cr_assert_eq(S_raw_int(S_path, "SELECT count(*) FROM sqlite_master"), 1);
+	cr_assert_eq(S_raw_int(S_path, "PRAGMA user_version"), 0);
+	o.read_only = true;
 	/* Not a database. */
 	char junkdata[4096];
 	memset(junkdata, 'x', sizeof(junkdata));

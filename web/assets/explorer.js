@@ -20,6 +20,7 @@ const state = {
 	vkey: null, // parsed verifier key
 	vkeySource: null, // 'server' | 'user'
 	vkeyError: null, // FetchError | null
+	vkeyFormError: false, // the key typed in is not a key
 	cp: { loading: true, text: null, parsed: null, error: null, checks: null },
 	entries: { loading: true, list: [], before: null, stack: [], next: null, error: null },
 	lookup: null, // { index, loading, error, data, checks, entry, leaf, proof, cp }
@@ -217,6 +218,10 @@ function renderKey() {
 	if (state.vkey) src.textContent = t(state.vkeySource === 'user' ? 'key.source.user' : 'key.source.server');
 	else if (state.vkeyError) src.textContent = t('key.err.load', { detail: errText(state.vkeyError) });
 	else src.textContent = t('common.loading');
+	const input = $('vkey-input');
+	if (state.vkeyFormError) input.setAttribute('aria-invalid', 'true');
+	else input.removeAttribute('aria-invalid');
+	$('vkey-error').textContent = state.vkeyFormError ? t('key.err.invalid') : '';
 }
 
 async function loadKey() {
@@ -233,20 +238,18 @@ async function loadKey() {
 function setupKeyForm() {
 	const form = $('vkey-form');
 	const input = $('vkey-input');
-	const err = $('vkey-error');
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		let key;
 		try {
 			key = M.parseVkey(input.value);
 		} catch {
-			input.setAttribute('aria-invalid', 'true');
-			err.textContent = t('key.err.invalid');
+			state.vkeyFormError = true;
+			renderKey();
 			input.focus();
 			return;
 		}
-		input.removeAttribute('aria-invalid');
-		err.textContent = '';
+		state.vkeyFormError = false;
 		state.vkey = key;
 		state.vkeySource = 'user';
 		renderKey();

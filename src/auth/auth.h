@@ -49,8 +49,9 @@ typedef struct gt_principal {
 } gt_principal;
 
 /* Check a bearer token on any connection. 0 and *ret filled; GT_EDENIED with
- * a message ("unknown token", "token revoked", "malformed token") when it
- * does not authenticate. */
+ * a message ("unknown token", "token revoked", "malformed token",
+ * "organisation <id> no longer has the role <role>") when it does not
+ * authenticate. */
 int gt_auth_check_token(gt_store_conn *c, const char *token, gt_principal *ret, gt_error *err);
 
 /* Create a token for org (which must exist and hold role) on the writer

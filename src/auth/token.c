@@ -129,10 +129,22 @@ int gt_auth_check_token(gt_store_conn *c, const char *token, gt_principal *ret, 
 		rc = gt_fail(err, GT_EDENIED, "token revoked");
 		goto out;
 	}
-	snprintf(ret->org, sizeof(ret->org), "%s", gt_stmt_text(st, 1, NULL));
-	snprintf(ret->role, sizeof(ret->role), "%s", gt_stmt_text(st, 2, NULL));
-	memcpy(ret->token_id, id, sizeof(id));
-	rc = 0;
+	gt_principal p;
+	snprintf(p.org, sizeof(p.org), "%s", gt_stmt_text(st, 1, NULL));
+	snprintf(p.role, sizeof(p.role), "%s", gt_stmt_text(st, 2, NULL));
+	memcpy(p.token_id, id, sizeof(id));
+	gt_stmt_close(st);
+	/* The organisation may have lost the role since (auth.org.update). */
+	gt_org_info o;
+	gt_error oerr = {0};
+	rc = gt_org_load(c, p.org, &o, &oerr);
+	if (rc == GT_ENOTFOUND || (rc == 0 && !gt_org_has_role(&o, p.role)))
+		return gt_fail(err, GT_EDENIED, "organisation %s no longer has the role %s", p.org,
+			       p.role);
+	if (rc < 0)
+		return gt_fail(err, rc, "%s", oerr.msg);
+	*ret = p;
+	return 0;
 out:
 	gt_stmt_close(st);
 	return rc;

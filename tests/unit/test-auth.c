@@ -871,6 +871,40 @@ Test(tokens, through_the_ledger)
 	S_env_done(&e);
 }
 
+/* A token acts for its organisation in one of the organisation's roles: when
+ * an administrator takes the role away, the token no longer authenticates. */
+Test(tokens, role_withdrawn)
+{
+	S_env e;
+	S_env_init(&e, true);
+	json_decref(
+		S_ok(&e, "auth.org", ADMIN,
+		     "{\"id\":\"acme\",\"name\":\"Acme\",\"roles\":[\"manufacturer\",\"admin\"]}"));
+	char adm[GT_TOKEN_LEN + 1], adm_id[GT_TOKEN_ID_LEN + 1];
+	char man[GT_TOKEN_LEN + 1], man_id[GT_TOKEN_ID_LEN + 1];
+	S_ledger_token(&e, "acme", "admin", adm, adm_id);
+	S_ledger_token(&e, "acme", "manufacturer", man, man_id);
+	gt_principal p;
+	gt_error err = {0};
+	cr_assert_eq(S_check(&e, adm, &p, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(p.role, "admin");
+
+	json_decref(S_ok(&e, "auth.org.update", ADMIN,
+			 "{\"id\":\"acme\",\"roles\":[\"manufacturer\"]}"));
+	memset(&p, 0x55, sizeof(p));
+	cr_assert_eq(S_check(&e, adm, &p, &err), GT_EDENIED, "a withdrawn role no longer acts");
+	cr_assert_str_eq(err.msg, "organisation acme no longer has the role admin");
+	cr_assert_eq(((unsigned char *)&p)[0], 0x55, "principal untouched");
+	cr_assert_eq(S_check(&e, man, &p, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(p.role, "manufacturer");
+
+	/* Given back, the token works again (it was never revoked). */
+	json_decref(S_ok(&e, "auth.org.update", ADMIN,
+			 "{\"id\":\"acme\",\"roles\":[\"manufacturer\",\"admin\"]}"));
+	cr_assert_eq(S_check(&e, adm, &p, &err), 0, "%s", err.msg);
+	S_env_done(&e);
+}
+
 /* ---- attestations ------------------------------------------------------------------ */
 
 #define SHA_A "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"

@@ -10,7 +10,8 @@ import * as M from '../../web/assets/merkle.js';
 import { NAV } from '../../web/assets/site.js';
 import { startServer, seed, launchBrowser, newPage, axeViolations } from './helpers.mjs';
 
-const T = { timeout: 90000 };
+const T = { timeout: 90000 }; // each test
+const SUITE = { timeout: 600000 }; // all the tests of a describe()
 
 let server;
 let browser;
@@ -39,7 +40,7 @@ async function check(page, what) {
 const ready = (page) => page.waitForSelector('html[data-ready="true"]');
 
 for (const locale of ['en-US', 'zh-CN']) {
-	describe(`axe-core, ${locale}`, T, () => {
+	describe(`axe-core, ${locale}`, SUITE, () => {
 		test('every page in the navigation', T, async () => {
 			const page = await newPage(browser, { locale, bypassCSP: true });
 			for (const p of NAV) {

@@ -9,7 +9,8 @@ import { webcrypto } from 'node:crypto';
 import * as M from '../../web/assets/merkle.js';
 import { startServer, seed, launchBrowser, newPage, api } from './helpers.mjs';
 
-const T = { timeout: 60000 };
+const T = { timeout: 60000 }; // each test
+const SUITE = { timeout: 600000 }; // all the tests of a describe()
 
 let server;
 let browser;
@@ -87,7 +88,7 @@ function sigBlob(cpText) {
 	return { cp, s, blob: Uint8Array.from([...s.keyId, ...s.signature]) };
 }
 
-describe('explorer', T, () => {
+describe('explorer', SUITE, () => {
 	test('shows the current checkpoint, verified', T, async () => {
 		const page = await open();
 		const vkey = M.parseVkey(server.vkey);

@@ -9,7 +9,8 @@ import { STRINGS } from '../../web/assets/i18n.js';
 import { NAV } from '../../web/assets/site.js';
 import { startServer, seed, launchBrowser, newPage } from './helpers.mjs';
 
-const T = { timeout: 60000 };
+const T = { timeout: 60000 }; // each test
+const SUITE = { timeout: 600000 }; // all the tests of a describe()
 
 let server;
 let browser;
@@ -43,7 +44,7 @@ function englishLeftOn(text) {
 		.map(([k]) => k);
 }
 
-describe('home page and shell', T, () => {
+describe('home page and shell', SUITE, () => {
 	test('the pages are served under a strict content security policy', T, async () => {
 		for (const path of ['/', '/explorer']) {
 			const res = await fetch(server.url + path);

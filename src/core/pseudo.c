@@ -2,7 +2,6 @@
 #include "core/pseudo.h"
 #include "core/fs.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -14,6 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* ASCII only, whatever the locale: a pseudonym must never change. */
+static bool S_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 int gt_pseudonym(const uint8_t key[GT_PSEUDO_KEY_LEN], const char *kind, const char *identifier,
 		 char out[GT_PSEUDO_LEN + 1])
@@ -27,9 +32,9 @@ int gt_pseudonym(const uint8_t key[GT_PSEUDO_KEY_LEN], const char *kind, const c
 	if (!identifier)
 		return GT_EINVAL;
 	const char *s = identifier, *e = identifier + strlen(identifier);
-	while (s < e && isspace((unsigned char)*s))
+	while (s < e && S_space(*s))
 		s++;
-	while (e > s && isspace((unsigned char)e[-1]))
+	while (e > s && S_space(e[-1]))
 		e--;
 	if (s == e)
 		return GT_EINVAL;
@@ -45,7 +50,7 @@ int gt_pseudonym(const uint8_t key[GT_PSEUDO_KEY_LEN], const char *kind, const c
 	memcpy(msg, kind, klen);
 	msg[klen] = ':';
 	for (size_t i = 0; i < (size_t)(e - s); i++)
-		msg[klen + 1 + i] = (char)tolower((unsigned char)s[i]);
+		msg[klen + 1 + i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
 	uint8_t *r =
 		HMAC(EVP_sha256(), key, GT_PSEUDO_KEY_LEN, (const uint8_t *)msg, n, mac, &maclen);
 	if (msg != stackbuf)
@@ -81,6 +86,13 @@ int gt_pseudo_key_load(const char *path, bool create, uint8_t key[GT_PSEUDO_KEY_
 	}
 	if (fd < 0)
 		return gt_fail_errno(err, errno, "cannot open the pseudonym secret %s", path);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0) {
+		close(fd);
+		return gt_fail(err, GT_EDENIED,
+			       "%s is readable by other users (mode %03o): run chmod 600 %s", path,
+			       (unsigned)(st.st_mode & 0777), path);
+	}
 	uint8_t k[GT_PSEUDO_KEY_LEN + 1];
 	ssize_t got = read(fd, k, sizeof(k));
 	int e = errno;

@@ -20,14 +20,15 @@
 
 /* Write the reference for identifier into out (NUL-terminated). kind is a
  * short lower-case word ([a-z]{1,15}, e.g. "contact", "donor"); the
- * identifier is normalised first: surrounding white space removed and
- * ASCII letters lowered. Returns 0, or GT_EINVAL for a bad kind or an
+ * identifier is normalised first: surrounding ASCII white space removed and
+ * ASCII letters lowered (independent of the locale). Returns 0, or GT_EINVAL for a bad kind or an
  * empty identifier. */
 int gt_pseudonym(const uint8_t key[GT_PSEUDO_KEY_LEN], const char *kind, const char *identifier,
 		 char out[GT_PSEUDO_LEN + 1]);
 
 /* Load the secret from path, or create it (32 random bytes, mode 0600)
- * when create is true and the file does not exist. */
+ * when create is true and the file does not exist. A file that other users
+ * may read is refused (GT_EDENIED). */
 int gt_pseudo_key_load(const char *path, bool create, uint8_t key[GT_PSEUDO_KEY_LEN],
 		       gt_error *err);
 

@@ -180,9 +180,16 @@ static void S_stats_batch(gt_ledger *l, size_t ncmd, size_t nrejected, size_t ne
 	pthread_mutex_unlock(&l->mu);
 }
 
-/* Decide, append and apply one batch of commands; sets each result. */
-static void S_batch(gt_ledger *l, gt_cmd *batch)
+/* Entries in one batch at most: a batch stops taking commands once it has
+ * this many, so memory stays bounded whatever the commands emit. */
+#define S_BATCH_ENTRIES 16384
+
+/* Decide, append and apply one batch of commands; sets each result.
+ * Returns the commands left undecided (the batch was full), cut off the
+ * list, for the caller to queue again. */
+static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 {
+	gt_cmd *leftover = NULL;
 	gt_store_conn *w = gt_store_writer(l->store);
 	gt_error err = {0};
 	size_t ncmd = 0, nrejected = 0;
@@ -199,7 +206,12 @@ static void S_batch(gt_ledger *l, gt_cmd *batch)
 	gt_buf_reset(&l->bytes);
 
 	int rc = gt_store_begin(w, &err);
-	for (gt_cmd *c = batch; c && rc == 0; c = c->next) {
+	for (gt_cmd *c = batch, *prev = NULL; c && rc == 0; prev = c, c = c->next) {
+		if (prev && l->nentries >= S_BATCH_ENTRIES) {
+			prev->next = NULL;
+			leftover = c;
+			break;
+		}
 		ncmd++;
 		size_t first = l->nentries, bytes_before = l->bytes.len;
 		gt_error cerr = {0};
@@ -282,6 +294,7 @@ static void S_batch(gt_ledger *l, gt_cmd *batch)
 			gt_time_format(l->at_ms, c->res.at);
 	}
 	S_stats_batch(l, ncmd, nrejected, rc == 0 ? l->nentries : 0, sync_ns);
+	return leftover;
 }
 
 static void *S_thread(void *arg)
@@ -317,7 +330,22 @@ static void *S_thread(void *arg)
 				S_result(c, GT_EUNAVAIL, &e);
 			}
 		} else {
-			S_batch(l, batch);
+			gt_cmd *left = S_batch(l, batch);
+			if (left) {
+				gt_cmd *t = left;
+				size_t k = 1;
+				while (t->next) {
+					t = t->next;
+					k++;
+				}
+				pthread_mutex_lock(&l->mu);
+				t->next = l->head;
+				l->head = left;
+				if (!l->tail)
+					l->tail = t;
+				l->queued += k;
+				pthread_mutex_unlock(&l->mu);
+			}
 		}
 		while (batch) {
 			gt_cmd *next = batch->next;

@@ -124,7 +124,9 @@ int gt_store_dump(gt_store *s, bool with_private, gt_buf *out, gt_error *err);
  * opt->path (its ".rebuild" sibling, replacing a stale one) for replaying
  * the log into. gt_store_finish_rebuild copies the private area from the
  * store at opt->path (if it exists) into fresh, closes fresh and atomically
- * puts it in place of opt->path. On failure the old store is untouched. */
+ * puts it in place of opt->path. fresh is freed in every case. On failure
+ * the old store is untouched; GT_EBUSY if the old store is still in use
+ * (every process must have closed it: rebuild runs with the server stopped). */
 int gt_store_open_fresh(const gt_store_options *opt, gt_store **ret, gt_error *err);
 int gt_store_finish_rebuild(gt_store *fresh, const gt_store_options *opt, gt_error *err);
 

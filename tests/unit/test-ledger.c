@@ -551,6 +551,40 @@ Test(ledger, batch_max)
 	S_env_done(&e);
 }
 
+Test(ledger, batch_entries_bounded)
+{
+	/* Commands that emit many entries: a batch stops taking commands once
+	 * it holds 16384 entries; the rest go in the next batch, in order. */
+	S_env e;
+	S_env_init(&e, false);
+	S_gate_close();
+	S_slot hold = {0}, slots[5];
+	memset(slots, 0, sizeof(slots));
+	S_submit(&e, "t.block", "acme", json_object(), &hold);
+	S_gate_wait_entered();
+	for (int i = 0; i < 5; i++) {
+		json_t *emit = json_array();
+		for (int k = 0; k < 5000; k++)
+			json_array_append_new(emit, json_pack("{s:s, s:{s:i}}", "type", "t.note",
+							      "data", "k", k));
+		S_submit(&e, "t.script", "acme", json_pack("{s:o}", "emit", emit), &slots[i]);
+	}
+	S_gate_open();
+	S_wait_acks(6);
+	gt_ledger_stats st;
+	gt_ledger_stats_get(e.ledger, &st);
+	cr_assert_eq(st.entries, 25000);
+	cr_assert_eq(st.batches, 2, "20000 entries (the 4th command crossed 16384), then 5000");
+	for (int i = 0; i < 5; i++) {
+		cr_assert_eq(slots[i].res.code, 0, "%s", slots[i].res.msg);
+		cr_assert_eq(slots[i].res.first, (uint64_t)i * 5000, "queue order is log order");
+		cr_assert_eq(slots[i].res.count, 5000);
+	}
+	cr_assert_str_neq(slots[4].res.at, "");
+	cr_assert_eq(gt_log_size(e.log), 25000);
+	S_env_done(&e);
+}
+
 /* ---- rejections ------------------------------------------------------------------ */
 
 Test(ledger, rejected_command_writes_nothing)

@@ -194,6 +194,7 @@ Test(secret, wrong_size_refused)
 	static const size_t sizes[] = {0, 1, 31, 33, 64};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		tu_write(dir, "pseudonym.key", data, sizes[i]);
+		cr_assert_eq(chmod(path, 0600), 0);
 		memset(key, 0, sizeof(key));
 		gt_error err = {0};
 		/* create does not replace an existing (bad) file either */
@@ -207,8 +208,13 @@ Test(secret, wrong_size_refused)
 		cr_assert_eq(b.len, sizes[i], "the bad file is left alone");
 		gt_buf_done(&b);
 	}
-	/* Exactly 32 bytes: that key. */
+	/* Exactly 32 bytes: that key, but only while no other user may read it. */
 	tu_write(dir, "pseudonym.key", data, 32);
+	cr_assert_eq(chmod(path, 0644), 0);
+	gt_error perr = {0};
+	cr_assert_eq(gt_pseudo_key_load(path, false, key, &perr), GT_EDENIED);
+	cr_assert(strstr(perr.msg, "readable by other users (mode 644)"), "%s", perr.msg);
+	cr_assert_eq(chmod(path, 0600), 0);
 	cr_assert_eq(gt_pseudo_key_load(path, false, key, NULL), 0);
 	cr_assert_eq(memcmp(key, data, 32), 0);
 

@@ -145,12 +145,12 @@ static int S_ledger(gt_api *api, gt_buf *b)
 	for (size_t k = 0; k < GT_LEDGER_BATCH_BUCKETS && rc == 0; k++)
 		rc = gt_buf_addf(b, "goodtrace_ledger_batch_size_bucket{le=\"%s\"} %llu\n",
 				 S_batch_le[k], (unsigned long long)ls.batch_hist[k]);
-	/* Every command is in exactly one batch: the sum of the sizes. */
+	/* Batch sizes count entries; every entry is in exactly one batch. */
 	if (rc == 0)
 		rc = gt_buf_addf(b,
 				 "goodtrace_ledger_batch_size_sum %llu\n"
 				 "goodtrace_ledger_batch_size_count %llu\n",
-				 (unsigned long long)ls.commands,
+				 (unsigned long long)ls.entries,
 				 (unsigned long long)ls.batch_hist[GT_LEDGER_BATCH_BUCKETS - 1]);
 	if (rc == 0)
 		rc = gt_buf_addf(b,

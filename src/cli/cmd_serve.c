@@ -65,6 +65,22 @@ static int S_listen(const char *s, char *host, size_t hostlen, uint16_t *port)
 	return 0;
 }
 
+/* The server's log (stderr): errors whose details clients are not told,
+ * and libmicrohttpd's messages, with the time. A client that goes away
+ * mid-request is normal and not worth a line. */
+static void S_log_error(void *arg, const char *msg)
+{
+	(void)arg;
+	if (strstr(msg, "closed by remote side") || strstr(msg, "Connection reset"))
+		return;
+	char at[GT_TIME_LEN + 1];
+	gt_time_format(gt_time_now_ms(), at);
+	size_t n = strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		n--;
+	fprintf(stderr, "%s goodtrace: %.*s\n", at, (int)n, msg);
+}
+
 static const char *S_opt_or_env(gt_opt *opts, const char *name, const char *env)
 {
 	const char *v = gt_args_get(opts, name)->value;
@@ -135,6 +151,7 @@ int gt_cmd_serve(int argc, char **argv)
 		.log_dir = s.paths.log,
 		.vkey_path = s.paths.vkey,
 		.web_dir = web,
+		.on_error = S_log_error,
 	};
 	gt_api *api = NULL;
 	if (gt_api_start(&ao, &api, &err) < 0) {

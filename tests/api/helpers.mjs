@@ -156,7 +156,9 @@ export function verifyConsistency(size1, size2, root1, root2, proof) {
 
 // Parse and verify a signed checkpoint against a vkey "<name>+<hex id>+<b64(0x01||key)>".
 export function verifyCheckpoint(text, vkey) {
-  const [name, idhex, keyb64] = vkey.split('+');
+  // The name and key id hold no '+'; the base64 key may.
+  const p1 = vkey.indexOf('+'), p2 = vkey.indexOf('+', p1 + 1);
+  const [name, idhex, keyb64] = [vkey.slice(0, p1), vkey.slice(p1 + 1, p2), vkey.slice(p2 + 1)];
   const keyBytes = Buffer.from(keyb64, 'base64');
   assert.equal(keyBytes[0], 1);
   const sep = text.indexOf('\n\n');

@@ -161,8 +161,18 @@ static int S_ledger(gt_api *api, gt_buf *b)
 				 "# HELP goodtrace_ledger_sync_seconds_max The longest durable "
 				 "append.\n"
 				 "# TYPE goodtrace_ledger_sync_seconds_max gauge\n"
-				 "goodtrace_ledger_sync_seconds_max %.9f\n",
-				 (double)ls.sync_ns_total / 1e9, (double)ls.sync_ns_max / 1e9);
+				 "goodtrace_ledger_sync_seconds_max %.9f\n"
+				 "# HELP goodtrace_ledger_decide_seconds_total Time the sequencer "
+				 "spent deciding and applying commands.\n"
+				 "# TYPE goodtrace_ledger_decide_seconds_total counter\n"
+				 "goodtrace_ledger_decide_seconds_total %.9f\n"
+				 "# HELP goodtrace_ledger_commit_seconds_total Time the sequencer "
+				 "spent committing store transactions.\n"
+				 "# TYPE goodtrace_ledger_commit_seconds_total counter\n"
+				 "goodtrace_ledger_commit_seconds_total %.9f\n",
+				 (double)ls.sync_ns_total / 1e9, (double)ls.sync_ns_max / 1e9,
+				 (double)ls.decide_ns_total / 1e9,
+				 (double)ls.commit_ns_total / 1e9);
 	const S_metric q[] = {
 		{"goodtrace_ledger_queue_length", "gauge", "Commands waiting for the sequencer.",
 		 ls.queued},

@@ -296,8 +296,13 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(opt->port)};
 	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(opt->port)};
 	struct sockaddr *sa;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	/* poll(2), not epoll: with a thread pool, libmicrohttpd 0.9.75's
+	 * MHD_quiesce_daemon races a worker removing the listening socket
+	 * from its own epoll set and aborts the process ("Failed to remove
+	 * listen FD from epoll set"), which graceful shutdown cannot risk.
+	 * With a few hundred connections per thread poll costs the same. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_ERROR_LOG;
 	if (inet_pton(AF_INET, host, &sin.sin_addr) == 1) {
 		sa = (struct sockaddr *)&sin;
 	} else if (inet_pton(AF_INET6, host, &sin6.sin6_addr) == 1) {

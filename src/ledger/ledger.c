@@ -132,7 +132,7 @@ int gt_decide_emit(gt_decide *d, const char *type, json_t *data, uint64_t *ret_i
 		goto out;
 	uint64_t index = l->base + l->nentries;
 	gt_entry e;
-	rc = gt_entry_parse(l->bytes.data + start, l->bytes.len - start, index, &root, &e, err);
+	rc = gt_entry_parse_own(l->bytes.data + start, l->bytes.len - start, index, &root, &e, err);
 	if (rc == 0)
 		rc = gt_entry_apply(gt_store_writer(l->store), l->modules, l->nmodules, &e, err);
 	if (rc < 0) {
@@ -160,7 +160,7 @@ static void S_result(gt_cmd *c, int code, const gt_error *err)
 }
 
 static void S_stats_batch(gt_ledger *l, size_t ncmd, size_t nrejected, size_t nentries,
-			  uint64_t sync_ns)
+			  uint64_t sync_ns, uint64_t decide_ns, uint64_t commit_ns)
 {
 	static const size_t bounds[GT_LEDGER_BATCH_BUCKETS - 1] = {1, 4, 16, 64, 256, 1024, 4096};
 	pthread_mutex_lock(&l->mu);
@@ -168,6 +168,8 @@ static void S_stats_batch(gt_ledger *l, size_t ncmd, size_t nrejected, size_t ne
 	s->commands += ncmd;
 	s->rejected += nrejected;
 	s->entries += nentries;
+	s->decide_ns_total += decide_ns;
+	s->commit_ns_total += commit_ns;
 	if (nentries > 0) {
 		s->batches++;
 		for (size_t i = 0; i < GT_LEDGER_BATCH_BUCKETS; i++)
@@ -205,6 +207,7 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 	l->nentries = 0;
 	gt_buf_reset(&l->bytes);
 
+	uint64_t t_start = gt_time_mono_ns();
 	int rc = gt_store_begin(w, &err);
 	for (gt_cmd *c = batch, *prev = NULL; c && rc == 0; prev = c, c = c->next) {
 		if (prev && l->nentries >= S_BATCH_ENTRIES) {
@@ -250,6 +253,7 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 		c->input = NULL;
 	}
 
+	uint64_t t_decided = gt_time_mono_ns();
 	if (rc == 0 && l->nentries > 0) {
 		gt_bytes *v = malloc(l->nentries * sizeof(*v));
 		if (!v) {
@@ -276,6 +280,7 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 		rc = gt_store_set_applied(w, l->base + l->nentries, &err);
 	if (rc == 0)
 		rc = gt_store_commit(w, &err);
+	uint64_t t_committed = gt_time_mono_ns();
 	if (rc < 0) {
 		gt_store_rollback(w);
 		pthread_mutex_lock(&l->mu);
@@ -293,7 +298,8 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 		if (c->res.count > 0 || c->res.code == 0)
 			gt_time_format(l->at_ms, c->res.at);
 	}
-	S_stats_batch(l, ncmd, nrejected, rc == 0 ? l->nentries : 0, sync_ns);
+	S_stats_batch(l, ncmd, nrejected, rc == 0 ? l->nentries : 0, sync_ns, t_decided - t_start,
+		      t_committed - t_decided - sync_ns);
 	return leftover;
 }
 

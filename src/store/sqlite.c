@@ -17,6 +17,13 @@
  * missing entries on start. The private area is the exception (it is not
  * in the log): a commit that wrote it fsyncs the WAL before returning.
  *
+ * Checkpoints. The writer never copies the WAL back into the database
+ * itself (that costs two fsyncs on the sequencer's critical path every
+ * thousand pages): a commit hook wakes a checkpointer thread with its own
+ * connection, which runs PASSIVE checkpoints (they never block the writer
+ * or readers) when the WAL holds S_CKPT_PAGES pages, and at least every
+ * second while it grows.
+ *
  * SQL. Every query is prepared once per connection (SQLITE_PREPARE_PERSISTENT)
  * from the table in sqlite_sql.c and reused. The dump and the rebuild's copy
  * of the private area build statements from table and column names read
@@ -33,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define S_DEFAULT_READERS 8
@@ -40,6 +48,7 @@
 /* After a large batch the WAL is cut back to this size once checkpointed. */
 #define S_JOURNAL_SIZE_LIMIT (64 * 1024 * 1024)
 #define S_REBUILD_SUFFIX ".rebuild"
+#define S_CKPT_PAGES 1000
 
 struct gt_stmt {
 	gt_store_conn *c;
@@ -75,7 +84,17 @@ struct gt_store {
 	unsigned nreaders; /* open (idle or borrowed) */
 	unsigned max_readers;
 	unsigned nborrowed;
+
+	/* The checkpointer (writer stores only). */
+	pthread_t ckpt_thread;
+	bool ckpt_started, ckpt_stop, ckpt_wanted;
+	sqlite3 *ckpt_db;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cv;
 };
+
+static void S_ckpt_start(gt_store *s);
+static void S_ckpt_stop(gt_store *s);
 
 /* ---- errors ---- */
 
@@ -463,6 +482,8 @@ int gt_store_open(const gt_store_options *opt, gt_store **ret, gt_error *err)
 	rc = opt->read_only ? S_open_read_only(s, err) : S_open_writer(s, err);
 	if (rc < 0)
 		goto fail;
+	if (!opt->read_only)
+		S_ckpt_start(s);
 	*ret = s;
 	return 0;
 fail:
@@ -470,10 +491,99 @@ fail:
 	return rc;
 }
 
+/* Called by SQLite after each commit on the writer with the WAL's size. */
+static int S_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)db;
+	(void)name;
+	gt_store *s = arg;
+	if (pages >= S_CKPT_PAGES) {
+		pthread_mutex_lock(&s->ckpt_mu);
+		s->ckpt_wanted = true;
+		pthread_cond_signal(&s->ckpt_cv);
+		pthread_mutex_unlock(&s->ckpt_mu);
+	}
+	return SQLITE_OK;
+}
+
+static void *S_ckpt_main(void *arg)
+{
+	gt_store *s = arg;
+	pthread_mutex_lock(&s->ckpt_mu);
+	while (!s->ckpt_stop) {
+		if (!s->ckpt_wanted) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 1;
+			pthread_cond_timedwait(&s->ckpt_cv, &s->ckpt_mu, &ts);
+			if (s->ckpt_stop)
+				break;
+		}
+		s->ckpt_wanted = false;
+		pthread_mutex_unlock(&s->ckpt_mu);
+		/* Errors (busy, I/O) are left for the next round and for the
+		 * checkpoint SQLite runs when the last connection closes. */
+		sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&s->ckpt_mu);
+	}
+	pthread_mutex_unlock(&s->ckpt_mu);
+	return NULL;
+}
+
+/* Start the checkpointer; without it SQLite's own automatic checkpoints stay on. */
+static void S_ckpt_start(gt_store *s)
+{
+	if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		sqlite3_close_v2(s->ckpt_db);
+		s->ckpt_db = NULL;
+		return;
+	}
+	sqlite3_busy_timeout(s->ckpt_db, S_BUSY_TIMEOUT_MS);
+	/* A connection sees the WAL only once it has read the database. */
+	if (sqlite3_exec(s->ckpt_db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close_v2(s->ckpt_db);
+		s->ckpt_db = NULL;
+		return;
+	}
+	pthread_mutex_init(&s->ckpt_mu, NULL);
+	pthread_cond_init(&s->ckpt_cv, NULL);
+	if (pthread_create(&s->ckpt_thread, NULL, S_ckpt_main, s) != 0) {
+		pthread_mutex_destroy(&s->ckpt_mu);
+		pthread_cond_destroy(&s->ckpt_cv);
+		sqlite3_close_v2(s->ckpt_db);
+		s->ckpt_db = NULL;
+		return;
+	}
+	s->ckpt_started = true;
+	/* Replaces SQLite's automatic checkpoint, which is itself a WAL hook. */
+	sqlite3_wal_hook(s->writer->db, S_wal_hook, s);
+}
+
+static void S_ckpt_stop(gt_store *s)
+{
+	if (!s->ckpt_started)
+		return;
+	if (s->writer)
+		sqlite3_wal_hook(s->writer->db, NULL, NULL);
+	pthread_mutex_lock(&s->ckpt_mu);
+	s->ckpt_stop = true;
+	pthread_cond_signal(&s->ckpt_cv);
+	pthread_mutex_unlock(&s->ckpt_mu);
+	pthread_join(s->ckpt_thread, NULL);
+	pthread_mutex_destroy(&s->ckpt_mu);
+	pthread_cond_destroy(&s->ckpt_cv);
+	sqlite3_close_v2(s->ckpt_db);
+	s->ckpt_db = NULL;
+	s->ckpt_started = false;
+}
+
 void gt_store_free(gt_store *s)
 {
 	if (!s)
 		return;
+	S_ckpt_stop(s);
 	while (s->idle) {
 		gt_store_conn *c = s->idle;
 		s->idle = c->next_idle;
@@ -1291,6 +1401,7 @@ static int S_close_durably(gt_store *s, gt_error *err)
 		s->nreaders--;
 		S_conn_close(c);
 	}
+	S_ckpt_stop(s);
 	int64_t busy;
 	int rc = S_query_int(s->writer, GT_SQLITE_CHECKPOINT, &busy, err);
 	if (rc == 0 && busy)

@@ -3,7 +3,7 @@
 // no entry on the log carries a raw personal value that a test sent.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify as edVerify } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,10 +59,13 @@ export async function startServer(data, extraArgs = []) {
   const server = {
     url, child, exited, data,
     stderr: () => stderr,
-    // Graceful stop; resolves with the exit status.
+    // Graceful stop; resolves with the exit status. Then the privacy check runs over
+    // every entry on disk: no test may have put a raw personal value on the log.
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const st = await exited;
+      assertNoPersonalData(entriesOnDisk(data.dir));
+      return st;
     },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -183,6 +186,31 @@ export async function allEntries(server) {
     assert.equal(r.status, 200, r.text);
     out.push(r.json.raw);
   }
+  return out;
+}
+
+// A tile index as a tlog-tiles path element: 3-digit groups, all but the last with 'x'.
+function tileIndex(n) {
+  const groups = [];
+  do { groups.unshift(String(n % 1000).padStart(3, '0')); n = Math.floor(n / 1000); } while (n > 0);
+  return groups.map((g, i) => (i < groups.length - 1 ? `x${g}` : g)).join('/');
+}
+
+// Every entry of a data directory's log, read from its entry bundles (as a mirror would).
+export function entriesOnDisk(dir) {
+  const size = Number(readFileSync(join(dir, 'log', 'checkpoint'), 'utf8').split('\n')[1]);
+  const out = [];
+  for (let t = 0; t * 256 < size; t++) {
+    const width = Math.min(256, size - t * 256);
+    const rel = `tile/entries/${tileIndex(t)}${width < 256 ? `.p/${width}` : ''}`;
+    const b = readFileSync(join(dir, 'log', rel));
+    for (let off = 0; off < b.length && out.length < size;) {
+      const len = b.readUInt16BE(off);
+      out.push(b.subarray(off + 2, off + 2 + len).toString('utf8'));
+      off += 2 + len;
+    }
+  }
+  assert.equal(out.length, size, 'the bundles hold every entry');
   return out;
 }
 

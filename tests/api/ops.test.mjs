@@ -152,3 +152,11 @@ test('docs/openapi.yaml describes exactly the routes the server has', () => {
   }
   assert.deepEqual(documented.sort(), routes);
 });
+
+test('the privacy check itself catches a personal field and a personal value', async () => {
+  const { assertNoPersonalData: check, personalValue: mark } = await import('./helpers.mjs');
+  mark('wang.fang@example.org');
+  assert.throws(() => check(['{"data":{"email":"x@y.z"},"type":"t","v":1}']), /personal field "email"/);
+  assert.throws(() => check(['{"data":{"note":"mail Wang.Fang@example.org"},"type":"t","v":1}']), /personal value/);
+  assert.doesNotThrow(() => check(['{"data":{"contact_ref":"contact:00"},"type":"t","v":1}']));
+});

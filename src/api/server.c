@@ -90,7 +90,11 @@ static enum MHD_Result S_check(gt_req *r)
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 	uint64_t len;
 	size_t max = r->api->limits.body_max;
-	if (cl && gt_api_parse_u64(cl, UINT64_MAX, &len) == 0 && len > max)
+	/* A body a little over the limit is read and thrown away, so that the
+	 * client, still sending, reads the 413 instead of a broken pipe (a
+	 * response queued mid-upload closes the connection); a body far over
+	 * it is refused at once. */
+	if (cl && gt_api_parse_u64(cl, UINT64_MAX, &len) == 0 && len > (uint64_t)max * 8)
 		return gt_api_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
 				      "the request body is over %zu bytes", max);
 	return MHD_YES;

@@ -94,7 +94,8 @@ struct gt_req {
 	/* The body, up to limits.body_max; over is set past it. */
 	gt_buf body;
 	bool body_over;
-	json_t *json; /* the parsed body (routes with GT_ROUTE_BODY) */
+	uint64_t body_seen; /* bytes of body received, kept or not */
+	json_t *json;	    /* the parsed body (routes with GT_ROUTE_BODY) */
 	/* The caller, for routes with GT_ROUTE_AUTH. */
 	gt_principal who;
 	/* A write: finish answers once the ledger has; res.reply is owned. */

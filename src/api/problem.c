@@ -100,8 +100,13 @@ enum MHD_Result gt_api_problem_code(gt_req *r, int code, const char *msg)
 		return gt_api_problem(r, MHD_HTTP_CONFLICT, "conflict", "%s", detail);
 	case GT_ETOOBIG:
 		return gt_api_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "too-large", "%s", detail);
+	case GT_ERANGE:
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "out-of-range", "%s", detail);
 	case GT_EUNAVAIL:
 		return gt_api_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "%s", detail);
+	case GT_EBUSY: /* the store stayed locked past its timeout: try again */
+		return gt_api_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable",
+				      "the store is busy; try again");
 	default:
 		if (r->api->on_error) {
 			char line[768];

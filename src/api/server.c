@@ -228,6 +228,12 @@ static enum MHD_Result S_access(void *cls, struct MHD_Connection *conn, const ch
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
+		/* Whatever the route, a body far over the limit (one a route
+		 * without a body would otherwise drain for ever) ends the
+		 * connection. */
+		r->body_seen += *upload_data_size;
+		if (r->body_seen > (uint64_t)r->api->limits.body_max * 8)
+			return MHD_NO;
 		S_body_add(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;

@@ -164,6 +164,13 @@ static int S_contact(gt_decide *d, const json_t *in, char ref[GT_PSEUDO_LEN + 1]
 		rc = S_text(c, "phone", S_CONTACT_MAX, false, &phone, err);
 	if (rc < 0)
 		return rc;
+	/* An empty field is an absent one. */
+	if (name && !*name)
+		name = NULL;
+	if (email && !*email)
+		email = NULL;
+	if (phone && !*phone)
+		phone = NULL;
 	if (email && !strchr(email, '@'))
 		return gt_fail(err, GT_EINVAL, "contact.email is not an e-mail address");
 	const char *ident = email ? email : phone ? phone : name;

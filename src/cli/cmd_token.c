@@ -63,8 +63,8 @@ static int S_create(int argc, char **argv)
 	gt_store_conn *w = gt_store_writer(s);
 	int rc = gt_store_begin(w, &err);
 	if (rc == 0)
-		rc = gt_auth_token_create(w, org, role, gt_args_get(opts, "label")->value, at, token,
-					  id, &err);
+		rc = gt_auth_token_create(w, org, role, gt_args_get(opts, "label")->value, at,
+					  token, id, &err);
 	if (rc == 0)
 		rc = gt_store_commit(w, &err);
 	if (rc < 0) {
@@ -73,7 +73,8 @@ static int S_create(int argc, char **argv)
 		ec = rc == GT_ENOTFOUND || rc == GT_EINVAL ? GT_EXIT_USAGE : GT_EXIT_FAIL;
 	} else {
 		printf("%s\n", token);
-		fprintf(stderr, "goodtrace: token %s for %s as %s (shown only now)\n", id, org, role);
+		fprintf(stderr, "goodtrace: token %s for %s as %s (shown only now)\n", id, org,
+			role);
 	}
 	memset(token, 0, sizeof(token));
 	gt_store_free(s);
@@ -135,7 +136,18 @@ static int S_revoke(int argc, char **argv)
 	gt_error err = {0};
 	char at[GT_TIME_LEN + 1];
 	gt_time_format(gt_time_now_ms(), at);
-	int64_t n = gt_store_exec(gt_store_writer(s), GT_Q_TOKEN_REVOKE, &err, "tt", id, at);
+	/* In a transaction: a commit that wrote the private area is synced. */
+	gt_store_conn *w = gt_store_writer(s);
+	int64_t n = gt_store_begin(w, &err);
+	if (n == 0)
+		n = gt_store_exec(w, GT_Q_TOKEN_REVOKE, &err, "tt", id, at);
+	if (n >= 0) {
+		int rc = gt_store_commit(w, &err);
+		if (rc < 0)
+			n = rc;
+	}
+	if (n < 0)
+		gt_store_rollback(w);
 	if (n < 0) {
 		gt_cli_error("token revoke: %s", err.msg);
 		ec = GT_EXIT_FAIL;

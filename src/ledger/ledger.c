@@ -196,7 +196,8 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 	gt_error err = {0};
 	size_t ncmd = 0, nrejected = 0;
 	uint64_t sync_ns = 0;
-	bool durable = false; /* the batch's entries are in the log */
+	bool durable = false;	/* the batch's entries are in the log */
+	bool appending = false; /* the log append was tried */
 
 	int64_t now = l->clock ? l->clock(l->clock_arg) : gt_time_now_ms();
 	if (now < l->last_ms)
@@ -265,6 +266,7 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 				off = l->ends[i];
 			}
 			uint64_t t0 = gt_time_mono_ns(), first = 0;
+			appending = true;
 			rc = gt_log_append(l->log, v, l->nentries, &first, &err);
 			sync_ns = gt_time_mono_ns() - t0;
 			free(v);
@@ -283,17 +285,24 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 	uint64_t t_committed = gt_time_mono_ns();
 	if (rc < 0) {
 		gt_store_rollback(w);
-		pthread_mutex_lock(&l->mu);
-		l->failed = true;
-		pthread_mutex_unlock(&l->mu);
+		/* Before the append nothing happened: this batch fails (a busy
+		 * store is worth a retry) and the next one starts afresh. From
+		 * the append on, the log or the store is in doubt: stop writing
+		 * until a restart recovers the log and replays it into the store. */
+		if (appending) {
+			pthread_mutex_lock(&l->mu);
+			l->failed = true;
+			pthread_mutex_unlock(&l->mu);
+		}
 	}
+	int fail_code = rc == GT_ENOMEM ? GT_ENOMEM : rc == GT_EBUSY ? GT_EBUSY : GT_EIO;
 	for (gt_cmd *c = batch; c; c = c->next) {
 		if (rc < 0 && c->res.code == 0 && !(durable && c->res.count > 0)) {
 			/* Not decided, or decided but neither durable nor committed. */
 			json_decref(c->res.reply);
 			c->res.reply = NULL;
 			c->res.count = 0;
-			S_result(c, rc == GT_ENOMEM ? GT_ENOMEM : GT_EIO, &err);
+			S_result(c, fail_code, &err);
 		}
 		if (c->res.count > 0 || c->res.code == 0)
 			gt_time_format(l->at_ms, c->res.at);

@@ -12,9 +12,15 @@
  * One batch: drain the queue (up to batch_max commands), decide all inside
  * one store transaction, append every emitted entry to the log with one
  * durable sync, commit the store transaction (with the new applied count),
- * then acknowledge each command. If the append fails, the transaction is
- * rolled back and every command of the batch fails with GT_EIO; the ledger
- * then refuses further commands (GT_EUNAVAIL) until restarted.
+ * then acknowledge each command. If the store fails before the append
+ * (e.g. GT_EBUSY, locked by another process past its timeout), the batch
+ * is rolled back, its commands fail with that code, and the next batch
+ * starts afresh. If the append fails, the transaction is rolled back and
+ * every command of the batch fails with GT_EIO; from then on (and after a
+ * store commit failing once the entries are durable: those commands are
+ * acknowledged, their entries are in the log) the ledger refuses further
+ * commands (GT_EUNAVAIL) until restarted, which recovers the log and
+ * replays it into the store.
  *
  * An entry is canonical JSON (sorted keys, no whitespace, integers only):
  *   {"at":"2026-11-22T10:00:00.123Z","by":"org:acme","data":{...},"type":"auth.org","v":1}

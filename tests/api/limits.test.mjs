@@ -106,3 +106,14 @@ test('the allowed request after all those refusals works and moves the log by on
   assert.equal(r.json.index, size);
   assert.equal(await logSize(server), size + 1);
 });
+test('a body far over the limit on any route ends the connection', async () => {
+  const size = await logSize(server);
+  await assert.rejects(fetch(server.url + `/api/v1/tokens/${'0'.repeat(16)}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${org.token}`, 'content-type': 'application/octet-stream' },
+    body: Buffer.alloc(12 * 1024 * 1024, 120),
+  }));
+  assert.equal(await logSize(server), size);
+  // The server is fine afterwards.
+  assert.equal((await api(server, 'GET', '/healthz')).status, 200);
+});

@@ -680,6 +680,13 @@ Test(orgs, contact_stays_private)
 	cr_assert_eq(gt_pseudonym(e.secret, "contact", "010-1234", ref), 0);
 	S_entry(&e, 1, &b);
 	cr_assert(strstr((char *)b.data, ref), "%s", (char *)b.data);
+	/* An empty field counts as absent: the name is the identity here. */
+	json_decref(S_ok(&e, "auth.org", ADMIN,
+			 "{\"id\":\"p3\",\"name\":\"P\",\"roles\":[\"ngo\"],"
+			 "\"contact\":{\"name\":\"Han Mei\",\"phone\":\"\",\"email\":\"\"}}"));
+	cr_assert_eq(gt_pseudonym(e.secret, "contact", "han mei", ref), 0);
+	S_entry(&e, 2, &b);
+	cr_assert(strstr((char *)b.data, ref), "%s", (char *)b.data);
 
 	/* Bad contacts. */
 	S_fails(&e, "auth.org", ADMIN,

@@ -1437,3 +1437,31 @@ Test(ledger, long_commands_and_replay_in_several_transactions)
 	gt_buf_done(&other);
 	S_env_done(&e);
 }
+
+Test(ledger, busy_store_fails_the_batch_not_the_ledger, .timeout = 60)
+{
+	/* Another process holds the store's write lock past the busy timeout
+	 * (e.g. `goodtrace token create` stuck): that batch fails with
+	 * GT_EBUSY and nothing is written, and the ledger goes on. */
+	S_env e;
+	S_env_init(&e, false);
+	gt_store *other = S_store_open(e.db);
+	gt_error err = {0};
+	cr_assert_eq(gt_store_begin(gt_store_writer(other), &err), 0, "%s", err.msg);
+	gt_ledger_result res;
+	uint64_t size = gt_log_size(e.log);
+	cr_assert_eq(S_call(&e, "t.put", "acme", "{\"id\":\"x\",\"name\":\"n\"}", &res), GT_EBUSY,
+		     "%s", res.msg);
+	json_decref(res.reply);
+	cr_assert_eq(gt_log_size(e.log), size, "nothing was appended");
+	gt_ledger_stats st;
+	gt_ledger_stats_get(e.ledger, &st);
+	cr_assert_not(st.failed, "a busy store does not stop the ledger");
+	gt_store_rollback(gt_store_writer(other));
+	gt_store_free(other);
+	cr_assert_eq(S_call(&e, "t.put", "acme", "{\"id\":\"x\",\"name\":\"n\"}", &res), 0, "%s",
+		     res.msg);
+	json_decref(res.reply);
+	cr_assert_eq(gt_log_size(e.log), size + 1);
+	S_env_done(&e);
+}

@@ -15,7 +15,9 @@
 
 /* ---- helpers ----------------------------------------------------------------- */
 
-int gt_org_load(gt_store_conn *c, const char *id, gt_org_info *out, gt_error *err)
+/* Organisation id's row (the columns of GT_Q_ORG_GET): 0 with *ret on the
+ * row, for the caller to close; or an error (GT_ENOTFOUND) and nothing open. */
+static int S_org_row(gt_store_conn *c, const char *id, gt_stmt **ret, gt_error *err)
 {
 	gt_stmt *st;
 	int rc = gt_stmt_open(c, GT_Q_ORG_GET, &st, err);
@@ -23,15 +25,24 @@ int gt_org_load(gt_store_conn *c, const char *id, gt_org_info *out, gt_error *er
 		return rc;
 	gt_stmt_bind_text(st, 1, id, (size_t)-1);
 	rc = gt_stmt_step(st, err);
-	if (rc == 0)
-		rc = gt_fail(err, GT_ENOTFOUND, "no organisation \"%.40s\"", id);
 	if (rc == 1) {
-		snprintf(out->id, sizeof(out->id), "%s", gt_stmt_text(st, 0, NULL));
-		snprintf(out->roles, sizeof(out->roles), "%s", gt_stmt_text(st, 2, NULL));
-		rc = 0;
+		*ret = st;
+		return 0;
 	}
 	gt_stmt_close(st);
-	return rc;
+	return rc < 0 ? rc : gt_fail(err, GT_ENOTFOUND, "no organisation \"%.40s\"", id);
+}
+
+int gt_org_load(gt_store_conn *c, const char *id, gt_org_info *out, gt_error *err)
+{
+	gt_stmt *st;
+	int rc = S_org_row(c, id, &st, err);
+	if (rc < 0)
+		return rc;
+	snprintf(out->id, sizeof(out->id), "%s", gt_stmt_text(st, 0, NULL));
+	snprintf(out->roles, sizeof(out->roles), "%s", gt_stmt_text(st, 2, NULL));
+	gt_stmt_close(st);
+	return 0;
 }
 
 bool gt_org_has_role(const gt_org_info *o, const char *role)
@@ -241,18 +252,33 @@ static const char *S_opt(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static int S_org_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
+/* The "roles" array of an entry as the store keeps it: "a,b". */
+static int S_roles_text(const gt_entry *e, char out[GT_ROLES_TEXT_MAX], gt_error *err)
 {
-	char roles[GT_ROLES_TEXT_MAX] = "";
-	size_t i;
+	size_t i, n = 0;
 	json_t *v;
+	out[0] = 0;
 	json_array_foreach(json_object_get(e->data, "roles"), i, v)
 	{
-		if (strlen(roles) + strlen(json_string_value(v)) + 2 > sizeof(roles))
-			return gt_fail(err, GT_EINVAL, "too many roles");
-		strcat(roles, i ? "," : "");
-		strcat(roles, json_string_value(v));
+		const char *r = json_string_value(v);
+		size_t len = r ? strlen(r) : 0;
+		if (!r || n + len + 2 > GT_ROLES_TEXT_MAX)
+			return gt_fail(err, GT_EINVAL, "entry %llu: bad roles",
+				       (unsigned long long)e->index);
+		if (i)
+			out[n++] = ',';
+		memcpy(out + n, r, len + 1);
+		n += len;
 	}
+	return 0;
+}
+
+static int S_org_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
+{
+	char roles[GT_ROLES_TEXT_MAX];
+	int rc = S_roles_text(e, roles, err);
+	if (rc < 0)
+		return rc;
 	int64_t r = gt_store_exec(c, GT_Q_ORG_PUT, err, "tttttit", S_opt(e->data, "id"),
 				  S_opt(e->data, "name"), roles, S_opt(e->data, "website"),
 				  S_opt(e->data, "contact_ref"), (int64_t)e->index, e->at);
@@ -316,17 +342,9 @@ static int S_update_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	const char *id = S_opt(e->data, "id");
 	gt_stmt *st;
-	int rc = gt_stmt_open(c, GT_Q_ORG_GET, &st, err);
+	int rc = S_org_row(c, id, &st, err);
 	if (rc < 0)
 		return rc;
-	gt_stmt_bind_text(st, 1, id, (size_t)-1);
-	rc = gt_stmt_step(st, err);
-	if (rc == 0)
-		rc = gt_fail(err, GT_ENOTFOUND, "no organisation \"%.40s\"", id);
-	if (rc < 0) {
-		gt_stmt_close(st);
-		return rc;
-	}
 	char *name =
 		strdup(S_opt(e->data, "name") ? S_opt(e->data, "name") : gt_stmt_text(st, 1, NULL));
 	char *web = S_opt(e->data, "website") ? strdup(S_opt(e->data, "website")) :
@@ -339,16 +357,11 @@ static int S_update_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	int64_t r = gt_store_exec(c, GT_Q_ORG_UPDATE, err, "ttttit", id, name, web, ref,
 				  (int64_t)e->index, e->at);
 	if (r >= 0 && json_object_get(e->data, "roles")) {
-		char roles[GT_ROLES_TEXT_MAX] = "";
-		size_t i;
-		json_t *v;
-		json_array_foreach(json_object_get(e->data, "roles"), i, v)
-		{
-			strcat(roles, i ? "," : "");
-			strncat(roles, json_string_value(v), GT_ROLE_MAX);
-		}
-		r = gt_store_exec(c, GT_Q_ORG_SET_ROLES, err, "ttit", id, roles, (int64_t)e->index,
-				  e->at);
+		char roles[GT_ROLES_TEXT_MAX];
+		r = S_roles_text(e, roles, err);
+		if (r >= 0)
+			r = gt_store_exec(c, GT_Q_ORG_SET_ROLES, err, "ttit", id, roles,
+					  (int64_t)e->index, e->at);
 	}
 	free(name);
 	free(web);

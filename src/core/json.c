@@ -107,26 +107,27 @@ bool gt_json_has_real(const json_t *v)
 	return false;
 }
 
-static int S_dump_cb(const char *buf, size_t size, void *data)
-{
-	return gt_buf_add(data, buf, size) == 0 ? 0 : -1;
-}
-
 int gt_json_canonical(const json_t *v, gt_buf *out, gt_error *err)
 {
 	if (gt_json_has_real(v))
 		return gt_fail(err, GT_EINVAL, "numbers must be integers");
-	size_t before = out->len;
-	if (json_dump_callback(v, S_dump_cb, out,
-			       JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) != 0) {
-		out->len = before;
-		if (out->data)
-			out->data[before] = 0;
-		return gt_fail(err, GT_ENOMEM, "cannot encode JSON");
+	const size_t flags = JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY;
+	/* Straight into the buffer: try the room there is, then exactly the
+	 * size jansson asked for. */
+	for (size_t want = 256;;) {
+		if (gt_buf_reserve(out, want) < 0)
+			return gt_fail(err, GT_ENOMEM, "cannot encode JSON");
+		size_t room = out->cap - out->len - 1;
+		size_t n = json_dumpb(v, (char *)out->data + out->len, room, flags);
+		if (n == 0)
+			return gt_fail(err, GT_ENOMEM, "cannot encode JSON");
+		if (n <= room) {
+			out->len += n;
+			out->data[out->len] = 0;
+			return 0;
+		}
+		want = n;
 	}
-	if (gt_buf_reserve(out, 0) < 0) /* keep the NUL-termination promise */
-		return GT_ENOMEM;
-	return 0;
 }
 
 int gt_json_str(const json_t *obj, const char *key, size_t min, size_t max, const char **ret,

@@ -73,8 +73,8 @@ int gt_entry_build(const char *type, const char *at, const char *by, const json_
 	return 0;
 }
 
-static int S_parse(const uint8_t *data, size_t len, uint64_t index, bool check_canonical,
-		   json_t **ret_root, gt_entry *e, gt_error *err)
+int gt_entry_parse(const uint8_t *data, size_t len, uint64_t index, json_t **ret_root, gt_entry *e,
+		   gt_error *err)
 {
 	json_t *root = NULL;
 	gt_error perr = {0};
@@ -98,13 +98,10 @@ static int S_parse(const uint8_t *data, size_t len, uint64_t index, bool check_c
 	}
 	/* The bytes must be the canonical form, so that every reader hashes
 	 * and reads the same thing. */
-	bool same = true;
-	if (check_canonical) {
-		gt_buf canon = GT_BUF_INIT;
-		rc = gt_json_canonical(root, &canon, NULL);
-		same = rc == 0 && canon.len == len && memcmp(canon.data, data, len) == 0;
-		gt_buf_done(&canon);
-	}
+	gt_buf canon = GT_BUF_INIT;
+	rc = gt_json_canonical(root, &canon, NULL);
+	bool same = rc == 0 && canon.len == len && memcmp(canon.data, data, len) == 0;
+	gt_buf_done(&canon);
 	if (!same) {
 		json_decref(root);
 		return gt_fail(err, GT_ECORRUPT, "entry %llu is not in canonical JSON form",
@@ -117,18 +114,6 @@ static int S_parse(const uint8_t *data, size_t len, uint64_t index, bool check_c
 			.data = d};
 	*ret_root = root;
 	return 0;
-}
-
-int gt_entry_parse(const uint8_t *data, size_t len, uint64_t index, json_t **ret_root, gt_entry *e,
-		   gt_error *err)
-{
-	return S_parse(data, len, index, true, ret_root, e, err);
-}
-
-int gt_entry_parse_own(const uint8_t *data, size_t len, uint64_t index, json_t **ret_root,
-		       gt_entry *e, gt_error *err)
-{
-	return S_parse(data, len, index, false, ret_root, e, err);
 }
 
 int gt_entry_apply(gt_store_conn *c, const gt_module *const *modules, size_t nmodules,

@@ -108,7 +108,6 @@ int gt_decide_emit(gt_decide *d, const char *type, json_t *data, uint64_t *ret_i
 	int rc = 0;
 	char by[80];
 	size_t start = l->bytes.len;
-	json_t *root = NULL;
 	if (!gt_registry_find(l->modules, l->nmodules, type)) {
 		rc = gt_fail(err, GT_EINVAL, "entry type %s is not registered", type);
 		goto out;
@@ -130,11 +129,12 @@ int gt_decide_emit(gt_decide *d, const char *type, json_t *data, uint64_t *ret_i
 	rc = gt_entry_build(type, l->at, by, data, &l->bytes, err);
 	if (rc < 0)
 		goto out;
+	/* Applied from the values the entry was built from: the same JSON
+	 * values replay will parse back from its canonical text (strings and
+	 * integers only), so live and replayed stores come out identical. */
 	uint64_t index = l->base + l->nentries;
-	gt_entry e;
-	rc = gt_entry_parse_own(l->bytes.data + start, l->bytes.len - start, index, &root, &e, err);
-	if (rc == 0)
-		rc = gt_entry_apply(gt_store_writer(l->store), l->modules, l->nmodules, &e, err);
+	gt_entry e = {.index = index, .type = type, .at = l->at, .by = by, .data = data};
+	rc = gt_entry_apply(gt_store_writer(l->store), l->modules, l->nmodules, &e, err);
 	if (rc < 0) {
 		l->bytes.len = start;
 		l->bytes.data[start] = 0;
@@ -144,7 +144,6 @@ int gt_decide_emit(gt_decide *d, const char *type, json_t *data, uint64_t *ret_i
 	if (ret_index)
 		*ret_index = index;
 out:
-	json_decref(root);
 	json_decref(data);
 	return rc;
 }

@@ -18,11 +18,6 @@ int gt_registry_check(const gt_module *const *modules, size_t nmodules, gt_error
 int gt_entry_build(const char *type, const char *at, const char *by, const json_t *data,
 		   gt_buf *out, gt_error *err);
 
-/* gt_entry_parse for bytes gt_entry_build has just made: the same checks
- * but the canonical form, which the builder guarantees. */
-int gt_entry_parse_own(const uint8_t *data, size_t len, uint64_t index, json_t **ret_root,
-		       gt_entry *e, gt_error *err);
-
 /* Apply one parsed entry: record it in the entries table, then run its
  * type's apply (if any). GT_ECORRUPT for an unknown type. */
 int gt_entry_apply(gt_store_conn *c, const gt_module *const *modules, size_t nmodules,

@@ -337,7 +337,8 @@ head -n 1000 "$lines" >"$tmp/lines-1000"
 origin=example.org/cli-test
 
 echo "# help and usage errors"
-for cmd in "" init log "log append" "log key" "log proof" "log consistency" verify bench "bench log"; do
+for cmd in "" init log "log append" "log key" "log proof" "log consistency" verify bench "bench log" \
+	serve token "token create" "token list" "token revoke" rebuild "store dump"; do
 	# shellcheck disable=SC2086 # the command words are split on purpose
 	gtr $cmd --help
 	check "goodtrace ${cmd:+$cmd }--help exits 0 with usage on stdout" \
@@ -347,6 +348,12 @@ for cmd in "" init log "log append" "log key" "log proof" "log consistency" veri
 	check "goodtrace ${cmd:+$cmd }--no-such-option exits 2 with a message" \
 		eval '[ $rc -eq 2 ] && [ -s "$tmp/err" ]'
 done
+GOODTRACE_DATA= GOODTRACE_LISTEN= gtr serve
+check "goodtrace serve without --data exits 2 naming --data" eval '[ $rc -eq 2 ] && grep -q -- "--data" "$tmp/err"'
+gtr serve --data "$tmp" --listen nonsense
+check "goodtrace serve --listen nonsense exits 2 naming HOST:PORT" eval '[ $rc -eq 2 ] && grep -q "HOST:PORT" "$tmp/err"'
+gtr token create --data "$tmp" --org a --role wizard
+check "goodtrace token create with an unknown role exits 2" eval '[ $rc -eq 2 ] && grep -q "not a role" "$tmp/err"'
 gtr no-such-command
 check "goodtrace no-such-command exits 2" [ $rc -eq 2 ]
 gtr log no-such-command

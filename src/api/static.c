@@ -26,20 +26,47 @@ static enum MHD_Result S_not_found(gt_req *r)
 	return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "nothing at %s", r->url);
 }
 
+static enum MHD_Result S_file_status(gt_req *r, unsigned status, const char *path,
+				     const char *ctype, const char *cache, unsigned kind);
+
+/* A page that is not there: a browser (it asks for HTML) gets the site's
+ * own 404 page, in the site's languages; anything else problem+json. */
+static enum MHD_Result S_page_not_found(gt_req *r)
+{
+	const char *accept =
+		MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	char path[4096];
+	struct stat st;
+	if (accept && strstr(accept, "text/html") &&
+	    (size_t)snprintf(path, sizeof(path), "%s/404.html", r->api->web_dir) < sizeof(path) &&
+	    stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return S_file_status(r, MHD_HTTP_NOT_FOUND, path, "text/html; charset=utf-8",
+				     "no-cache", S_WEB);
+	return S_not_found(r);
+}
+
 /* Answer with the file at path, or 404 if it is not a regular file. */
 static enum MHD_Result S_file(gt_req *r, const char *path, const char *ctype, const char *cache,
 			      unsigned kind)
 {
+	return S_file_status(r, MHD_HTTP_OK, path, ctype, cache, kind);
+}
+
+static enum MHD_Result S_file_status(gt_req *r, unsigned status, const char *path,
+				     const char *ctype, const char *cache, unsigned kind)
+{
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR)
-			return S_not_found(r);
+			return (kind & S_WEB) && status == MHD_HTTP_OK ? S_page_not_found(r) :
+									 S_not_found(r);
 		return gt_api_problem_code(r, GT_EIO, NULL);
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return S_not_found(r);
+		return (kind & S_WEB) && status == MHD_HTTP_OK ? S_page_not_found(r) :
+								 S_not_found(r);
 	}
 	struct MHD_Response *resp;
 	if (st.st_size > 0) {
@@ -65,7 +92,7 @@ static enum MHD_Result S_file(gt_req *r, const char *path, const char *ctype, co
 		MHD_destroy_response(resp);
 		return MHD_NO;
 	}
-	return gt_api_queue(r, MHD_HTTP_OK, resp);
+	return gt_api_queue(r, status, resp);
 }
 
 enum MHD_Result gt_h_log_checkpoint(gt_req *r)
@@ -170,13 +197,13 @@ enum MHD_Result gt_h_web(gt_req *r)
 	char rel[S_WEB_PATH_MAX + 16], path[4096];
 	size_t n = strlen(rest);
 	if (n > S_WEB_PATH_MAX)
-		return S_not_found(r);
+		return S_page_not_found(r);
 	if (n == 0 || rest[n - 1] == '/')
 		snprintf(rel, sizeof(rel), "%sindex.html", rest);
 	else
 		snprintf(rel, sizeof(rel), "%s", rest);
 	if (!S_web_path_ok(rel))
-		return S_not_found(r);
+		return S_page_not_found(r);
 	if (!strchr(rel, '/')) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s.html", dir, rel) < sizeof(path) &&
 		    S_is_file(path))

@@ -51,6 +51,14 @@ for (const locale of ['en-US', 'zh-CN']) {
 			await page.context().close();
 		});
 
+		test('the page for an address with no page (404)', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			const res = await page.goto(`${server.url}/no-such-page`);
+			assert.equal(res.status(), 404);
+			await check(page, `404 page (${locale})`);
+			await page.context().close();
+		});
+
 		test('the explorer with a verified entry, a key form and a phone screen', T, async () => {
 			const page = await newPage(browser, { locale, bypassCSP: true });
 			await page.goto(`${server.url}/explorer?index=1`);

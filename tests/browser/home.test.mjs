@@ -167,6 +167,28 @@ describe('home page and shell', SUITE, () => {
 		await done(page);
 	});
 
+	test('an address with no page shows the site\'s 404 page, in the chosen language', T, async () => {
+		const page = await newPage(browser, { locale: 'zh-CN' });
+		const res = await page.goto(`${server.url}/no-such-page`);
+		assert.equal(res.status(), 404);
+		assert.match(res.headers()['content-type'], /^text\/html/);
+		assert.equal(await h1(page), STRINGS.zh['notfound.h1']);
+		assert.deepEqual(englishLeftOn(await page.locator('body').innerText()), []);
+		await page.getByRole('link', { name: STRINGS.zh['notfound.home'] }).click();
+		await page.waitForURL(`${server.url}/`);
+		assert.equal(await h1(page), STRINGS.zh['home.h1']);
+		// A client that does not ask for HTML gets problem+json.
+		const api = await fetch(`${server.url}/no-such-page`);
+		assert.equal(api.status, 404);
+		assert.match(api.headers.get('content-type'), /^application\/problem\+json/);
+		// The browser logs the 404 of the page itself (once); nothing else may go
+		// wrong, and no asset of the 404 page may be missing.
+		const notFound = page.problems.filter((p) => /status of 404/.test(p));
+		assert.equal(notFound.length, 1, page.problems.join('\n'));
+		page.problems = page.problems.filter((p) => !/status of 404/.test(p));
+		await done(page);
+	});
+
 	test('the layout fits a phone screen', T, async () => {
 		const page = await newPage(browser);
 		await page.setViewportSize({ width: 360, height: 740 });

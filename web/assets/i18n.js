@@ -35,6 +35,13 @@ export const STRINGS = {
 		'status.fail': 'Failed',
 		'status.skip': 'Not checked',
 
+		// the 404 page
+		'notfound.title': 'Page not found — goodtrace',
+		'notfound.h1': 'Page not found',
+		'notfound.lead': "There is no page at this address. It may not exist yet: goodtrace's modules arrive one by one.",
+		'notfound.home': 'Go to the home page',
+		'notfound.explorer': 'Explore and verify the log',
+
 		// home page
 		'home.title': 'goodtrace — public-good programmes anyone can verify',
 		'home.description': 'goodtrace records public-good programmes in a public, tamper-evident log that anyone can verify.',
@@ -173,6 +180,12 @@ export const STRINGS = {
 		'status.pass': '通过',
 		'status.fail': '未通过',
 		'status.skip': '未检查',
+
+		'notfound.title': '页面不存在 — goodtrace',
+		'notfound.h1': '页面不存在',
+		'notfound.lead': '这个地址没有页面。它可能还没有上线：goodtrace 的各个模块会陆续推出。',
+		'notfound.home': '返回首页',
+		'notfound.explorer': '浏览并核验日志',
 
 		'home.title': 'goodtrace — 人人都能核验的公益项目',
 		'home.description': 'goodtrace 把公益项目的每一步记录在公开、防篡改的日志中，任何人都能核验。',

@@ -247,12 +247,17 @@ static void S_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	gt_api *api = cls;
 	gt_req *r = *con_cls;
 	(void)conn;
-	(void)toe;
 	if (!r)
 		return;
 	*con_cls = NULL;
+	/* A request that ended unanswered (the client went away, or timed
+	 * out, mid-upload or while its write waited for the sequencer) counts
+	 * as 499, nginx's "client closed request". */
 	if (r->state == GT_REQ_ANSWERED)
 		gt_api_metrics_record(api, r->route, r->status, gt_time_mono_ns() - r->start_ns);
+	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK &&
+		 toe != MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN)
+		gt_api_metrics_record(api, r->route, 499, gt_time_mono_ns() - r->start_ns);
 	S_req_free(r);
 	atomic_fetch_sub(&api->inflight, 1);
 }

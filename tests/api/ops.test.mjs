@@ -160,3 +160,28 @@ test('the privacy check itself catches a personal field and a personal value', a
   assert.throws(() => check(['{"data":{"note":"mail Wang.Fang@example.org"},"type":"t","v":1}']), /personal value/);
   assert.doesNotThrow(() => check(['{"data":{"contact_ref":"contact:00"},"type":"t","v":1}']));
 });
+
+test('a request whose client goes away mid-upload counts as 499 in /metrics', async () => {
+  const { connect } = await import('node:net');
+  const metric = /^goodtrace_http_requests_total\{route="POST \/api\/v1\/attestations",status="499"\} (\d+)$/m;
+  const count = async () => Number(((await (await fetch(server.url + '/metrics')).text()).match(metric) || [0, 0])[1]);
+  const before = await count();
+  const { port } = new URL(server.url);
+  // (The store was rebuilt from the log above: tokens, being private, were made anew.)
+  const tok = run(['token', 'create', '--data', data.dir, '--org', 'pub', '--role', 'publisher']);
+  assert.equal(tok.code, 0, tok.stderr);
+  await new Promise((res, rej) => {
+    const s = connect(Number(port), '127.0.0.1', () => {
+      s.write(`POST /api/v1/attestations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tok.stdout.trim()}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"sha256":');
+      setTimeout(() => { s.destroy(); res(); }, 100);
+    });
+    s.on('error', rej);
+  });
+  let after = before;
+  for (let i = 0; i < 50 && after === before; i++) {
+    await new Promise((res) => setTimeout(res, 20));
+    after = await count();
+  }
+  assert.equal(after, before + 1);
+});

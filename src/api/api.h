@@ -19,13 +19,14 @@
 
 /* Limits on everything a client controls; over one, a 4xx problem. */
 typedef struct gt_api_limits {
-	size_t body_max;    /* request body bytes (default 1 MiB) -> 413 */
-	size_t json_depth;  /* nesting (default 16) -> 400 json-too-deep */
-	size_t string_max;  /* bytes in any JSON string (default 4096) -> 400 */
-	size_t batch_max;   /* items in a batch request (default 1000) -> 400 */
-	size_t page_max;    /* items in a page (default 1000) -> 400 */
-	unsigned conn_max;  /* concurrent connections (default 4096) */
-	unsigned timeout_s; /* idle connection timeout (default 30) */
+	size_t body_max;     /* request body bytes (default 1 MiB) -> 413 */
+	size_t json_depth;   /* nesting (default 16) -> 400 json-too-deep */
+	size_t string_max;   /* bytes in any JSON string (default 4096) -> 400 */
+	size_t batch_max;    /* items in a batch request (default 1000) -> 400 */
+	size_t page_max;     /* items in a page (default 1000) -> 400 */
+	unsigned conn_max;   /* concurrent connections (default 4096) */
+	unsigned per_ip_max; /* concurrent connections from one address (default 512) */
+	unsigned timeout_s;  /* idle connection timeout (default 30) */
 } gt_api_limits;
 
 typedef struct gt_api_options {

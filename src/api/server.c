@@ -22,6 +22,7 @@
 #define S_BATCH_MAX 1000
 #define S_PAGE_MAX 1000
 #define S_CONN_MAX 4096
+#define S_PER_IP_MAX 512
 #define S_TIMEOUT_S 30
 #define S_ITEMS_MIN 1000 /* members of any array or object, at least */
 
@@ -288,6 +289,8 @@ static void S_limits_default(gt_api_limits *l)
 		l->page_max = S_PAGE_MAX;
 	if (!l->conn_max)
 		l->conn_max = S_CONN_MAX;
+	if (!l->per_ip_max)
+		l->per_ip_max = S_PER_IP_MAX;
 	if (!l->timeout_s)
 		l->timeout_s = S_TIMEOUT_S;
 }
@@ -361,8 +364,9 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 		flags, opt->port, NULL, NULL, S_access, api, MHD_OPTION_ARRAY,
 		api->on_error ? logger : logger + 1, MHD_OPTION_SOCK_ADDR, sa,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-		api->limits.conn_max, MHD_OPTION_CONNECTION_TIMEOUT, api->limits.timeout_s,
-		MHD_OPTION_NOTIFY_COMPLETED, S_completed, api, MHD_OPTION_END);
+		api->limits.conn_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT, api->limits.per_ip_max,
+		MHD_OPTION_CONNECTION_TIMEOUT, api->limits.timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
+		S_completed, api, MHD_OPTION_END);
 	if (!api->daemon) {
 		rc = errno ? gt_fail_errno(err, errno, "cannot listen on %s port %u", host,
 					   (unsigned)opt->port) :

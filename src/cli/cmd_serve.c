@@ -19,6 +19,7 @@
 
 static const char S_usage[] =
 	"Usage: goodtrace serve --data DIR [--listen HOST:PORT] [--web DIR] [--threads N]\n"
+	"                       [--max-per-ip N]\n"
 	"\n"
 	"Serve a data directory: the JSON API under /api/v1/, the log under /log/,\n"
 	"the web pages under /, /healthz and /metrics. Entries the store has not\n"
@@ -36,6 +37,8 @@ static const char S_usage[] =
 	"                      IPv6 as [::1]:8080)\n"
 	"  --web DIR           the web pages [GOODTRACE_WEB] (default: the source tree's web/)\n"
 	"  --threads N         HTTP threads (default: the number of CPUs)\n"
+	"  --max-per-ip N      connections at once from one address (default 512;\n"
+	"                      further ones are refused)\n"
 	"  --help              show this help\n";
 
 /* Split "host:port" or "[v6]:port". */
@@ -94,8 +97,8 @@ static const char *S_opt_or_env(gt_opt *opts, const char *name, const char *env)
 
 int gt_cmd_serve(int argc, char **argv)
 {
-	gt_opt opts[] = {GT_OPT_VALUE("data"), GT_OPT_VALUE("listen"), GT_OPT_VALUE("web"),
-			 GT_OPT_VALUE("threads"), GT_OPT_END};
+	gt_opt opts[] = {GT_OPT_VALUE("data"),	  GT_OPT_VALUE("listen"),     GT_OPT_VALUE("web"),
+			 GT_OPT_VALUE("threads"), GT_OPT_VALUE("max-per-ip"), GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
 		return r > 0 ? GT_EXIT_OK : GT_EXIT_USAGE;
@@ -114,9 +117,12 @@ int gt_cmd_serve(int argc, char **argv)
 			     listen);
 		return GT_EXIT_USAGE;
 	}
-	uint64_t threads = 0;
+	uint64_t threads = 0, per_ip = 0;
 	if (gt_args_get(opts, "threads")->value &&
 	    gt_args_u64(gt_args_get(opts, "threads"), 1, 256, &threads) < 0)
+		return GT_EXIT_USAGE;
+	if (gt_args_get(opts, "max-per-ip")->value &&
+	    gt_args_u64(gt_args_get(opts, "max-per-ip"), 1, 65536, &per_ip) < 0)
 		return GT_EXIT_USAGE;
 	if (!web)
 		web = GT_WEB_DIR;
@@ -151,6 +157,7 @@ int gt_cmd_serve(int argc, char **argv)
 		.log_dir = s.paths.log,
 		.vkey_path = s.paths.vkey,
 		.web_dir = web,
+		.limits = {.per_ip_max = (unsigned)per_ip},
 		.on_error = S_log_error,
 	};
 	gt_api *api = NULL;
@@ -159,8 +166,8 @@ int gt_cmd_serve(int argc, char **argv)
 		gt_service_close(&s);
 		return GT_EXIT_FAIL;
 	}
-	const char *fmt = strchr(host, ':') ? "listening http://[%s]:%u\n" :
-					      "listening http://%s:%u\n";
+	const char *fmt =
+		strchr(host, ':') ? "listening http://[%s]:%u\n" : "listening http://%s:%u\n";
 	printf(fmt, host, (unsigned)gt_api_port(api));
 	fflush(stdout);
 	fprintf(stderr, "goodtrace: serving %s (log size %llu)\n", dir,

@@ -117,3 +117,31 @@ test('a body far over the limit on any route ends the connection', async () => {
   // The server is fine afterwards.
   assert.equal((await api(server, 'GET', '/healthz')).status, 200);
 });
+
+test('connections from one address over --max-per-ip are refused, the others served', async () => {
+  const { connect } = await import('node:net');
+  const { initData: init, startServer: start, cleanup: clean } = await import('./helpers.mjs');
+  const d = init('perip');
+  const s = await start(d, ['--max-per-ip', '3']);
+  const { port } = new URL(s.url);
+  // Send one request on a new connection; resolve with the status line, or null if closed.
+  const ask = (sock) => new Promise((res) => {
+    let got = '';
+    sock.on('data', (b) => { got += b; if (got.includes('\r\n')) res(got.split('\r\n')[0]); });
+    sock.on('close', () => res(got ? got.split('\r\n')[0] : null));
+    sock.on('error', () => {});
+    sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  });
+  const open = () => new Promise((res) => { const c = connect(Number(port), '127.0.0.1', () => res(c)); });
+  const held = [await open(), await open(), await open()];
+  for (const c of held) assert.match(await ask(c), /^HTTP\/1\.1 200/);
+  const extra = await open();
+  assert.equal(await ask(extra), null, 'the fourth connection is closed unanswered');
+  held[0].destroy();
+  await new Promise((r) => setTimeout(r, 100));
+  const again = await open();
+  assert.match(await ask(again), /^HTTP\/1\.1 200/, 'a slot freed is usable again');
+  for (const c of [...held, extra, again]) c.destroy();
+  assert.equal((await s.stop()).code, 0);
+  clean(d);
+});

@@ -107,70 +107,31 @@ Test(roles, unknown_actions_are_never_allowed)
 /* ---- an environment: log, store, ledger with the auth module --------------- */
 
 typedef struct {
-	char *root, *pub, *state, *db;
-	gt_signer *signer;
-	gt_log *log;
-	gt_store *store;
+	tu_svc svc;
 	gt_ledger *ledger;
-	uint8_t secret[GT_PSEUDO_KEY_LEN];
 } S_env;
 
 static const gt_module *const S_modules[] = {&gt_auth_module};
 
-static gt_store *S_store_open(const char *path)
-{
-	gt_store_options so = {.path = path};
-	gt_store *s = NULL;
-	gt_error err = {0};
-	int rc = gt_store_open(&so, &s, &err);
-	cr_assert_eq(rc, 0, "store open %s: %d %s", path, rc, err.msg);
-	return s;
-}
-
 static void S_env_init(S_env *e, bool with_ledger)
 {
 	memset(e, 0, sizeof(*e));
-	e->root = tu_tmpdir("auth");
-	e->pub = tu_join(e->root, "public");
-	e->state = tu_join(e->root, "state");
-	e->db = tu_join(e->root, "store.db");
-	for (int i = 0; i < GT_PSEUDO_KEY_LEN; i++)
-		e->secret[i] = (uint8_t)(7 * i + 1);
-	cr_assert_eq(gt_signer_generate(ORIGIN, &e->signer, NULL), 0);
-	gt_log_options lo = {.public_dir = e->pub, .state_dir = e->state, .signer = e->signer};
-	gt_error err = {0};
-	cr_assert_eq(gt_log_create(&lo, &err), 0, "%s", err.msg);
-	cr_assert_eq(gt_log_open(&lo, &e->log, &err), 0, "%s", err.msg);
-	e->store = S_store_open(e->db);
+	tu_svc_init(&e->svc, "auth", ORIGIN);
 	if (!with_ledger)
 		return;
-	gt_ledger_options o = {.log = e->log,
-			       .store = e->store,
-			       .secret = e->secret,
+	gt_ledger_options o = {.log = e->svc.log,
+			       .store = e->svc.store,
+			       .secret = e->svc.secret,
 			       .modules = S_modules,
 			       .nmodules = 1};
+	gt_error err = {0};
 	cr_assert_eq(gt_ledger_open(&o, &e->ledger, &err), 0, "%s", err.msg);
 }
 
 static void S_env_done(S_env *e)
 {
 	gt_ledger_free(e->ledger);
-	gt_store_free(e->store);
-	gt_log_free(e->log);
-	gt_signer_free(e->signer);
-	tu_rmrf(e->root);
-	free(e->root);
-	free(e->pub);
-	free(e->state);
-	free(e->db);
-}
-
-static json_t *S_json(const char *text)
-{
-	json_error_t je;
-	json_t *v = json_loads(text, 0, &je);
-	cr_assert_not_null(v, "test JSON %s: %s", text, je.text);
-	return v;
+	tu_svc_done(&e->svc);
 }
 
 /* A command as (org, role); org NULL is the system. res->reply is released
@@ -178,7 +139,7 @@ static json_t *S_json(const char *text)
 static int S_cmd(S_env *e, const char *type, const char *org, const char *role, const char *input,
 		 gt_ledger_result *res)
 {
-	return gt_ledger_call(e->ledger, type, org, role, S_json(input), res);
+	return gt_ledger_call(e->ledger, type, org, role, tu_json(input), res);
 }
 
 /* A command that must succeed; its reply (caller releases). */
@@ -196,9 +157,9 @@ static json_t *S_ok(S_env *e, const char *type, const char *org, const char *rol
 static void S_fails(S_env *e, const char *type, const char *org, const char *role,
 		    const char *input, int code, const char *msg)
 {
-	uint64_t size = gt_log_size(e->log);
+	uint64_t size = gt_log_size(e->svc.log);
 	gt_buf before = GT_BUF_INIT, after = GT_BUF_INIT;
-	cr_assert_eq(gt_store_dump(e->store, true, &before, NULL), 0);
+	cr_assert_eq(gt_store_dump(e->svc.store, true, &before, NULL), 0);
 	gt_ledger_result res;
 	int rc = S_cmd(e, type, org, role, input, &res);
 	cr_assert_eq(rc, code, "%s %s: %d %s, want %d", type, input, rc, res.msg, code);
@@ -209,8 +170,8 @@ static void S_fails(S_env *e, const char *type, const char *org, const char *rol
 	else
 		cr_assert_str_eq(res.msg, msg, "%s", input);
 	cr_assert_null(res.reply);
-	cr_assert_eq(gt_log_size(e->log), size, "%s: nothing on the log", input);
-	cr_assert_eq(gt_store_dump(e->store, true, &after, NULL), 0);
+	cr_assert_eq(gt_log_size(e->svc.log), size, "%s: nothing on the log", input);
+	cr_assert_eq(gt_store_dump(e->svc.store, true, &after, NULL), 0);
 	cr_assert_str_eq((char *)after.data, (char *)before.data, "%s: the store is unchanged",
 			 input);
 	gt_buf_done(&before);
@@ -221,7 +182,7 @@ static void S_entry(S_env *e, uint64_t i, gt_buf *out)
 {
 	gt_buf_reset(out);
 	gt_error err = {0};
-	cr_assert_eq(gt_log_entry(e->log, i, out, &err), 0, "%s", err.msg);
+	cr_assert_eq(gt_log_entry(e->svc.log, i, out, &err), 0, "%s", err.msg);
 }
 
 /* An organisation row as "id|name|roles|website|contact_ref|created_idx|updated_idx". */
@@ -249,7 +210,7 @@ static void S_org_row(gt_store *s, const char *id, char *out, size_t n)
 static int S_check(S_env *e, const char *token, gt_principal *p, gt_error *err)
 {
 	gt_store_conn *r;
-	cr_assert_eq(gt_store_reader(e->store, &r, NULL), 0);
+	cr_assert_eq(gt_store_reader(e->svc.store, &r, NULL), 0);
 	int rc = gt_auth_check_token(r, token, p, err);
 	gt_store_reader_done(r);
 	return rc;
@@ -269,7 +230,7 @@ static void S_sha256_hex(const char *s, char out[65])
 /* An organisation put straight into the store (no ledger). */
 static void S_put_org(S_env *e, const char *id, const char *roles)
 {
-	gt_store_conn *w = gt_store_writer(e->store);
+	gt_store_conn *w = gt_store_writer(e->svc.store);
 	gt_error err = {0};
 	cr_assert_eq(gt_store_begin(w, &err), 0, "%s", err.msg);
 	cr_assert_geq(gt_store_exec(w, GT_Q_ORG_PUT, &err, "tttnnit", id, id, roles, (int64_t)0,
@@ -281,7 +242,7 @@ static void S_put_org(S_env *e, const char *id, const char *roles)
 static void S_token(S_env *e, const char *org, const char *role, char tok[GT_TOKEN_LEN + 1],
 		    char id[GT_TOKEN_ID_LEN + 1])
 {
-	gt_store_conn *w = gt_store_writer(e->store);
+	gt_store_conn *w = gt_store_writer(e->svc.store);
 	gt_error err = {0};
 	cr_assert_eq(gt_store_begin(w, &err), 0, "%s", err.msg);
 	int rc = gt_auth_token_create(w, org, role, "a label", "2026-11-22T10:00:00.000Z", tok, id,
@@ -323,7 +284,7 @@ Test(tokens, create_and_check)
 	cr_assert_str_eq(p.token_id, id);
 	/* The writer connection answers too. */
 	memset(&p, 0, sizeof(p));
-	cr_assert_eq(gt_auth_check_token(gt_store_writer(e.store), tok, &p, &err), 0, "%s",
+	cr_assert_eq(gt_auth_check_token(gt_store_writer(e.svc.store), tok, &p, &err), 0, "%s",
 		     err.msg);
 	cr_assert_str_eq(p.org, "acme");
 
@@ -391,7 +352,7 @@ Test(tokens, refused)
 	S_denied(&e, t, "malformed token");
 
 	/* Revoked. */
-	gt_store_conn *w = gt_store_writer(e.store);
+	gt_store_conn *w = gt_store_writer(e.svc.store);
 	gt_error err = {0};
 	cr_assert_eq(gt_store_begin(w, &err), 0);
 	cr_assert_eq(
@@ -407,7 +368,7 @@ Test(tokens, create_refused)
 	S_env e;
 	S_env_init(&e, false);
 	S_put_org(&e, "acme", "charity,ngo");
-	gt_store_conn *w = gt_store_writer(e.store);
+	gt_store_conn *w = gt_store_writer(e.svc.store);
 	char tok[GT_TOKEN_LEN + 1] = "untouched", id[GT_TOKEN_ID_LEN + 1] = "untouched";
 	gt_error err = {0};
 	const char *at = "2026-11-22T10:00:00.000Z";
@@ -445,7 +406,7 @@ Test(tokens, only_the_hash_is_stored)
 	S_token(&e, "acme", "admin", tok, id);
 	S_sha256_hex(tok, hash);
 	gt_buf d = GT_BUF_INIT;
-	cr_assert_eq(gt_store_dump(e.store, true, &d, NULL), 0);
+	cr_assert_eq(gt_store_dump(e.svc.store, true, &d, NULL), 0);
 	const char *dump = (const char *)d.data;
 	cr_assert(strstr(dump, hash), "the dump holds the SHA-256 of the token");
 	cr_assert(strstr(dump, id), "and its id");
@@ -461,10 +422,10 @@ Test(tokens, only_the_hash_is_stored)
 	/* Nor the store's files. */
 	static const char *const files[] = {"store.db", "store.db-wal"};
 	for (size_t i = 0; i < 2; i++) {
-		if (!tu_exists(e.root, files[i]))
+		if (!tu_exists(e.svc.root, files[i]))
 			continue;
 		gt_buf f = GT_BUF_INIT;
-		tu_read(e.root, files[i], &f);
+		tu_read(e.svc.root, files[i], &f);
 		cr_assert_null(memmem(f.data, f.len, secret, strlen(secret)), "%s", files[i]);
 		gt_buf_done(&f);
 	}
@@ -493,8 +454,8 @@ static int S_collect(const char *path, const struct stat *st, int flag, struct F
 static void S_log_bytes(S_env *e, gt_buf *out)
 {
 	gt_buf_reset(&S_all);
-	cr_assert_eq(nftw(e->pub, S_collect, 16, FTW_PHYS), 0);
-	cr_assert_eq(nftw(e->state, S_collect, 16, FTW_PHYS), 0);
+	cr_assert_eq(nftw(e->svc.pub, S_collect, 16, FTW_PHYS), 0);
+	cr_assert_eq(nftw(e->svc.state, S_collect, 16, FTW_PHYS), 0);
 	gt_buf_reset(out);
 	cr_assert_eq(gt_buf_add(out, S_all.data, S_all.len), 0);
 	gt_buf_done(&S_all);
@@ -532,7 +493,7 @@ Test(orgs, create)
 		 GT_TIME_LEN, (char *)b.data + 7);
 	cr_assert_str_eq((char *)b.data, want, "roles sorted, envelope canonical");
 	char row[512];
-	S_org_row(e.store, "acme", row, sizeof(row));
+	S_org_row(e.svc.store, "acme", row, sizeof(row));
 	cr_assert_str_eq(
 		row,
 		"acme|Acme Pharma|admin,manufacturer,regulator|https://acme.example|NULL|0|NULL");
@@ -545,7 +506,7 @@ Test(orgs, create)
 			 "\"roles\":[\"ngo\"]}"));
 	S_entry(&e, 1, &b);
 	cr_assert(strstr((char *)b.data, "\"by\":\"system\""), "%s", (char *)b.data);
-	cr_assert_eq(gt_log_size(e.log), 3);
+	cr_assert_eq(gt_log_size(e.svc.log), 3);
 	gt_buf_done(&b);
 	S_env_done(&e);
 }
@@ -620,7 +581,7 @@ Test(orgs, create_refused)
 		"{\"id\":\"new\",\"name\":\"N\",\"roles\":[\"ngo\"],\"website\":\"ftp://x\"}",
 		GT_EINVAL, "website must be an http:// or https:// address");
 	S_fails(&e, "auth.org", ADMIN, "[1]", GT_EINVAL, "expected a JSON object");
-	cr_assert_eq(gt_log_size(e.log), 1);
+	cr_assert_eq(gt_log_size(e.svc.log), 1);
 	S_env_done(&e);
 }
 
@@ -633,7 +594,7 @@ Test(orgs, contact_stays_private)
 			 "\"contact\":{\"name\":\"Zhang Xiaoming\",\"email\":\"Xiaoming.Zhang@"
 			 "Mail.Example\",\"phone\":\"+86 138 0013 8000\"}}"));
 	char ref[GT_PSEUDO_LEN + 1];
-	cr_assert_eq(gt_pseudonym(e.secret, "contact", "xiaoming.zhang@mail.example", ref), 0);
+	cr_assert_eq(gt_pseudonym(e.svc.secret, "contact", "xiaoming.zhang@mail.example", ref), 0);
 
 	gt_buf b = GT_BUF_INIT;
 	S_entry(&e, 0, &b);
@@ -655,7 +616,7 @@ Test(orgs, contact_stays_private)
 
 	/* The private area has them; the public projection does not. */
 	gt_store_conn *r;
-	cr_assert_eq(gt_store_reader(e.store, &r, NULL), 0);
+	cr_assert_eq(gt_store_reader(e.svc.store, &r, NULL), 0);
 	gt_stmt *st;
 	cr_assert_eq(gt_stmt_open(r, GT_Q_PRIV_CONTACT_GET, &st, NULL), 0);
 	gt_stmt_bind_text(st, 1, ref, (size_t)-1);
@@ -667,8 +628,8 @@ Test(orgs, contact_stays_private)
 	gt_stmt_close(st);
 	gt_store_reader_done(r);
 	gt_buf pub = GT_BUF_INIT, priv = GT_BUF_INIT;
-	cr_assert_eq(gt_store_dump(e.store, false, &pub, NULL), 0);
-	cr_assert_eq(gt_store_dump(e.store, true, &priv, NULL), 0);
+	cr_assert_eq(gt_store_dump(e.svc.store, false, &pub, NULL), 0);
+	cr_assert_eq(gt_store_dump(e.svc.store, true, &priv, NULL), 0);
 	cr_assert(S_has(&pub, ref));
 	cr_assert_not(S_has(&pub, "Xiaoming"));
 	cr_assert(S_has(&priv, "Zhang Xiaoming"));
@@ -677,14 +638,14 @@ Test(orgs, contact_stays_private)
 	json_decref(S_ok(&e, "auth.org", ADMIN,
 			 "{\"id\":\"p2\",\"name\":\"P\",\"roles\":[\"ngo\"],"
 			 "\"contact\":{\"name\":\"Li Lei\",\"phone\":\" 010-1234 \"}}"));
-	cr_assert_eq(gt_pseudonym(e.secret, "contact", "010-1234", ref), 0);
+	cr_assert_eq(gt_pseudonym(e.svc.secret, "contact", "010-1234", ref), 0);
 	S_entry(&e, 1, &b);
 	cr_assert(strstr((char *)b.data, ref), "%s", (char *)b.data);
 	/* An empty field counts as absent: the name is the identity here. */
 	json_decref(S_ok(&e, "auth.org", ADMIN,
 			 "{\"id\":\"p3\",\"name\":\"P\",\"roles\":[\"ngo\"],"
 			 "\"contact\":{\"name\":\"Han Mei\",\"phone\":\"\",\"email\":\"\"}}"));
-	cr_assert_eq(gt_pseudonym(e.secret, "contact", "han mei", ref), 0);
+	cr_assert_eq(gt_pseudonym(e.svc.secret, "contact", "han mei", ref), 0);
 	S_entry(&e, 2, &b);
 	cr_assert(strstr((char *)b.data, ref), "%s", (char *)b.data);
 
@@ -727,7 +688,7 @@ Test(orgs, update)
 			 "Acme Pharma Ltd");
 	json_decref(r);
 	char row[512];
-	S_org_row(e.store, "acme", row, sizeof(row));
+	S_org_row(e.svc.store, "acme", row, sizeof(row));
 	cr_assert_str_eq(row, "acme|Acme Pharma Ltd|manufacturer|NULL|NULL|0|2");
 	gt_buf b = GT_BUF_INIT;
 	S_entry(&e, 2, &b);
@@ -758,7 +719,7 @@ Test(orgs, update)
 	json_decref(S_ok(&e, "auth.org.update", ADMIN,
 			 "{\"id\":\"beta\",\"roles\":[\"regulator\",\"clinic\"],"
 			 "\"website\":\"https://beta.example\"}"));
-	S_org_row(e.store, "beta", row, sizeof(row));
+	S_org_row(e.svc.store, "beta", row, sizeof(row));
 	cr_assert_str_eq(row, "beta|Beta|clinic,regulator|https://beta.example|NULL|1|3");
 	S_entry(&e, 3, &b);
 	cr_assert(strstr((char *)b.data, "\"roles\":[\"clinic\",\"regulator\"]"), "%s",
@@ -767,9 +728,9 @@ Test(orgs, update)
 	json_decref(S_ok(&e, "auth.org.update", "beta", "clinic",
 			 "{\"id\":\"beta\",\"contact\":{\"email\":\"desk@beta.example\"}}"));
 	char ref[GT_PSEUDO_LEN + 1], want[256];
-	cr_assert_eq(gt_pseudonym(e.secret, "contact", "desk@beta.example", ref), 0);
+	cr_assert_eq(gt_pseudonym(e.svc.secret, "contact", "desk@beta.example", ref), 0);
 	snprintf(want, sizeof(want), "beta|Beta|clinic,regulator|https://beta.example|%s|1|4", ref);
-	S_org_row(e.store, "beta", row, sizeof(row));
+	S_org_row(e.svc.store, "beta", row, sizeof(row));
 	cr_assert_str_eq(row, want, "name, roles and website are kept");
 	gt_buf all = GT_BUF_INIT;
 	S_log_bytes(&e, &all);
@@ -814,7 +775,7 @@ Test(tokens, through_the_ledger)
 	char tok2[GT_TOKEN_LEN + 1], id2[GT_TOKEN_ID_LEN + 1];
 	S_ledger_token(&e, "acme", "manufacturer", tok, id);
 	S_ledger_token(&e, "acme", "manufacturer", tok2, id2);
-	cr_assert_eq(gt_log_size(e.log), 2, "tokens never reach the log");
+	cr_assert_eq(gt_log_size(e.svc.log), 2, "tokens never reach the log");
 	gt_principal p;
 	gt_error err = {0};
 	cr_assert_eq(S_check(&e, tok, &p, &err), 0, "%s", err.msg);
@@ -861,11 +822,11 @@ Test(tokens, through_the_ledger)
 		"no token \"0000000000000000\"");
 	S_fails(&e, "auth.token.revoke", ADMIN, "{\"id\":\"00000000000000000\"}", GT_EINVAL,
 		"id must be a string of 1 to 16 bytes");
-	cr_assert_eq(gt_log_size(e.log), 2, "nothing on the log");
+	cr_assert_eq(gt_log_size(e.svc.log), 2, "nothing on the log");
 
 	/* The secrets are nowhere in the store or the log. */
 	gt_buf d = GT_BUF_INIT, all = GT_BUF_INIT;
-	cr_assert_eq(gt_store_dump(e.store, true, &d, NULL), 0);
+	cr_assert_eq(gt_store_dump(e.svc.store, true, &d, NULL), 0);
 	S_log_bytes(&e, &all);
 	const char *const secrets[] = {tok + 4 + GT_TOKEN_ID_LEN, tok2 + 4 + GT_TOKEN_ID_LEN};
 	for (int i = 0; i < 2; i++) {
@@ -947,7 +908,7 @@ Test(attest, single)
 	cr_assert_eq(json_integer_value(json_object_get(r, "index")), 1);
 	json_decref(r);
 	char row[256];
-	S_attest_row(e.store, 1, row, sizeof(row));
+	S_attest_row(e.svc.store, 1, row, sizeof(row));
 	cr_assert_str_eq(row, "1|acme|" SHA_A "|annual-report|2026");
 	gt_buf b = GT_BUF_INIT;
 	S_entry(&e, 1, &b);
@@ -959,7 +920,7 @@ Test(attest, single)
 	gt_buf_done(&b);
 	json_decref(S_ok(&e, "org.attest", "acme", "clinic",
 			 "{\"sha256\":\"" SHA_B "\",\"kind\":\"x1\"}"));
-	S_attest_row(e.store, 2, row, sizeof(row));
+	S_attest_row(e.svc.store, 2, row, sizeof(row));
 	cr_assert_str_eq(row, "2|acme|" SHA_B "|x1|NULL");
 
 	S_fails(&e, "org.attest", NULL, NULL, "{\"sha256\":\"" SHA_A "\",\"kind\":\"k\"}",
@@ -1008,9 +969,9 @@ Test(attest, batch_all_or_nothing)
 	cr_assert_eq(json_integer_value(json_object_get(r, "first")), 1);
 	cr_assert_eq(json_integer_value(json_object_get(r, "count")), 3);
 	json_decref(r);
-	cr_assert_eq(gt_log_size(e.log), 4);
+	cr_assert_eq(gt_log_size(e.svc.log), 4);
 	char row[256];
-	S_attest_row(e.store, 3, row, sizeof(row));
+	S_attest_row(e.svc.store, 3, row, sizeof(row));
 	cr_assert_str_eq(row, "3|hope|"
 			      "0000000000000000000000000000000000000000000000000000000000000003"
 			      "|receipt|NULL");
@@ -1045,8 +1006,8 @@ Test(attest, batch_all_or_nothing)
 	cr_assert_eq(json_integer_value(json_object_get(r, "first")), 4);
 	cr_assert_eq(json_integer_value(json_object_get(r, "count")), 1000);
 	json_decref(r);
-	cr_assert_eq(gt_log_size(e.log), 1004);
-	S_attest_row(e.store, 1003, row, sizeof(row));
+	cr_assert_eq(gt_log_size(e.svc.log), 1004);
+	S_attest_row(e.svc.store, 1003, row, sizeof(row));
 	cr_assert_str_eq(row, "1003|hope|"
 			      "00000000000000000000000000000000000000000000000000000000000003e8"
 			      "|receipt|NULL");
@@ -1082,16 +1043,17 @@ Test(rebuild, replay_gives_the_same_projection)
 		GT_EEXIST, "organisation \"beta\" already exists");
 
 	gt_buf live = GT_BUF_INIT, rebuilt = GT_BUF_INIT;
-	cr_assert_eq(gt_store_dump(e.store, false, &live, NULL), 0);
+	cr_assert_eq(gt_store_dump(e.svc.store, false, &live, NULL), 0);
 	cr_assert(S_has(&live, "Beta Clinic"));
 	cr_assert(S_has(&live, "regulator"));
 	gt_ledger_free(e.ledger);
 	e.ledger = NULL;
 
-	char *fresh = tu_join(e.root, "fresh.db");
-	gt_store *f = S_store_open(fresh);
+	char *fresh = tu_join(e.svc.root, "fresh.db");
+	gt_store *f = tu_store_open(fresh);
 	gt_error err = {0};
-	cr_assert_eq(gt_ledger_replay(e.log, f, S_modules, 1, NULL, NULL, &err), 0, "%s", err.msg);
+	cr_assert_eq(gt_ledger_replay(e.svc.log, f, S_modules, 1, NULL, NULL, &err), 0, "%s",
+		     err.msg);
 	cr_assert_eq(gt_store_dump(f, false, &rebuilt, NULL), 0);
 	cr_assert_str_eq((char *)rebuilt.data, (char *)live.data,
 			 "the projection is a function of the log");

@@ -186,40 +186,16 @@ static const gt_module *const S_modules[] = {&S_module};
 /* ---- the environment: a log, a store and a ledger in a temporary directory - */
 
 typedef struct {
-	char *root, *pub, *state, *db;
-	gt_signer *signer;
-	gt_log_options lopt;
-	gt_log *log;
-	gt_store *store;
+	tu_svc svc;
 	gt_ledger *ledger;
-	uint8_t secret[GT_PSEUDO_KEY_LEN];
 	gt_ledger_options opt; /* for S_ledger_open; log/store filled in there */
 } S_env;
 
-static gt_store *S_store_open(const char *path)
-{
-	gt_store_options so = {.path = path};
-	gt_store *s = NULL;
-	gt_error err = {0};
-	int rc = gt_store_open(&so, &s, &err);
-	cr_assert_eq(rc, 0, "store open %s: %d %s", path, rc, err.msg);
-	return s;
-}
-
-static gt_log *S_log_open(const gt_log_options *o)
-{
-	gt_log *log = NULL;
-	gt_error err = {0};
-	int rc = gt_log_open(o, &log, &err);
-	cr_assert_eq(rc, 0, "log open: %d %s", rc, err.msg);
-	return log;
-}
-
 static void S_ledger_open(S_env *e)
 {
-	e->opt.log = e->log;
-	e->opt.store = e->store;
-	e->opt.secret = e->secret;
+	e->opt.log = e->svc.log;
+	e->opt.store = e->svc.store;
+	e->opt.secret = e->svc.secret;
 	if (!e->opt.modules) {
 		e->opt.modules = S_modules;
 		e->opt.nmodules = 1;
@@ -234,19 +210,7 @@ static void S_ledger_open(S_env *e)
 static void S_env_init(S_env *e, bool real_clock)
 {
 	memset(e, 0, sizeof(*e));
-	e->root = tu_tmpdir("ledger");
-	e->pub = tu_join(e->root, "public");
-	e->state = tu_join(e->root, "state");
-	e->db = tu_join(e->root, "store.db");
-	for (int i = 0; i < GT_PSEUDO_KEY_LEN; i++)
-		e->secret[i] = (uint8_t)(0xa0 + i);
-	cr_assert_eq(gt_signer_generate(ORIGIN, &e->signer, NULL), 0);
-	e->lopt =
-		(gt_log_options){.public_dir = e->pub, .state_dir = e->state, .signer = e->signer};
-	gt_error err = {0};
-	cr_assert_eq(gt_log_create(&e->lopt, &err), 0, "%s", err.msg);
-	e->log = S_log_open(&e->lopt);
-	e->store = S_store_open(e->db);
+	tu_svc_init(&e->svc, "ledger", ORIGIN);
 	if (!real_clock)
 		e->opt.clock = S_clock;
 	S_ledger_open(e);
@@ -261,31 +225,16 @@ static void S_ledger_close(S_env *e)
 static void S_env_done(S_env *e)
 {
 	gt_ledger_free(e->ledger);
-	gt_store_free(e->store);
-	gt_log_free(e->log);
-	gt_signer_free(e->signer);
-	tu_rmrf(e->root);
-	free(e->root);
-	free(e->pub);
-	free(e->state);
-	free(e->db);
+	tu_svc_done(&e->svc);
 }
 
 /* ---- commands --------------------------------------------------------------- */
-
-static json_t *S_json(const char *text)
-{
-	json_error_t je;
-	json_t *v = json_loads(text, 0, &je);
-	cr_assert_not_null(v, "test JSON %s: %s", text, je.text);
-	return v;
-}
 
 /* gt_ledger_call with input given as JSON text; res->reply must be released. */
 static int S_call(S_env *e, const char *type, const char *org, const char *input,
 		  gt_ledger_result *res)
 {
-	return gt_ledger_call(e->ledger, type, org, org ? "manufacturer" : "admin", S_json(input),
+	return gt_ledger_call(e->ledger, type, org, org ? "manufacturer" : "admin", tu_json(input),
 			      res);
 }
 
@@ -360,7 +309,7 @@ static void S_entry(S_env *e, uint64_t i, gt_buf *out)
 {
 	gt_error err = {0};
 	gt_buf_reset(out);
-	cr_assert_eq(gt_log_entry(e->log, i, out, &err), 0, "entry %llu: %s", U(i), err.msg);
+	cr_assert_eq(gt_log_entry(e->svc.log, i, out, &err), 0, "entry %llu: %s", U(i), err.msg);
 }
 
 static void S_dump(gt_store *s, bool with_private, gt_buf *out)
@@ -441,7 +390,7 @@ Test(ledger, group_commit_from_many_threads)
 	int64_t after = gt_time_now_ms();
 	S_ledger_close(&e); /* no callback can come after this */
 
-	cr_assert_eq(gt_log_size(e.log), total);
+	cr_assert_eq(gt_log_size(e.svc.log), total);
 	bool *seen = calloc(total, 1);
 	gt_buf b = GT_BUF_INIT;
 	for (int t = 0; t < S_THREADS; t++) {
@@ -474,9 +423,9 @@ Test(ledger, group_commit_from_many_threads)
 	}
 	for (size_t i = 0; i < total; i++)
 		CHECK(seen[i], "index %zu acknowledged", i);
-	cr_assert_eq(S_applied(e.store), total);
-	cr_assert(S_store_has(e.store, "w0-0"));
-	cr_assert(S_store_has(e.store, "w7-99"));
+	cr_assert_eq(S_applied(e.svc.store), total);
+	cr_assert(S_store_has(e.svc.store, "w0-0"));
+	cr_assert(S_store_has(e.svc.store, "w7-99"));
 	gt_buf_done(&b);
 	free(seen);
 	free(slots);
@@ -516,7 +465,7 @@ Test(ledger, one_batch_one_sync)
 		cr_assert_eq(slots[i].res.first, (uint64_t)i, "queue order is log order");
 		cr_assert_str_eq(slots[i].res.at, slots[0].res.at, "one batch, one time");
 	}
-	cr_assert_eq(gt_log_size(e.log), 50);
+	cr_assert_eq(gt_log_size(e.svc.log), 50);
 	S_env_done(&e);
 }
 
@@ -581,7 +530,7 @@ Test(ledger, batch_entries_bounded)
 		cr_assert_eq(slots[i].res.count, 5000);
 	}
 	cr_assert_str_neq(slots[4].res.at, "");
-	cr_assert_eq(gt_log_size(e.log), 25000);
+	cr_assert_eq(gt_log_size(e.svc.log), 25000);
 	S_env_done(&e);
 }
 
@@ -592,11 +541,11 @@ Test(ledger, rejected_command_writes_nothing)
 	S_env e;
 	S_env_init(&e, false);
 	S_put(&e, "a");
-	uint64_t size = gt_log_size(e.log);
+	uint64_t size = gt_log_size(e.svc.log);
 	gt_hash root0, root1;
-	gt_log_root(e.log, &root0);
+	gt_log_root(e.svc.log, &root0);
 	gt_buf d0 = GT_BUF_INIT, d1 = GT_BUF_INIT;
-	S_dump(e.store, true, &d0);
+	S_dump(e.svc.store, true, &d0);
 
 	gt_ledger_result res;
 	cr_assert_eq(S_call(&e, "t.put", "acme", "{\"id\":\"a\"}", &res), GT_EEXIST);
@@ -617,12 +566,12 @@ Test(ledger, rejected_command_writes_nothing)
 	cr_assert_str_eq(res.msg, "told to fail");
 	cr_assert_eq(res.count, 0);
 
-	cr_assert_eq(gt_log_size(e.log), size);
-	gt_log_root(e.log, &root1);
+	cr_assert_eq(gt_log_size(e.svc.log), size);
+	gt_log_root(e.svc.log, &root1);
 	cr_assert(tu_hash_eq(&root0, &root1));
-	S_dump(e.store, true, &d1);
+	S_dump(e.svc.store, true, &d1);
 	cr_assert_str_eq((char *)d1.data, (char *)d0.data, "the store is unchanged");
-	cr_assert_not(S_store_has(e.store, "z"));
+	cr_assert_not(S_store_has(e.svc.store, "z"));
 
 	/* No gap: the next entry takes the next index. */
 	cr_assert_eq(S_put(&e, "b"), size);
@@ -640,7 +589,7 @@ Test(ledger, several_entries_all_or_nothing)
 	S_env e;
 	S_env_init(&e, false);
 	gt_buf d0 = GT_BUF_INIT, d1 = GT_BUF_INIT;
-	S_dump(e.store, true, &d0);
+	S_dump(e.svc.store, true, &d0);
 	gt_ledger_result res;
 
 	/* The third emit fails in the store (the same id twice): the first two
@@ -674,8 +623,8 @@ Test(ledger, several_entries_all_or_nothing)
 		     GT_EINVAL);
 	cr_assert_str_eq(res.msg, "an entry's data must be a JSON object");
 
-	cr_assert_eq(gt_log_size(e.log), 0);
-	S_dump(e.store, true, &d1);
+	cr_assert_eq(gt_log_size(e.svc.log), 0);
+	S_dump(e.svc.store, true, &d1);
 	cr_assert_str_eq((char *)d1.data, (char *)d0.data);
 
 	/* The same command without the bad part: every entry, contiguous. */
@@ -689,9 +638,9 @@ Test(ledger, several_entries_all_or_nothing)
 	cr_assert_eq(res.first, 0);
 	cr_assert_eq(res.count, 3);
 	json_decref(res.reply);
-	cr_assert_eq(gt_log_size(e.log), 3);
-	cr_assert(S_store_has(e.store, "m1"));
-	cr_assert(S_store_has(e.store, "m2"));
+	cr_assert_eq(gt_log_size(e.svc.log), 3);
+	cr_assert(S_store_has(e.svc.store, "m1"));
+	cr_assert(S_store_has(e.svc.store, "m2"));
 	gt_buf b = GT_BUF_INIT;
 	S_entry(&e, 1, &b);
 	cr_assert(strstr((char *)b.data, "\"data\":{\"text\":\"between\"},\"type\":\"t.note\""),
@@ -729,9 +678,9 @@ Test(ledger, decide_sees_earlier_entries_of_the_batch)
 	gt_ledger_stats_get(e.ledger, &st);
 	cr_assert_eq(st.batches, 1);
 	cr_assert_eq(st.rejected, 2);
-	cr_assert_eq(gt_log_size(e.log), 2);
-	cr_assert(S_store_has(e.store, "dup"));
-	cr_assert(S_store_has(e.store, "other"));
+	cr_assert_eq(gt_log_size(e.svc.log), 2);
+	cr_assert(S_store_has(e.svc.store, "dup"));
+	cr_assert(S_store_has(e.svc.store, "other"));
 	S_env_done(&e);
 }
 
@@ -744,13 +693,13 @@ Test(ledger, decide_context)
 	S_put(&e, "x");
 	gt_ledger_result res;
 	cr_assert_eq(gt_ledger_call(e.ledger, "t.script", "acme", "charity",
-				    S_json("{\"pseudo\":\"  Bob@Example.org\"}"), &res),
+				    tu_json("{\"pseudo\":\"  Bob@Example.org\"}"), &res),
 		     0, "%s", res.msg);
 	cr_assert_eq(json_integer_value(json_object_get(res.reply, "next")), 1);
 	cr_assert_str_eq(json_string_value(json_object_get(res.reply, "org")), "acme");
 	cr_assert_str_eq(json_string_value(json_object_get(res.reply, "role")), "charity");
 	char want[GT_PSEUDO_LEN + 1];
-	cr_assert_eq(gt_pseudonym(e.secret, "donor", "bob@example.org", want), 0);
+	cr_assert_eq(gt_pseudonym(e.svc.secret, "donor", "bob@example.org", want), 0);
 	cr_assert_str_eq(json_string_value(json_object_get(res.reply, "ref")), want,
 			 "pseudonyms use the ledger's secret");
 	cr_assert_eq(res.count, 0, "a command may emit nothing");
@@ -758,7 +707,8 @@ Test(ledger, decide_context)
 
 	/* The system (no organisation) signs as "system". */
 	cr_assert_eq(gt_ledger_call(e.ledger, "t.script", NULL, NULL,
-				    S_json("{\"emit\":[{\"type\":\"t.note\",\"data\":{}}]}"), &res),
+				    tu_json("{\"emit\":[{\"type\":\"t.note\",\"data\":{}}]}"),
+				    &res),
 		     0, "%s", res.msg);
 	cr_assert(json_is_null(json_object_get(res.reply, "org")));
 	cr_assert_str_eq(json_string_value(json_object_get(res.reply, "role")), "");
@@ -869,65 +819,67 @@ Test(ledger, replay_into_a_store_that_is_behind)
 	S_env e;
 	S_env_init(&e, false);
 	S_history(&e, 0, 10);
-	uint64_t k = gt_log_size(e.log);
+	uint64_t k = gt_log_size(e.svc.log);
 	cr_assert_eq(k, 20);
 	S_ledger_close(&e);
-	gt_store_free(e.store);
+	gt_store_free(e.svc.store);
 	/* A copy of the store as it was after k entries. */
-	char *old = tu_join(e.root, "old.db");
-	S_copy_file(e.db, old);
-	if (tu_exists(e.root, "store.db-wal")) {
-		char *from = tu_join(e.root, "store.db-wal"), *to = tu_join(e.root, "old.db-wal");
+	char *old = tu_join(e.svc.root, "old.db");
+	S_copy_file(e.svc.db, old);
+	if (tu_exists(e.svc.root, "store.db-wal")) {
+		char *from = tu_join(e.svc.root, "store.db-wal"),
+		     *to = tu_join(e.svc.root, "old.db-wal");
 		S_copy_file(from, to);
 		free(from);
 		free(to);
 	}
-	e.store = S_store_open(e.db);
+	e.svc.store = tu_store_open(e.svc.db);
 	S_ledger_open(&e);
 	S_history(&e, 10, 25);
-	uint64_t n = gt_log_size(e.log);
+	uint64_t n = gt_log_size(e.svc.log);
 	cr_assert_eq(n, 50);
 	gt_buf live = GT_BUF_INIT, other = GT_BUF_INIT;
-	S_dump(e.store, false, &live);
+	S_dump(e.svc.store, false, &live);
 	cr_assert(strstr((char *)live.data, "note 24 é"), "the dump shows the notes");
 	S_ledger_close(&e);
-	gt_store_free(e.store);
+	gt_store_free(e.svc.store);
 
 	/* A fresh store: everything is replayed at open. */
-	char *fresh = tu_join(e.root, "fresh.db");
-	e.store = S_store_open(fresh);
-	cr_assert_eq(S_applied(e.store), 0);
+	char *fresh = tu_join(e.svc.root, "fresh.db");
+	e.svc.store = tu_store_open(fresh);
+	cr_assert_eq(S_applied(e.svc.store), 0);
 	e.opt.progress = S_progress;
 	memset(&S_prog, 0, sizeof(S_prog));
 	S_ledger_open(&e);
-	cr_assert_eq(S_applied(e.store), n);
+	cr_assert_eq(S_applied(e.svc.store), n);
 	cr_assert_geq(S_prog.calls, 1);
 	cr_assert_eq(S_prog.done, n);
 	cr_assert_eq(S_prog.total, n);
-	S_dump(e.store, false, &other);
+	S_dump(e.svc.store, false, &other);
 	cr_assert_str_eq((char *)other.data, (char *)live.data, "replay reproduces the store");
 	/* And it goes on from there. */
 	S_put(&e, "after");
-	cr_assert_eq(S_applied(e.store), n + 1);
+	cr_assert_eq(S_applied(e.svc.store), n + 1);
 	S_ledger_close(&e);
-	gt_store_free(e.store);
+	gt_store_free(e.svc.store);
 
 	/* The old copy: only the missing entries are replayed. */
-	e.store = S_store_open(old);
-	cr_assert_eq(S_applied(e.store), k);
+	e.svc.store = tu_store_open(old);
+	cr_assert_eq(S_applied(e.svc.store), k);
 	memset(&S_prog, 0, sizeof(S_prog));
 	gt_error err = {0};
-	cr_assert_eq(gt_ledger_replay(e.log, e.store, S_modules, 1, S_progress, NULL, &err), 0,
-		     "%s", err.msg);
+	cr_assert_eq(gt_ledger_replay(e.svc.log, e.svc.store, S_modules, 1, S_progress, NULL, &err),
+		     0, "%s", err.msg);
 	cr_assert_eq(S_prog.total, n + 1 - k);
 	cr_assert_eq(S_prog.done, n + 1 - k);
-	cr_assert_eq(S_applied(e.store), n + 1);
+	cr_assert_eq(S_applied(e.svc.store), n + 1);
 	/* Replay of an up-to-date store does nothing. */
 	memset(&S_prog, 0, sizeof(S_prog));
-	cr_assert_eq(gt_ledger_replay(e.log, e.store, S_modules, 1, S_progress, NULL, &err), 0);
+	cr_assert_eq(gt_ledger_replay(e.svc.log, e.svc.store, S_modules, 1, S_progress, NULL, &err),
+		     0);
 	cr_assert_eq(S_prog.calls, 0);
-	S_dump(e.store, false, &other);
-	gt_store *f = S_store_open(fresh);
+	S_dump(e.svc.store, false, &other);
+	gt_store *f = tu_store_open(fresh);
 	S_dump(f, false, &live);
 	gt_store_free(f);
 	cr_assert_str_eq((char *)other.data, (char *)live.data,
@@ -945,24 +897,25 @@ Test(ledger, store_ahead_of_the_log_is_corrupt)
 	S_env_init(&e, false);
 	S_history(&e, 0, 2);
 	S_ledger_close(&e);
-	gt_log_free(e.log);
+	gt_log_free(e.svc.log);
 	/* Another, shorter log with the same store. */
-	char *pub = tu_join(e.root, "pub2"), *state = tu_join(e.root, "state2");
-	gt_log_options o = e.lopt;
+	char *pub = tu_join(e.svc.root, "pub2"), *state = tu_join(e.svc.root, "state2");
+	gt_log_options o = e.svc.lopt;
 	o.public_dir = pub;
 	o.state_dir = state;
 	gt_error err = {0};
 	cr_assert_eq(gt_log_create(&o, &err), 0, "%s", err.msg);
-	e.log = S_log_open(&o);
-	e.opt.log = e.log;
+	e.svc.log = tu_log_open(&o);
+	e.opt.log = e.svc.log;
 	gt_ledger *l = NULL;
 	cr_assert_eq(gt_ledger_open(&e.opt, &l, &err), GT_ECORRUPT);
 	cr_assert_null(l);
 	cr_assert(strstr(err.msg, "the store has applied 4 entries but the log holds only 0"), "%s",
 		  err.msg);
-	cr_assert_eq(gt_ledger_replay(e.log, e.store, S_modules, 1, NULL, NULL, &err), GT_ECORRUPT);
+	cr_assert_eq(gt_ledger_replay(e.svc.log, e.svc.store, S_modules, 1, NULL, NULL, &err),
+		     GT_ECORRUPT);
 	/* Nothing was changed. */
-	cr_assert_eq(S_applied(e.store), 4);
+	cr_assert_eq(S_applied(e.svc.store), 4);
 	free(pub);
 	free(state);
 	S_env_done(&e);
@@ -974,7 +927,7 @@ static void S_raw(S_env *e, const char *text)
 	gt_bytes b = {(const uint8_t *)text, strlen(text)};
 	uint64_t first;
 	gt_error err = {0};
-	cr_assert_eq(gt_log_append(e->log, &b, 1, &first, &err), 0, "%s", err.msg);
+	cr_assert_eq(gt_log_append(e->svc.log, &b, 1, &first, &err), 0, "%s", err.msg);
 }
 
 Test(ledger, replay_refuses_bad_entries)
@@ -998,16 +951,16 @@ Test(ledger, replay_refuses_bad_entries)
 		S_put(&e, "h000");
 		S_ledger_close(&e);
 		S_raw(&e, cases[i].entry);
-		gt_store_free(e.store);
-		char *fresh = tu_join(e.root, "fresh.db");
-		e.store = S_store_open(fresh);
-		e.opt.store = e.store;
+		gt_store_free(e.svc.store);
+		char *fresh = tu_join(e.svc.root, "fresh.db");
+		e.svc.store = tu_store_open(fresh);
+		e.opt.store = e.svc.store;
 		gt_error err = {0};
 		gt_ledger *l = NULL;
 		cr_assert_eq(gt_ledger_open(&e.opt, &l, &err), GT_ECORRUPT, "case %zu", i);
 		cr_assert(strstr(err.msg, cases[i].msg), "case %zu: %s", i, err.msg);
 		/* The failed replay is rolled back as a whole. */
-		cr_assert_eq(S_applied(e.store), 0);
+		cr_assert_eq(S_applied(e.svc.store), 0);
 		free(fresh);
 		S_env_done(&e);
 	}
@@ -1142,7 +1095,7 @@ Test(entry, size_limit)
 	json_t *in = json_pack("{s:[{s:s, s:{s:s}}]}", "emit", "type", "t.note", "data", "text", s);
 	cr_assert_eq(gt_ledger_call(e.ledger, "t.script", "acme", "ngo", in, &res), GT_ETOOBIG);
 	cr_assert_str_eq(res.msg, "the entry would be 65536 bytes, over the limit of 65535");
-	cr_assert_eq(gt_log_size(e.log), 0);
+	cr_assert_eq(gt_log_size(e.svc.log), 0);
 
 	s[fit] = 0;
 	in = json_pack("{s:[{s:s, s:{s:s}}]}", "emit", "type", "t.note", "data", "text", s);
@@ -1193,7 +1146,7 @@ Test(ledger, queue_full)
 		cr_assert_eq(s[i].res.code, 0, "%s", s[i].res.msg);
 	/* Room again. */
 	S_put(&e, "q4");
-	cr_assert_eq(gt_log_size(e.log), 5);
+	cr_assert_eq(gt_log_size(e.svc.log), 5);
 	S_env_done(&e);
 }
 
@@ -1219,7 +1172,7 @@ Test(ledger, unknown_type)
 		     GT_EINVAL);
 	S_ledger_close(&e);
 	cr_assert_eq(atomic_load(&s.calls), 0);
-	cr_assert_eq(gt_log_size(e.log), 0);
+	cr_assert_eq(gt_log_size(e.svc.log), 0);
 	S_env_done(&e);
 }
 
@@ -1337,8 +1290,8 @@ Test(ledger, free_drains_the_queue)
 		cr_assert_eq(s[i].res.code, 0, "%s", s[i].res.msg);
 		cr_assert_eq(s[i].res.first, (uint64_t)i);
 	}
-	cr_assert_eq(gt_log_size(e.log), 20);
-	cr_assert_eq(S_applied(e.store), 20);
+	cr_assert_eq(gt_log_size(e.svc.log), 20);
+	cr_assert_eq(S_applied(e.svc.store), 20);
 	S_env_done(&e);
 	gt_ledger_free(NULL);
 }
@@ -1350,10 +1303,10 @@ Test(ledger, failed_append_fails_the_batch_and_stops_the_ledger)
 	S_env e;
 	S_env_init(&e, false);
 	/* A file where the log wants its tile directory: the first append fails. */
-	cr_assert_not(tu_exists(e.pub, "tile"));
-	tu_write(e.pub, "tile", "x", 1);
+	cr_assert_not(tu_exists(e.svc.pub, "tile"));
+	tu_write(e.svc.pub, "tile", "x", 1);
 	gt_buf d0 = GT_BUF_INIT, d1 = GT_BUF_INIT;
-	S_dump(e.store, true, &d0);
+	S_dump(e.svc.store, true, &d0);
 
 	S_gate_close();
 	S_slot hold = {0}, s[4];
@@ -1362,7 +1315,7 @@ Test(ledger, failed_append_fails_the_batch_and_stops_the_ledger)
 	S_gate_wait_entered();
 	S_submit(&e, "t.put", "acme", S_put_input("a"), &s[0]);
 	S_submit(&e, "t.put", "acme", S_put_input("a"), &s[1]);
-	S_submit(&e, "t.script", "acme", S_json("{\"private\":\"p\"}"), &s[2]);
+	S_submit(&e, "t.script", "acme", tu_json("{\"private\":\"p\"}"), &s[2]);
 	S_submit(&e, "t.put", "acme", S_put_input("b"), &s[3]);
 	S_gate_open();
 	S_wait_acks(5);
@@ -1379,8 +1332,8 @@ Test(ledger, failed_append_fails_the_batch_and_stops_the_ledger)
 	cr_assert_eq(st.entries, 0);
 	gt_ledger_result res;
 	cr_assert_eq(S_call(&e, "t.put", "acme", "{\"id\":\"c\"}", &res), GT_EUNAVAIL);
-	cr_assert_eq(gt_log_size(e.log), 0);
-	S_dump(e.store, true, &d1);
+	cr_assert_eq(gt_log_size(e.svc.log), 0);
+	S_dump(e.svc.store, true, &d1);
 	cr_assert_str_eq((char *)d1.data, (char *)d0.data, "the store is unchanged");
 	gt_buf_done(&d0);
 	gt_buf_done(&d1);
@@ -1417,20 +1370,20 @@ Test(ledger, long_commands_and_replay_in_several_transactions)
 		cr_assert_eq(res.count, 3000);
 		json_decref(res.reply);
 	}
-	cr_assert_eq(gt_log_size(e.log), 9000);
+	cr_assert_eq(gt_log_size(e.svc.log), 9000);
 	gt_buf live = GT_BUF_INIT, other = GT_BUF_INIT;
-	S_dump(e.store, false, &live);
+	S_dump(e.svc.store, false, &live);
 	S_ledger_close(&e);
-	gt_store_free(e.store);
-	char *fresh = tu_join(e.root, "fresh.db");
-	e.store = S_store_open(fresh);
+	gt_store_free(e.svc.store);
+	char *fresh = tu_join(e.svc.root, "fresh.db");
+	e.svc.store = tu_store_open(fresh);
 	memset(&S_prog, 0, sizeof(S_prog));
 	e.opt.progress = S_progress;
 	S_ledger_open(&e);
 	cr_assert_eq(S_prog.calls, 2, "a commit (and progress) after 8192 entries and at the end");
 	cr_assert_eq(S_prog.done, 9000);
 	cr_assert_eq(S_prog.total, 9000);
-	S_dump(e.store, false, &other);
+	S_dump(e.svc.store, false, &other);
 	cr_assert_str_eq((char *)other.data, (char *)live.data);
 	free(fresh);
 	gt_buf_done(&live);
@@ -1445,15 +1398,15 @@ Test(ledger, busy_store_fails_the_batch_not_the_ledger, .timeout = 60)
 	 * GT_EBUSY and nothing is written, and the ledger goes on. */
 	S_env e;
 	S_env_init(&e, false);
-	gt_store *other = S_store_open(e.db);
+	gt_store *other = tu_store_open(e.svc.db);
 	gt_error err = {0};
 	cr_assert_eq(gt_store_begin(gt_store_writer(other), &err), 0, "%s", err.msg);
 	gt_ledger_result res;
-	uint64_t size = gt_log_size(e.log);
+	uint64_t size = gt_log_size(e.svc.log);
 	cr_assert_eq(S_call(&e, "t.put", "acme", "{\"id\":\"x\",\"name\":\"n\"}", &res), GT_EBUSY,
 		     "%s", res.msg);
 	json_decref(res.reply);
-	cr_assert_eq(gt_log_size(e.log), size, "nothing was appended");
+	cr_assert_eq(gt_log_size(e.svc.log), size, "nothing was appended");
 	gt_ledger_stats st;
 	gt_ledger_stats_get(e.ledger, &st);
 	cr_assert_not(st.failed, "a busy store does not stop the ledger");
@@ -1462,6 +1415,6 @@ Test(ledger, busy_store_fails_the_batch_not_the_ledger, .timeout = 60)
 	cr_assert_eq(S_call(&e, "t.put", "acme", "{\"id\":\"x\",\"name\":\"n\"}", &res), 0, "%s",
 		     res.msg);
 	json_decref(res.reply);
-	cr_assert_eq(gt_log_size(e.log), size + 1);
+	cr_assert_eq(gt_log_size(e.svc.log), size + 1);
 	S_env_done(&e);
 }

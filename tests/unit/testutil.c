@@ -166,3 +166,63 @@ void tu_unlink(const char *dir, const char *rel)
 	cr_assert_eq(unlink(p), 0, "unlink %s: %s", p, strerror(errno));
 	free(p);
 }
+
+/* ---- a service's parts --------------------------------------------------- */
+
+gt_log *tu_log_open(const gt_log_options *o)
+{
+	gt_log *log = NULL;
+	gt_error err = {0};
+	int rc = gt_log_open(o, &log, &err);
+	cr_assert_eq(rc, 0, "log open: %d %s", rc, err.msg);
+	return log;
+}
+
+gt_store *tu_store_open(const char *path)
+{
+	gt_store_options so = {.path = path};
+	gt_store *s = NULL;
+	gt_error err = {0};
+	int rc = gt_store_open(&so, &s, &err);
+	cr_assert_eq(rc, 0, "store open %s: %d %s", path, rc, err.msg);
+	return s;
+}
+
+void tu_svc_init(tu_svc *s, const char *name, const char *origin)
+{
+	memset(s, 0, sizeof(*s));
+	s->root = tu_tmpdir(name);
+	s->pub = tu_join(s->root, "public");
+	s->state = tu_join(s->root, "state");
+	s->db = tu_join(s->root, "store.db");
+	for (int i = 0; i < GT_PSEUDO_KEY_LEN; i++)
+		s->secret[i] = (uint8_t)(0xa0 + i);
+	cr_assert_eq(gt_signer_generate(origin, &s->signer, NULL), 0);
+	s->lopt =
+		(gt_log_options){.public_dir = s->pub, .state_dir = s->state, .signer = s->signer};
+	gt_error err = {0};
+	cr_assert_eq(gt_log_create(&s->lopt, &err), 0, "%s", err.msg);
+	s->log = tu_log_open(&s->lopt);
+	s->store = tu_store_open(s->db);
+}
+
+void tu_svc_done(tu_svc *s)
+{
+	gt_store_free(s->store);
+	gt_log_free(s->log);
+	gt_signer_free(s->signer);
+	tu_rmrf(s->root);
+	free(s->root);
+	free(s->pub);
+	free(s->state);
+	free(s->db);
+	memset(s, 0, sizeof(*s));
+}
+
+json_t *tu_json(const char *text)
+{
+	json_error_t je;
+	json_t *v = json_loads(text, 0, &je);
+	cr_assert_not_null(v, "test JSON %s: %s", text, je.text);
+	return v;
+}

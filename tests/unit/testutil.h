@@ -5,7 +5,12 @@
 #include <criterion/criterion.h>
 
 #include "core/buf.h"
+#include "core/pseudo.h"
 #include "log/hash.h"
+#include "log/log.h"
+#include "store/store.h"
+
+#include <jansson.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -65,5 +70,30 @@ void tu_flip_byte(const char *dir, const char *rel, size_t at, uint8_t mask);
 void tu_truncate(const char *dir, const char *rel, off_t len);
 /* Remove the file dir/rel, which must exist. */
 void tu_unlink(const char *dir, const char *rel);
+
+/* ---- a service's parts in a temporary directory -------------------------
+ * A writable log (signed with a new key) and a store, for tests of what
+ * runs on them (the sequencer, the modules); the test opens its ledger. */
+typedef struct tu_svc {
+	char *root;	   /* the directory, removed by tu_svc_done */
+	char *pub, *state; /* the log's public and state directories */
+	char *db;	   /* the store file */
+	gt_signer *signer;
+	gt_log_options lopt; /* to open the log again */
+	gt_log *log;
+	gt_store *store;
+	uint8_t secret[GT_PSEUDO_KEY_LEN]; /* a fixed pseudonym secret */
+} tu_svc;
+
+/* Make the directory $TMPDIR/gt-test-<name>-XXXXXX with a new log named
+ * origin and a new store, both open. */
+void tu_svc_init(tu_svc *s, const char *name, const char *origin);
+/* Close whatever is still open (NULL fields are skipped) and remove the directory. */
+void tu_svc_done(tu_svc *s);
+/* Open a log or a store, failing the test on an error. */
+gt_log *tu_log_open(const gt_log_options *o);
+gt_store *tu_store_open(const char *path);
+/* Parse test JSON, failing the test if it is malformed. */
+json_t *tu_json(const char *text);
 
 #endif

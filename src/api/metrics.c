@@ -176,9 +176,21 @@ static int S_ledger(gt_api *api, gt_buf *b)
 	const S_metric q[] = {
 		{"goodtrace_ledger_queue_length", "gauge", "Commands waiting for the sequencer.",
 		 ls.queued},
+		{"goodtrace_log_sequenced", "gauge",
+		 "Entries durable in the log, published or still in its journal.",
+		 gt_log_sequenced(api->log)},
+		{"goodtrace_ledger_integrations_total", "counter",
+		 "Integrations of journaled entries into tiles and a checkpoint.", ls.integrations},
 	};
 	if (rc == 0)
-		rc = S_metrics_add(b, q, 1);
+		rc = S_metrics_add(b, q, sizeof(q) / sizeof(q[0]));
+	if (rc == 0)
+		rc = gt_buf_addf(b,
+				 "# HELP goodtrace_ledger_integrate_seconds_total Time spent "
+				 "integrating journaled entries.\n"
+				 "# TYPE goodtrace_ledger_integrate_seconds_total counter\n"
+				 "goodtrace_ledger_integrate_seconds_total %.9f\n",
+				 (double)ls.integrate_ns_total / 1e9);
 	return rc;
 }
 

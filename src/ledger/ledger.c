@@ -1,6 +1,13 @@
 /* The sequencer: one writer thread that drains the command queue, decides
- * each command in one store transaction, appends the batch's entries to
- * the log with one durable sync, commits, then acknowledges. */
+ * each command in one store transaction, makes the batch's entries durable
+ * in the log with one sync, commits, then acknowledges.
+ *
+ * Under load the durable step is the log's journal (gt_log_sequence: one
+ * small fdatasync), and the entries are integrated into tiles and a signed
+ * checkpoint (a much costlier sync) once per S_INTEGRATE_NS at most, or as
+ * soon as no command is waiting. A lone command, with nothing queued behind
+ * it, is appended and published at once, so a quiet log's checkpoint
+ * already holds an entry when its request is answered. */
 #include "ledger/ledger_int.h"
 
 #include "core/time.h"
@@ -9,6 +16,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <time.h>
 
 typedef struct gt_cmd {
 	struct gt_cmd *next;
@@ -41,6 +50,13 @@ struct gt_ledger {
 	pthread_t thread;
 	bool started;
 	gt_ledger_stats stats;
+	/* The integrator thread (S_integrator), under mu. */
+	pthread_t ithread;
+	pthread_cond_t iwake;
+	bool istarted, istop;
+	bool iwant, inow;	/* entries to integrate; do it without waiting */
+	uint64_t pending_since; /* monotonic ns of the first of them */
+	uint64_t idle_since;	/* when the sequencer began waiting, or 0 */
 
 	/* The batch being built (writer thread only). */
 	gt_buf bytes; /* every entry of the batch, back to back */
@@ -181,6 +197,65 @@ static void S_stats_batch(gt_ledger *l, size_t ncmd, size_t nrejected, size_t ne
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* Entries sequenced under load are integrated into tiles and a published
+ * checkpoint by a second thread, S_INTEGRATE_NS after the first of them,
+ * or once the sequencer has had nothing to do for S_IDLE_NS; meanwhile the
+ * sequencer goes on sequencing. Each integration ends with a sync of the
+ * whole log, so fewer, larger ones leave more of the machine to requests. */
+#define S_INTEGRATE_NS (50 * 1000 * 1000)
+#define S_IDLE_NS (2 * 1000 * 1000)
+
+/* Ask the integrator to run (now, or once the interval has passed). */
+static void S_integrate_soon(gt_ledger *l, bool now)
+{
+	pthread_mutex_lock(&l->mu);
+	if (!l->iwant) {
+		l->iwant = true;
+		l->pending_since = gt_time_mono_ns();
+	}
+	if (now)
+		l->inow = true;
+	pthread_cond_signal(&l->iwake);
+	pthread_mutex_unlock(&l->mu);
+}
+
+static void *S_integrator(void *arg)
+{
+	gt_ledger *l = arg;
+	pthread_mutex_lock(&l->mu);
+	for (;;) {
+		while (!l->istop && !l->iwant)
+			pthread_cond_wait(&l->iwake, &l->mu);
+		if (!l->iwant)
+			break;
+		for (;;) {
+			uint64_t due = l->pending_since + S_INTEGRATE_NS;
+			if (l->idle_since && l->idle_since + S_IDLE_NS < due)
+				due = l->idle_since + S_IDLE_NS;
+			if (l->istop || l->inow || gt_time_mono_ns() >= due)
+				break;
+			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000u),
+					      .tv_nsec = (long)(due % 1000000000u)};
+			pthread_cond_timedwait(&l->iwake, &l->mu, &ts);
+		}
+		l->iwant = l->inow = false;
+		pthread_mutex_unlock(&l->mu);
+		gt_error err;
+		uint64_t t0 = gt_time_mono_ns();
+		int rc = gt_log_integrate(l->log, &err);
+		uint64_t t1 = gt_time_mono_ns();
+		pthread_mutex_lock(&l->mu);
+		/* Like a failed append: the entries are durable in the journal,
+		 * the next start integrates them; stop writing until then. */
+		if (rc < 0)
+			l->failed = true;
+		l->stats.integrations++;
+		l->stats.integrate_ns_total += t1 - t0;
+	}
+	pthread_mutex_unlock(&l->mu);
+	return NULL;
+}
+
 /* Entries in one batch at most: a batch stops taking commands once it has
  * this many, so memory stays bounded whatever the commands emit. */
 #define S_BATCH_ENTRIES 16384
@@ -203,7 +278,7 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 		now = l->last_ms;
 	l->last_ms = l->at_ms = now;
 	gt_time_format(now, l->at);
-	l->base = gt_log_size(l->log);
+	l->base = gt_log_end(l->log);
 	l->nentries = 0;
 	gt_buf_reset(&l->bytes);
 
@@ -266,7 +341,19 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 			}
 			uint64_t t0 = gt_time_mono_ns(), first = 0;
 			appending = true;
-			rc = gt_log_append(l->log, v, l->nentries, &first, &err);
+			/* A lone command with nothing queued behind it is
+			 * published before it is answered; under load, batches
+			 * are sequenced and integrated together. */
+			pthread_mutex_lock(&l->mu);
+			bool busy = ncmd > 1 || l->head != NULL || gt_log_pending(l->log) > 0;
+			pthread_mutex_unlock(&l->mu);
+			if (busy) {
+				rc = gt_log_sequence(l->log, v, l->nentries, &first, &err);
+				if (rc == 0)
+					S_integrate_soon(l, false);
+			} else {
+				rc = gt_log_append(l->log, v, l->nentries, &first, &err);
+			}
 			sync_ns = gt_time_mono_ns() - t0;
 			free(v);
 			durable = rc == 0;
@@ -316,8 +403,14 @@ static void *S_thread(void *arg)
 	gt_ledger *l = arg;
 	for (;;) {
 		pthread_mutex_lock(&l->mu);
+		if (!l->head && l->iwant) {
+			/* Idle: the integrator need not wait the whole interval. */
+			l->idle_since = gt_time_mono_ns();
+			pthread_cond_signal(&l->iwake);
+		}
 		while (!l->head && !l->stopping)
 			pthread_cond_wait(&l->wake, &l->mu);
+		l->idle_since = 0;
 		if (!l->head) {
 			pthread_mutex_unlock(&l->mu);
 			break;
@@ -419,11 +512,22 @@ int gt_ledger_open(const gt_ledger_options *opt, gt_ledger **ret, gt_error *err)
 	l->clock = opt->clock;
 	l->clock_arg = opt->clock_arg;
 	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->wake, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* gt_time_mono_ns's clock */
+	pthread_cond_init(&l->wake, &ca);
+	pthread_cond_init(&l->iwake, &ca);
+	pthread_condattr_destroy(&ca);
 	rc = S_last_time(l, err);
 	if (rc < 0)
 		goto fail;
-	int e = pthread_create(&l->thread, NULL, S_thread, l);
+	int e = pthread_create(&l->ithread, NULL, S_integrator, l);
+	if (e != 0) {
+		rc = gt_fail_errno(err, e, "cannot start the integrator thread");
+		goto fail;
+	}
+	l->istarted = true;
+	e = pthread_create(&l->thread, NULL, S_thread, l);
 	if (e != 0) {
 		rc = gt_fail_errno(err, e, "cannot start the sequencer thread");
 		goto fail;
@@ -447,8 +551,18 @@ void gt_ledger_free(gt_ledger *l)
 		pthread_mutex_unlock(&l->mu);
 		pthread_join(l->thread, NULL);
 	}
+	if (l->istarted) {
+		/* Stopping: publish whatever is still pending, then stop. */
+		pthread_mutex_lock(&l->mu);
+		l->istop = true;
+		l->inow = true;
+		pthread_cond_signal(&l->iwake);
+		pthread_mutex_unlock(&l->mu);
+		pthread_join(l->ithread, NULL);
+	}
 	pthread_mutex_destroy(&l->mu);
 	pthread_cond_destroy(&l->wake);
+	pthread_cond_destroy(&l->iwake);
 	gt_buf_done(&l->bytes);
 	free(l->ends);
 	memset(l->secret, 0, sizeof(l->secret));

@@ -168,7 +168,9 @@ typedef struct gt_ledger_stats {
 	uint64_t sync_ns_max;
 	uint64_t decide_ns_total; /* deciding and applying commands */
 	uint64_t commit_ns_total; /* committing the store transactions */
-	uint64_t queued;	  /* commands waiting now */
+	uint64_t integrations;	  /* journaled entries put into tiles and a checkpoint */
+	uint64_t integrate_ns_total;
+	uint64_t queued; /* commands waiting now */
 	bool failed;
 } gt_ledger_stats;
 void gt_ledger_stats_get(gt_ledger *l, gt_ledger_stats *out);

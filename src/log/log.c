@@ -2,6 +2,7 @@
 #include "log/log.h"
 #include "core/fs.h"
 #include "log/checkpoint.h"
+#include "log/journal.h"
 #include "log/tilepath.h"
 #include "log/tree.h"
 #include "log/verify.h"
@@ -36,6 +37,14 @@
  * this many of them (16 KiB each) in a direct-mapped cache. */
 #define S_CACHE_SLOTS 256
 #define S_SYNC_FDS_MAX 1024
+/* Bytes of sequenced entries held for integration at most (the journal's
+ * size is bounded by about this much too); a sequence call that would go
+ * past it, or past S_COMMIT_MAX entries, integrates first. */
+#define S_PENDING_BYTES_MAX (32u << 20)
+static const char *S_journal_name[2] = {"journal.0", "journal.1"};
+/* A journal file is read whole by recovery; it holds at most this much. */
+#define S_JOURNAL_READ_MAX \
+	(2 * (size_t)S_PENDING_BYTES_MAX + (size_t)S_COMMIT_MAX * (GT_JOURNAL_HEAD + GT_JOURNAL_TAIL))
 
 static const char *S_staged_name[2] = {"checkpoint.0", "checkpoint.1"};
 
@@ -60,6 +69,19 @@ struct gt_log {
 	gt_buf bundle;
 	int slot; /* staged checkpoint slot the next commit writes */
 
+	/* The write-ahead journal: entries sequenced (durable in the journal)
+	 * but not yet integrated into tiles and a checkpoint. */
+	pthread_mutex_t imu, wmu; /* see "appends, the journal, integration" */
+	int journalfd[2];
+	int jactive;	      /* the journal file sequence calls append to */
+	uint64_t journal_len; /* of the active journal file */
+	gt_buf record;	      /* the journal record being written */
+	gt_buf pending;	      /* sequenced entries, in bundle form */
+	size_t npending;
+	gt_buf taken; /* entries being integrated (imu) */
+	size_t nintegrating;
+	uint64_t next; /* index of the next entry */
+
 	/* Files written by the commit in progress. */
 	int sync_fds[S_SYNC_FDS_MAX];
 	size_t nsync_fds;
@@ -75,6 +97,7 @@ struct gt_log {
 	/* What readers see: the published checkpoint and its right edge. */
 	pthread_mutex_t mu;
 	uint64_t pub_size;
+	uint64_t seq_size; /* pub_size plus the entries sequenced since */
 	gt_hash pub_root;
 	gt_buf pub_note;
 	gt_hash pub_rows[GT_TILE_LEVELS][GT_TILE_ROWS_LEN]; /* rows of each partial tile */
@@ -563,6 +586,8 @@ static int S_commit(gt_log *log, const gt_bytes *entries, size_t n, gt_error *er
 		goto fail;
 	pthread_mutex_lock(&log->mu);
 	log->pub_size = cp.size;
+	if (log->seq_size < cp.size)
+		log->seq_size = cp.size;
 	log->pub_root = cp.root;
 	gt_buf_reset(&log->pub_note);
 	rc = gt_buf_add(&log->pub_note, note.data, note.len);
@@ -584,26 +609,52 @@ fail:
 	return rc;
 }
 
-int gt_log_append(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_first,
-		  gt_error *err)
+/* ---- appends, the journal, integration ----
+ *
+ * Locks: imu serialises everything that writes tiles and checkpoints
+ * (appends, integration, recovery); wmu guards the journal, the pending
+ * entries and next, and integration holds it only to take the pending
+ * entries and switch journal files, so sequence calls go on while it
+ * writes tiles. Order: imu before wmu. There are two journal files: the
+ * one sequence calls append to, and the one whose records are being
+ * integrated, emptied once they are. */
+
+static bool S_is_broken(gt_log *log)
+{
+	return __atomic_load_n(&log->broken, __ATOMIC_ACQUIRE);
+}
+
+static void S_set_broken(gt_log *log)
+{
+	__atomic_store_n(&log->broken, true, __ATOMIC_RELEASE);
+}
+
+/* Check a writer call's entries; with wmu held (it reads next). */
+static int S_check_entries(gt_log *log, const gt_bytes *entries, size_t n, gt_error *err)
 {
 	if (!log->writable)
 		return gt_fail(err, GT_EINVAL, "the log was opened read-only");
-	if (log->broken)
+	if (S_is_broken(log))
 		return gt_fail(err, GT_EIO, "an earlier write failed; reopen the log to recover");
 	for (size_t i = 0; i < n; i++)
 		if (entries[i].len == 0 || entries[i].len > GT_ENTRY_MAX)
 			return gt_fail(err, GT_EINVAL,
 				       "entry %zu is %zu bytes; entries must be 1 to %d bytes", i,
 				       entries[i].len, GT_ENTRY_MAX);
-	if (log->size > UINT64_MAX - n)
+	if (log->next > UINT64_MAX - n)
 		return gt_fail(err, GT_ETOOBIG, "the log is full");
-	uint64_t first = log->size;
+	return 0;
+}
+
+/* Commit entries in commits of at most S_COMMIT_MAX; with imu held. A
+ * failure breaks the log until it is reopened. */
+static int S_commit_all(gt_log *log, const gt_bytes *entries, size_t n, gt_error *err)
+{
 	for (size_t off = 0; off < n;) {
 		size_t k = n - off < S_COMMIT_MAX ? n - off : S_COMMIT_MAX;
 		int rc = S_commit(log, entries + off, k, err);
 		if (rc < 0) {
-			log->broken = true;
+			S_set_broken(log);
 			for (size_t i = 0; i < log->nsync_fds; i++)
 				close(log->sync_fds[i]);
 			log->nsync_fds = 0;
@@ -611,9 +662,288 @@ int gt_log_append(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_
 		}
 		off += k;
 	}
+	return 0;
+}
+
+/* The n entries of a bundle-form buffer, as slices (free the array). */
+static gt_bytes *S_split(const gt_buf *b, size_t n, gt_error *err)
+{
+	gt_bytes *v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v) {
+		gt_fail(err, GT_ENOMEM, "out of memory for %zu entries", n);
+		return NULL;
+	}
+	gt_bytes all = {b->data, b->len};
+	size_t pos = 0;
+	for (size_t i = 0; i < n; i++)
+		if (gt_bundle_next(&all, &pos, &v[i]) != 1) {
+			free(v);
+			gt_fail(err, GT_ECORRUPT, "pending entries damaged in memory");
+			return NULL;
+		}
+	return v;
+}
+
+/* Integrate the pending entries; with imu held, not wmu. */
+static int S_integrate_locked(gt_log *log, gt_error *err)
+{
+	pthread_mutex_lock(&log->wmu);
+	size_t n = log->npending;
+	int old = log->jactive;
+	if (n > 0) {
+		gt_buf t = log->pending;
+		log->pending = log->taken;
+		log->taken = t;
+		log->npending = 0;
+		log->nintegrating = n;
+		log->jactive ^= 1; /* emptied when its records were integrated */
+		log->journal_len = 0;
+	}
+	pthread_mutex_unlock(&log->wmu);
+	if (n == 0)
+		return 0;
+	gt_bytes *v = S_split(&log->taken, n, err);
+	int rc = v ? S_commit_all(log, v, n, err) : GT_ENOMEM;
+	free(v);
+	/* Integrated and durable: the old journal file holds nothing needed.
+	 * If the truncation is lost in a crash, recovery skips its records. */
+	if (rc == 0 && ftruncate(log->journalfd[old], 0) < 0)
+		rc = gt_fail_errno(err, errno, "cannot empty %s/%s", log->state_dir,
+				   S_journal_name[old]);
+	if (rc < 0)
+		S_set_broken(log);
+	gt_buf_reset(&log->taken);
+	pthread_mutex_lock(&log->wmu);
+	log->nintegrating = 0;
+	pthread_mutex_unlock(&log->wmu);
+	return rc;
+}
+
+int gt_log_integrate(gt_log *log, gt_error *err)
+{
+	if (!log->writable)
+		return gt_fail(err, GT_EINVAL, "the log was opened read-only");
+	pthread_mutex_lock(&log->imu);
+	int rc = S_is_broken(log) ?
+			 gt_fail(err, GT_EIO, "an earlier write failed; reopen the log to recover") :
+			 S_integrate_locked(log, err);
+	pthread_mutex_unlock(&log->imu);
+	return rc;
+}
+
+int gt_log_append(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_first,
+		  gt_error *err)
+{
+	pthread_mutex_lock(&log->imu);
+	int rc;
+	/* Pending entries first, then these, with sequence calls held off. */
+	for (;;) {
+		pthread_mutex_lock(&log->wmu);
+		rc = S_check_entries(log, entries, n, err);
+		if (rc < 0 || log->npending == 0)
+			break;
+		pthread_mutex_unlock(&log->wmu);
+		rc = S_integrate_locked(log, err);
+		if (rc < 0) {
+			pthread_mutex_lock(&log->wmu);
+			break;
+		}
+	}
+	uint64_t first = log->size;
+	if (rc == 0)
+		rc = S_commit_all(log, entries, n, err);
+	if (rc == 0)
+		log->next = log->size;
+	pthread_mutex_unlock(&log->wmu);
+	pthread_mutex_unlock(&log->imu);
+	if (rc == 0 && ret_first)
+		*ret_first = first;
+	return rc;
+}
+
+int gt_log_sequence(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_first,
+		    gt_error *err)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		bytes += 2 + entries[i].len;
+	/* Too large to hold for integration: integrated at once instead. */
+	if (n == 0 || n > S_COMMIT_MAX || bytes > S_PENDING_BYTES_MAX)
+		return gt_log_append(log, entries, n, ret_first, err);
+	int rc;
+	for (;;) {
+		pthread_mutex_lock(&log->wmu);
+		rc = S_check_entries(log, entries, n, err);
+		if (rc < 0 || (log->npending + n <= S_COMMIT_MAX &&
+			       log->pending.len + bytes <= S_PENDING_BYTES_MAX))
+			break;
+		pthread_mutex_unlock(&log->wmu);
+		rc = gt_log_integrate(log, err);
+		if (rc < 0)
+			return rc;
+	}
+	uint64_t first = log->next;
+	gt_buf_reset(&log->record);
+	if (rc == 0)
+		rc = gt_journal_encode(&log->record, first, entries, n, err);
+	if (rc == 0 && gt_buf_reserve(&log->pending, bytes) < 0)
+		rc = gt_fail(err, GT_ENOMEM, "out of memory for pending entries");
+	if (rc == 0) {
+		int fd = log->journalfd[log->jactive];
+		rc = gt_fs_pwrite_all(fd, log->record.data, log->record.len,
+				      (off_t)log->journal_len);
+		if (rc == 0 && fdatasync(fd) < 0)
+			rc = -errno;
+		if (rc < 0) {
+			/* What reached the disk is a torn tail that recovery drops. */
+			S_set_broken(log);
+			rc = gt_fail_errno(err, -rc, "cannot write %s/%s", log->state_dir,
+					   S_journal_name[log->jactive]);
+		}
+	}
+	if (rc == 0) {
+		log->journal_len += log->record.len;
+		/* Room was reserved above: this cannot fail. */
+		gt_buf_add(&log->pending, log->record.data + GT_JOURNAL_HEAD, bytes);
+		log->npending += n;
+		log->next += n;
+	}
+	pthread_mutex_unlock(&log->wmu);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&log->mu);
+	log->seq_size += n;
+	pthread_mutex_unlock(&log->mu);
 	if (ret_first)
 		*ret_first = first;
 	return 0;
+}
+
+size_t gt_log_pending(gt_log *log)
+{
+	pthread_mutex_lock(&log->wmu);
+	size_t n = log->npending + log->nintegrating;
+	pthread_mutex_unlock(&log->wmu);
+	return n;
+}
+
+uint64_t gt_log_end(gt_log *log)
+{
+	pthread_mutex_lock(&log->wmu);
+	uint64_t next = log->next;
+	pthread_mutex_unlock(&log->wmu);
+	return next;
+}
+
+/* A journal record found by recovery. */
+typedef struct {
+	gt_journal_rec rec;
+	int file;
+	size_t off;
+} S_found;
+
+static int S_found_cmp(const void *a, const void *b)
+{
+	const S_found *x = a, *y = b;
+	if (x->rec.first != y->rec.first)
+		return x->rec.first < y->rec.first ? -1 : 1;
+	return x->file != y->file ? x->file - y->file : (x->off < y->off ? -1 : 1);
+}
+
+/* Read the valid records of journal file f into *found. */
+static int S_journal_scan(gt_log *log, int f, const gt_buf *j, S_found **found, size_t *nfound,
+			  size_t *cap, gt_error *err)
+{
+	size_t pos = 0;
+	for (;;) {
+		gt_journal_rec rec;
+		gt_error why;
+		int r = gt_journal_next(j->data, j->len, pos, &rec, &why);
+		if (r == 0 || r == GT_JOURNAL_TORN)
+			return 0; /* a torn tail was never acknowledged */
+		if (r < 0)
+			return gt_fail(err, GT_ECORRUPT,
+				       "%s/%s is damaged and may hold acknowledged entries; "
+				       "refusing to open: %s",
+				       log->state_dir, S_journal_name[f], why.msg);
+		if (*nfound == *cap) {
+			size_t c = *cap ? 2 * *cap : 64;
+			S_found *p = realloc(*found, c * sizeof(*p));
+			if (!p)
+				return gt_fail(err, GT_ENOMEM, "out of memory for the journal");
+			*found = p;
+			*cap = c;
+		}
+		(*found)[(*nfound)++] = (S_found){rec, f, pos};
+		pos += rec.len;
+	}
+}
+
+/* Integrate what the journal files hold beyond the log's size (entries a
+ * sequence call made durable), then empty them. A torn last record (cut
+ * short by a crash, so never acknowledged) is dropped; any other damage,
+ * or entries missing between the log's size and a record, refuse the open. */
+static int S_journal_recover(gt_log *log, gt_error *err)
+{
+	gt_buf j[2] = {GT_BUF_INIT, GT_BUF_INIT}, todo = GT_BUF_INIT;
+	S_found *found = NULL;
+	size_t nfound = 0, cap = 0, ntodo = 0;
+	uint64_t next = log->size;
+	int rc = 0;
+	for (int f = 0; f < 2 && rc == 0; f++) {
+		log->journalfd[f] = openat(log->statefd, S_journal_name[f],
+					   O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (log->journalfd[f] < 0)
+			rc = gt_fail_errno(err, errno, "cannot open %s/%s", log->state_dir,
+					   S_journal_name[f]);
+		if (rc == 0)
+			rc = gt_fs_readat(log->statefd, S_journal_name[f], S_JOURNAL_READ_MAX, &j[f],
+					  err);
+		if (rc == 0)
+			rc = S_journal_scan(log, f, &j[f], &found, &nfound, &cap, err);
+	}
+	if (rc == 0 && nfound > 0)
+		qsort(found, nfound, sizeof(*found), S_found_cmp);
+	for (size_t i = 0; i < nfound && rc == 0; i++) {
+		const gt_journal_rec *rec = &found[i].rec;
+		if (rec->first > next) {
+			rc = gt_fail(err, GT_ECORRUPT,
+				     "%s/%s: the record at offset %zu starts at entry %llu but the "
+				     "log ends at %llu; entries are missing, refusing to open",
+				     log->state_dir, S_journal_name[found[i].file], found[i].off,
+				     (unsigned long long)rec->first, (unsigned long long)next);
+			break;
+		}
+		size_t bpos = 0;
+		gt_bytes e;
+		for (uint64_t idx = rec->first; rc == 0 && gt_bundle_next(&rec->payload, &bpos, &e) == 1;
+		     idx++) {
+			if (idx != next)
+				continue;
+			uint8_t len[2] = {(uint8_t)(e.len >> 8), (uint8_t)e.len};
+			if (gt_buf_add(&todo, len, 2) < 0 || gt_buf_add(&todo, e.data, e.len) < 0)
+				rc = gt_fail(err, GT_ENOMEM, "out of memory for the journal");
+			ntodo++;
+			next++;
+		}
+	}
+	if (rc == 0 && ntodo > 0) {
+		gt_bytes *v = S_split(&todo, ntodo, err);
+		rc = v ? S_commit_all(log, v, ntodo, err) : GT_ENOMEM;
+		free(v);
+	}
+	for (int f = 0; f < 2 && rc == 0; f++)
+		if (ftruncate(log->journalfd[f], 0) < 0 || fsync(log->journalfd[f]) < 0)
+			rc = gt_fail_errno(err, errno, "cannot empty %s/%s", log->state_dir,
+					   S_journal_name[f]);
+	if (rc == 0 && fsync(log->statefd) < 0)
+		rc = gt_fail_errno(err, errno, "cannot sync %s", log->state_dir);
+	log->next = log->size;
+	free(found);
+	gt_buf_done(&j[0]);
+	gt_buf_done(&j[1]);
+	gt_buf_done(&todo);
+	return rc;
 }
 
 /* ---- create, open, recover ---- */
@@ -659,6 +989,9 @@ void gt_log_free(gt_log *log)
 	for (int s = 0; s < 2; s++)
 		if (log->stagedfd[s] >= 0)
 			close(log->stagedfd[s]);
+	for (int f = 0; f < 2; f++)
+		if (log->journalfd[f] >= 0)
+			close(log->journalfd[f]);
 	if (log->pubfd >= 0)
 		close(log->pubfd);
 	if (log->statefd >= 0)
@@ -667,9 +1000,14 @@ void gt_log_free(gt_log *log)
 		close(log->lockfd); /* releases the lock */
 	gt_verifier_free(log->own_verifier);
 	gt_buf_done(&log->bundle);
+	gt_buf_done(&log->record);
+	gt_buf_done(&log->pending);
+	gt_buf_done(&log->taken);
 	gt_buf_done(&log->pub_note);
 	pthread_mutex_destroy(&log->mu);
 	pthread_mutex_destroy(&log->cache_mu);
+	pthread_mutex_destroy(&log->imu);
+	pthread_mutex_destroy(&log->wmu);
 	free(log->cache_rows);
 	free(log->dirty_dirs);
 	free(log->public_dir);
@@ -874,12 +1212,14 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	gt_log *log = calloc(1, sizeof(*log));
 	if (!log)
 		return gt_fail(err, GT_ENOMEM, "out of memory");
-	log->pubfd = log->statefd = log->lockfd = -1;
+	log->pubfd = log->statefd = log->lockfd = log->journalfd[0] = log->journalfd[1] = -1;
 	log->stagedfd[0] = log->stagedfd[1] = -1;
 	for (int l = 0; l < GT_TILE_LEVELS; l++)
 		log->idxfd[l] = -1;
 	pthread_mutex_init(&log->mu, NULL);
 	pthread_mutex_init(&log->cache_mu, NULL);
+	pthread_mutex_init(&log->imu, NULL);
+	pthread_mutex_init(&log->wmu, NULL);
 	log->cache_rows = malloc(S_CACHE_SLOTS * sizeof(*log->cache_rows));
 	S_candidate pub = {.note = GT_BUF_INIT};
 	int rc = 0;
@@ -983,12 +1323,18 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 		}
 	}
 	log->size = pub.cp.size;
-	log->pub_size = pub.cp.size;
+	log->pub_size = log->seq_size = log->next = pub.cp.size;
 	log->pub_root = pub.cp.root;
 	rc = S_load_edge(log, log->size, err);
 	if (rc < 0)
 		goto fail;
 	log->pub_note = pub.note;
+	pub.note = (gt_buf)GT_BUF_INIT;
+	if (log->writable) {
+		rc = S_journal_recover(log, err);
+		if (rc < 0)
+			goto fail;
+	}
 	*ret = log;
 	return 0;
 fail:
@@ -998,6 +1344,14 @@ fail:
 }
 
 /* ---- reading ---- */
+
+uint64_t gt_log_sequenced(gt_log *log)
+{
+	pthread_mutex_lock(&log->mu);
+	uint64_t size = log->seq_size;
+	pthread_mutex_unlock(&log->mu);
+	return size;
+}
 
 uint64_t gt_log_size(gt_log *log)
 {

@@ -5,7 +5,8 @@
  *   public_dir  exactly the files served under /log/: "checkpoint",
  *               "tile/<L>/<N>[.p/<W>]" and "tile/entries/<N>[.p/<W>]".
  *   state_dir   private: a lock file, two staged checkpoints (the commit
- *               records that make a batch durable with a single sync), and
+ *               records that make a batch durable with a single sync), a
+ *               write-ahead journal of sequenced entries (journal.h), and
  *               a proof index holding every full tile's inner hashes so that
  *               proofs need no hashing. The index is derived data: if it is
  *               missing it is rebuilt from the tiles.
@@ -13,8 +14,10 @@
  * rightmost partial tile of each level and the rightmost partial entry
  * bundle, so memory stays flat as the log grows.
  *
- * Threads: one thread may append while others call the read functions
- * (size, checkpoint, proofs, entries) on the same gt_log. */
+ * Threads: any thread may call any function on the same gt_log; appends
+ * and integrations are serialised, sequence calls go on while another
+ * thread integrates, and reads (size, checkpoint, proofs, entries) never
+ * wait for a sync. */
 #ifndef GT_LOG_LOG_H
 #define GT_LOG_LOG_H
 
@@ -58,14 +61,17 @@ int gt_log_create(const gt_log_options *opt, gt_error *err);
 /* Open a log. With a signer the log is opened for appending: it takes an
  * exclusive lock (GT_EBUSY if another process holds it) and recovers: the
  * newest checkpoint (published or staged) whose tiles hash to it is chosen,
- * anything written beyond it is removed, and it is republished. A published
+ * anything written beyond it is removed, it is republished, and the
+ * entries the journal holds beyond it are integrated (a torn last journal
+ * record is dropped; other journal damage is refused with GT_ECORRUPT). A published
  * checkpoint whose tiles do not hash to it is refused with GT_ECORRUPT and
  * nothing is changed. Without a signer the log is opened read-only at its
  * published checkpoint and nothing on disk is touched. */
 int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err);
 
-/* Close and free; accepts NULL. Pending nothing: every append is already
- * durable when it returns. */
+/* Close and free; accepts NULL. Nothing is lost: every append and every
+ * sequence call was durable when it returned, and entries sequenced but
+ * not integrated are integrated by the next writable open. */
 void gt_log_free(gt_log *log);
 
 /* Append entries to the log and make them durable: entry bundles and tiles
@@ -77,6 +83,35 @@ void gt_log_free(gt_log *log);
  * with GT_EIO) and the next open recovers it to its last checkpoint. */
 int gt_log_append(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_first,
 		  gt_error *err);
+
+/* Sequence entries: make them durable with one record appended to the
+ * write-ahead journal and one fdatasync(2), and give them the next indices
+ * (*ret_first is the index of entries[0]), without writing tiles or a
+ * checkpoint. They are not readable, and not in the published checkpoint,
+ * until gt_log_integrate (or gt_log_append, which integrates first) puts
+ * them there; if the process dies first, the next writable open does. So a
+ * writer can acknowledge entries at the cost of one small sync and
+ * integrate many batches with one checkpoint. At most 65,536 entries or
+ * 32 MiB wait for integration: a call that would pass that integrates
+ * first, and a call larger than that is integrated at once. Errors as for
+ * gt_log_append. */
+int gt_log_sequence(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *ret_first,
+		    gt_error *err);
+
+/* Integrate every sequenced entry: bundles, tiles and a signed checkpoint,
+ * synced and published as gt_log_append does, then empty the journal.
+ * 0 when nothing is pending. */
+int gt_log_integrate(gt_log *log, gt_error *err);
+
+/* Entries sequenced and not yet integrated (or being integrated now), and
+ * the index the next sequenced or appended entry gets. */
+size_t gt_log_pending(gt_log *log);
+uint64_t gt_log_end(gt_log *log);
+
+/* Any thread: the published size plus the entries sequenced since (the
+ * entries below it are durable; those at or above gt_log_size are not yet
+ * readable). */
+uint64_t gt_log_sequenced(gt_log *log);
 
 /* Size and root of the current published checkpoint. */
 uint64_t gt_log_size(gt_log *log);

@@ -88,6 +88,7 @@ struct gt_store {
 	/* The checkpointer (writer stores only). */
 	pthread_t ckpt_thread;
 	bool ckpt_started, ckpt_stop, ckpt_wanted;
+	int ckpt_frames; /* WAL frames when the last checkpoint ran */
 	sqlite3 *ckpt_db;
 	pthread_mutex_t ckpt_mu;
 	pthread_cond_t ckpt_cv;
@@ -497,12 +498,17 @@ static int S_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)db;
 	(void)name;
 	gt_store *s = arg;
-	if (pages >= S_CKPT_PAGES) {
-		pthread_mutex_lock(&s->ckpt_mu);
+	if (pages < S_CKPT_PAGES)
+		return SQLITE_OK;
+	/* Only once the WAL has grown by S_CKPT_PAGES since the last
+	 * checkpoint (or restarted from its beginning): a checkpoint after
+	 * every commit would copy and fsync the same hot pages over and over. */
+	pthread_mutex_lock(&s->ckpt_mu);
+	if (pages < s->ckpt_frames || pages - s->ckpt_frames >= S_CKPT_PAGES) {
 		s->ckpt_wanted = true;
 		pthread_cond_signal(&s->ckpt_cv);
-		pthread_mutex_unlock(&s->ckpt_mu);
 	}
+	pthread_mutex_unlock(&s->ckpt_mu);
 	return SQLITE_OK;
 }
 
@@ -523,8 +529,11 @@ static void *S_ckpt_main(void *arg)
 		pthread_mutex_unlock(&s->ckpt_mu);
 		/* Errors (busy, I/O) are left for the next round and for the
 		 * checkpoint SQLite runs when the last connection closes. */
-		sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		int frames = 0;
+		sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames,
+					  NULL);
 		pthread_mutex_lock(&s->ckpt_mu);
+		s->ckpt_frames = frames > 0 ? frames : 0;
 	}
 	pthread_mutex_unlock(&s->ckpt_mu);
 	return NULL;

@@ -879,45 +879,68 @@ static int S_journal_scan(gt_log *log, int f, const gt_buf *j, S_found **found, 
 	}
 }
 
-/* Integrate what the journal files hold beyond the log's size (entries a
- * sequence call made durable), then empty them. A torn last record (cut
- * short by a crash, so never acknowledged) is dropped; any other damage,
- * or entries missing between the log's size and a record, refuse the open. */
-static int S_journal_recover(gt_log *log, gt_error *err)
+/* What recovery read from the journal files. */
+typedef struct {
+	gt_buf file[2];
+	S_found *found; /* valid records, by first index */
+	size_t nfound, cap;
+} S_journal;
+
+static void S_journal_done(S_journal *j)
 {
-	gt_buf j[2] = {GT_BUF_INIT, GT_BUF_INIT}, todo = GT_BUF_INIT;
-	S_found *found = NULL;
-	size_t nfound = 0, cap = 0, ntodo = 0;
-	uint64_t next = log->size;
-	int rc = 0;
-	for (int f = 0; f < 2 && rc == 0; f++) {
+	gt_buf_done(&j->file[0]);
+	gt_buf_done(&j->file[1]);
+	free(j->found);
+}
+
+/* Open the journal files and read their records, before recovery changes
+ * anything: a torn last record (cut short by a crash, so never
+ * acknowledged) is left out; any other damage refuses the open. */
+static int S_journal_load(gt_log *log, S_journal *j, gt_error *err)
+{
+	for (int f = 0; f < 2; f++) {
 		log->journalfd[f] = openat(log->statefd, S_journal_name[f],
 					   O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (log->journalfd[f] < 0)
-			rc = gt_fail_errno(err, errno, "cannot open %s/%s", log->state_dir,
-					   S_journal_name[f]);
+			return gt_fail_errno(err, errno, "cannot open %s/%s", log->state_dir,
+					     S_journal_name[f]);
+		int rc = gt_fs_readat(log->statefd, S_journal_name[f], S_JOURNAL_READ_MAX,
+				      &j->file[f], err);
 		if (rc == 0)
-			rc = gt_fs_readat(log->statefd, S_journal_name[f], S_JOURNAL_READ_MAX, &j[f],
-					  err);
-		if (rc == 0)
-			rc = S_journal_scan(log, f, &j[f], &found, &nfound, &cap, err);
+			rc = S_journal_scan(log, f, &j->file[f], &j->found, &j->nfound, &j->cap,
+					    err);
+		if (rc < 0)
+			return rc;
 	}
-	if (rc == 0 && nfound > 0)
-		qsort(found, nfound, sizeof(*found), S_found_cmp);
-	for (size_t i = 0; i < nfound && rc == 0; i++) {
-		const gt_journal_rec *rec = &found[i].rec;
+	if (j->nfound > 0)
+		qsort(j->found, j->nfound, sizeof(*j->found), S_found_cmp);
+	return 0;
+}
+
+/* Integrate the entries the journal holds beyond the recovered log's size,
+ * then empty the journal files. Entries missing between the log's size and
+ * a record refuse the open (the journal files are left as they are). */
+static int S_journal_replay(gt_log *log, const S_journal *j, gt_error *err)
+{
+	gt_buf todo = GT_BUF_INIT;
+	size_t ntodo = 0;
+	uint64_t next = log->size;
+	int rc = 0;
+	for (size_t i = 0; i < j->nfound && rc == 0; i++) {
+		const gt_journal_rec *rec = &j->found[i].rec;
 		if (rec->first > next) {
 			rc = gt_fail(err, GT_ECORRUPT,
 				     "%s/%s: the record at offset %zu starts at entry %llu but the "
 				     "log ends at %llu; entries are missing, refusing to open",
-				     log->state_dir, S_journal_name[found[i].file], found[i].off,
-				     (unsigned long long)rec->first, (unsigned long long)next);
+				     log->state_dir, S_journal_name[j->found[i].file],
+				     j->found[i].off, (unsigned long long)rec->first,
+				     (unsigned long long)next);
 			break;
 		}
 		size_t bpos = 0;
 		gt_bytes e;
-		for (uint64_t idx = rec->first; rc == 0 && gt_bundle_next(&rec->payload, &bpos, &e) == 1;
-		     idx++) {
+		for (uint64_t idx = rec->first;
+		     rc == 0 && gt_bundle_next(&rec->payload, &bpos, &e) == 1; idx++) {
 			if (idx != next)
 				continue;
 			uint8_t len[2] = {(uint8_t)(e.len >> 8), (uint8_t)e.len};
@@ -939,9 +962,6 @@ static int S_journal_recover(gt_log *log, gt_error *err)
 	if (rc == 0 && fsync(log->statefd) < 0)
 		rc = gt_fail_errno(err, errno, "cannot sync %s", log->state_dir);
 	log->next = log->size;
-	free(found);
-	gt_buf_done(&j[0]);
-	gt_buf_done(&j[1]);
 	gt_buf_done(&todo);
 	return rc;
 }
@@ -1222,6 +1242,7 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	pthread_mutex_init(&log->wmu, NULL);
 	log->cache_rows = malloc(S_CACHE_SLOTS * sizeof(*log->cache_rows));
 	S_candidate pub = {.note = GT_BUF_INIT};
+	S_journal journal = {.file = {GT_BUF_INIT, GT_BUF_INIT}};
 	int rc = 0;
 	if (opt->sync == GT_LOG_SYNC_FILES)
 		log->dirty_dirs = malloc(S_SYNC_FDS_MAX * sizeof(*log->dirty_dirs));
@@ -1309,7 +1330,9 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 		goto fail;
 	}
 	if (log->writable) {
-		rc = S_recover(log, &pub, err);
+		rc = S_journal_load(log, &journal, err);
+		if (rc == 0)
+			rc = S_recover(log, &pub, err);
 		if (rc < 0)
 			goto fail;
 	} else {
@@ -1331,13 +1354,15 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	log->pub_note = pub.note;
 	pub.note = (gt_buf)GT_BUF_INIT;
 	if (log->writable) {
-		rc = S_journal_recover(log, err);
+		rc = S_journal_replay(log, &journal, err);
 		if (rc < 0)
 			goto fail;
 	}
+	S_journal_done(&journal);
 	*ret = log;
 	return 0;
 fail:
+	S_journal_done(&journal);
 	gt_buf_done(&pub.note);
 	gt_log_free(log);
 	return rc;

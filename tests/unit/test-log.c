@@ -1,6 +1,7 @@
 /* Unit tests for the on-disk log (src/log/log.c through log.h): appends,
  * proofs against an in-memory RFC 9162 reference, the exact tlog-tiles
- * files, reopening, read-only access, locking, recovery and tampering. */
+ * files, reopening, read-only access, locking, recovery and tampering,
+ * and the journal: sequencing, integration and its recovery. */
 #include <criterion/criterion.h>
 
 #include "core/base64.h"
@@ -8,6 +9,7 @@
 #include "core/error.h"
 #include "log/checkpoint.h"
 #include "log/hash.h"
+#include "log/journal.h"
 #include "log/log.h"
 #include "log/note.h"
 #include "log/tilepath.h"
@@ -89,6 +91,14 @@ static void S_model_add(S_model *m, const uint8_t *e, size_t len)
 		gt_hash_node(&m->lv[level][i - 1], &m->lv[level][i], &up);
 		S_lv_put(m, level + 1, i >> 1, &up);
 	}
+}
+
+/* Forget the entries from n on (subtree hashes past n are rewritten as
+ * entries are added again). */
+static void S_model_truncate(S_model *m, uint64_t n)
+{
+	m->n = n;
+	m->data.len = m->off[n];
 }
 
 static gt_bytes S_model_entry(const S_model *m, uint64_t i)
@@ -1680,5 +1690,391 @@ Test(log, concurrent_readers, .timeout = 300)
 	gt_log_free(w);
 	pthread_mutex_destroy(&race.mu);
 	S_model_done(&all);
+	S_env_done(&e);
+}
+
+/* ---- the journal: sequence, integrate, recover ------------------------------ */
+
+/* Sequence count generated entries of stream salt as one call. */
+static void S_sequence(gt_log *log, S_model *m, uint64_t salt, uint64_t count)
+{
+	uint8_t *buf = malloc(count * 40 + 1);
+	gt_bytes *v = malloc((count + 1) * sizeof(gt_bytes));
+	cr_assert(buf && v);
+	size_t at = 0;
+	for (uint64_t i = 0; i < count; i++) {
+		size_t len = S_gen(salt, m->n + i, buf + at);
+		v[i] = (gt_bytes){buf + at, len};
+		at += len;
+	}
+	uint64_t first = UINT64_MAX;
+	gt_error err = {0};
+	int rc = gt_log_sequence(log, v, count, &first, &err);
+	cr_assert_eq(rc, 0, "sequence %llu: %d %s", U(count), rc, err.msg);
+	cr_assert_eq(first, m->n, "first index %llu, expected %llu", U(first), U(m->n));
+	for (uint64_t i = 0; i < count; i++)
+		S_model_add(m, v[i].data, v[i].len);
+	free(buf);
+	free(v);
+}
+
+static void S_integrate(gt_log *log)
+{
+	gt_error err = {0};
+	int rc = gt_log_integrate(log, &err);
+	cr_assert_eq(rc, 0, "integrate: %d %s", rc, err.msg);
+	cr_assert_eq(gt_log_pending(log), 0);
+}
+
+static off_t S_file_size(const char *dir, const char *name)
+{
+	char *p = tu_join(dir, name);
+	struct stat st;
+	cr_assert_eq(stat(p, &st), 0, "stat %s", p);
+	free(p);
+	return st.st_size;
+}
+
+Test(log, sequence_then_integrate, .timeout = 300)
+{
+	/* Sequenced entries are durable at once but published only by an
+	 * integration, which writes exactly what one append of them writes. */
+	static const uint64_t batches[] = {1, 3, 250, 2, 256, 1, 1000, 7};
+	S_env a, b;
+	S_env_init(&a, GT_LOG_SYNC_FS);
+	S_env_twin(&a, &b, "twin");
+	S_model ma, mb;
+	S_model_init(&ma);
+	S_model_init(&mb);
+	gt_log *la = S_create_open(&a), *lb = S_create_open(&b);
+	for (int round = 0; round < 3; round++) {
+		uint64_t published = ma.n;
+		for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+			S_sequence(la, &ma, 9, batches[i] + (uint64_t)round);
+			cr_assert_eq(gt_log_size(la), published, "nothing published yet");
+			cr_assert_eq(gt_log_sequenced(la), ma.n);
+			cr_assert_eq(gt_log_end(la), ma.n);
+			cr_assert_eq(gt_log_pending(la), ma.n - published);
+			gt_buf x = GT_BUF_INIT;
+			cr_assert_eq(gt_log_entry(la, ma.n - 1, &x, NULL), GT_ERANGE,
+				     "a sequenced entry is not readable before integration");
+			gt_buf_done(&x);
+		}
+		cr_assert_gt(S_file_size(a.state, round % 2 ? "journal.1" : "journal.0"), 0);
+		S_integrate(la);
+		cr_assert_eq(S_file_size(a.state, "journal.0"), 0);
+		cr_assert_eq(S_file_size(a.state, "journal.1"), 0);
+		S_append(lb, &mb, 9, ma.n - published);
+		S_check_log(la, &ma, published, 20);
+		char *sa = S_snapshot(a.pub), *sb = S_snapshot(b.pub);
+		cr_assert_str_eq(sa, sb, "integration wrote other files than an append, round %d",
+				 round);
+		free(sa);
+		free(sb);
+		/* Integrating with nothing pending changes nothing. */
+		S_integrate(la);
+		cr_assert_eq(gt_log_size(la), ma.n);
+	}
+	/* An append after sequenced entries integrates them first. */
+	S_sequence(la, &ma, 9, 5);
+	S_append(la, &ma, 9, 3);
+	cr_assert_eq(gt_log_size(la), ma.n);
+	cr_assert_eq(gt_log_pending(la), 0);
+	S_check_log(la, &ma, ma.n - 8, 10);
+	gt_log_free(la);
+	gt_log_free(lb);
+	S_check_verifies(&a, &ma);
+	S_model_done(&ma);
+	S_model_done(&mb);
+	S_env_twin_done(&b);
+	S_env_done(&a);
+}
+
+Test(log, sequenced_entries_survive_a_crash, .timeout = 300)
+{
+	/* Closing without integrating is what a crash leaves behind: the
+	 * journal. A reader sees only the published log and touches nothing;
+	 * the next writer integrates every sequenced entry. */
+	S_env e;
+	S_env_init(&e, GT_LOG_SYNC_FS);
+	S_model m;
+	S_model_init(&m);
+	gt_log *log = S_create_open(&e);
+	S_append(log, &m, 3, 300);
+	for (int round = 0; round < 4; round++) {
+		uint64_t published = m.n;
+		S_sequence(log, &m, 3, 1);
+		S_sequence(log, &m, 3, 255);
+		S_sequence(log, &m, 3, 17 + (uint64_t)round * 100);
+		if (round == 2) {
+			/* Sequenced across an integration: both journal files. */
+			S_integrate(log);
+			published = m.n;
+			S_sequence(log, &m, 3, 44);
+		}
+		gt_log_free(log);
+
+		char *pub0 = S_snapshot(e.pub), *state0 = S_snapshot(e.state);
+		log = S_open(&e.ropt);
+		cr_assert_eq(gt_log_size(log), published);
+		gt_log_free(log);
+		char *pub1 = S_snapshot(e.pub), *state1 = S_snapshot(e.state);
+		cr_assert_str_eq(pub1, pub0);
+		cr_assert_str_eq(state1, state0);
+		free(pub0);
+		free(state0);
+		free(pub1);
+		free(state1);
+
+		log = S_open(&e.wopt);
+		cr_assert_eq(gt_log_size(log), m.n, "round %d: every sequenced entry is back",
+			     round);
+		cr_assert_eq(gt_log_pending(log), 0);
+		cr_assert_eq(S_file_size(e.state, "journal.0"), 0);
+		cr_assert_eq(S_file_size(e.state, "journal.1"), 0);
+		S_check_log(log, &m, published, 10);
+	}
+	gt_log_free(log);
+	S_check_verifies(&e, &m);
+	S_model_done(&m);
+	S_env_done(&e);
+}
+
+/* The journal files of a log closed with entries pending. */
+static void S_pending_log(S_env *e, S_model *m, gt_buf *j0)
+{
+	S_env_init(e, GT_LOG_SYNC_FS);
+	S_model_init(m);
+	gt_log *log = S_create_open(e);
+	S_append(log, m, 4, 10);
+	S_sequence(log, m, 4, 5);
+	S_sequence(log, m, 4, 300);
+	S_sequence(log, m, 4, 2);
+	gt_log_free(log);
+	tu_read(e->state, "journal.0", j0);
+	cr_assert_gt(j0->len, 0);
+}
+
+Test(log, journal_torn_tail_dropped)
+{
+	/* A record cut short by a crash was never acknowledged: dropped. */
+	for (int kind = 0; kind < 4; kind++) {
+		S_env e;
+		S_model m;
+		gt_buf j = GT_BUF_INIT;
+		S_pending_log(&e, &m, &j);
+		uint64_t want = m.n;
+		if (kind == 0) { /* the last record half written */
+			tu_write(e.state, "journal.0", j.data, j.len - 40);
+			want -= 2;
+		} else if (kind == 1) { /* its last byte wrong */
+			j.data[j.len - 1] ^= 1;
+			tu_write(e.state, "journal.0", j.data, j.len);
+			want -= 2;
+		} else if (kind == 2) { /* zeros past the end */
+			uint8_t z[300] = {0};
+			gt_buf_add(&j, z, sizeof(z));
+			tu_write(e.state, "journal.0", j.data, j.len);
+		} else { /* a header and nothing more */
+			gt_buf_add(&j, "gtj1\0\0", 6);
+			tu_write(e.state, "journal.0", j.data, j.len);
+		}
+		gt_log *log = S_open(&e.wopt);
+		cr_assert_eq(gt_log_size(log), want, "kind %d", kind);
+		cr_assert_eq(S_file_size(e.state, "journal.0"), 0);
+		S_model_truncate(&m, want);
+		S_check_log(log, &m, 0, 5);
+		/* And it goes on from there. */
+		S_sequence(log, &m, 4, 3);
+		S_integrate(log);
+		S_check_log(log, &m, want, 5);
+		gt_log_free(log);
+		gt_buf_done(&j);
+		S_model_done(&m);
+		S_env_done(&e);
+	}
+}
+
+/* The open is refused and changes nothing public nor the journal (damage
+ * is found before anything is touched; a gap only once the log's own
+ * recovery has chosen its size, which may rewrite its staged checkpoints). */
+static void S_expect_journal_refused(const S_env *e, const char *what, const char *msg,
+				     bool state_too)
+{
+	gt_buf j0 = GT_BUF_INIT, j1 = GT_BUF_INIT, k0 = GT_BUF_INIT, k1 = GT_BUF_INIT;
+	tu_read(e->state, "journal.0", &j0);
+	tu_read(e->state, "journal.1", &j1);
+	char *pub0 = S_snapshot(e->pub), *state0 = S_snapshot(e->state);
+	gt_log *log = NULL;
+	gt_error err = {0};
+	int rc = gt_log_open(&e->wopt, &log, &err);
+	cr_assert_eq(rc, GT_ECORRUPT, "%s: open gave %d %s", what, rc, err.msg);
+	cr_assert_null(log);
+	cr_assert(strstr(err.msg, msg), "%s: %s", what, err.msg);
+	cr_assert(strstr(err.msg, "journal."), "%s: %s", what, err.msg);
+	char *pub1 = S_snapshot(e->pub), *state1 = S_snapshot(e->state);
+	cr_assert_str_eq(pub1, pub0, "%s: open changed the public files", what);
+	if (state_too)
+		cr_assert_str_eq(state1, state0, "%s: open changed the state files", what);
+	tu_read(e->state, "journal.0", &k0);
+	tu_read(e->state, "journal.1", &k1);
+	cr_assert(k0.len == j0.len && memcmp(k0.data, j0.data, j0.len) == 0, "%s", what);
+	cr_assert(k1.len == j1.len && memcmp(k1.data, j1.data, j1.len) == 0, "%s", what);
+	gt_buf_done(&j0);
+	gt_buf_done(&j1);
+	gt_buf_done(&k0);
+	gt_buf_done(&k1);
+	free(pub0);
+	free(state0);
+	free(pub1);
+	free(state1);
+	/* A reader still opens the published log. */
+	gt_log_free(S_open(&e->ropt));
+}
+
+Test(log, journal_damage_refused)
+{
+	/* Damage anywhere but a torn tail could lose acknowledged entries:
+	 * the writer refuses to open and changes nothing. */
+	S_env e;
+	S_model m;
+	gt_buf j = GT_BUF_INIT;
+	S_pending_log(&e, &m, &j);
+	j.data[30] ^= 0x10; /* inside the first record's payload */
+	tu_write(e.state, "journal.0", j.data, j.len);
+	S_expect_journal_refused(&e, "a flipped bit", "checksum does not match", true);
+	j.data[30] ^= 0x10;
+	tu_write(e.state, "journal.0", j.data, j.len);
+
+	/* A record beyond the log's end: entries between are missing. */
+	gt_buf rec = GT_BUF_INIT;
+	gt_bytes one = {(const uint8_t *)"late", 4};
+	cr_assert_eq(gt_journal_encode(&rec, m.n + 5, &one, 1, NULL), 0);
+	tu_write(e.state, "journal.1", rec.data, rec.len);
+	S_expect_journal_refused(&e, "a gap", "entries are missing", false);
+	char *p = tu_join(e.state, "journal.1");
+	cr_assert_eq(unlink(p), 0);
+	free(p);
+
+	gt_log *log = S_open(&e.wopt);
+	cr_assert_eq(gt_log_size(log), m.n, "undamaged, everything comes back");
+	gt_log_free(log);
+	gt_buf_done(&rec);
+	gt_buf_done(&j);
+	S_model_done(&m);
+	S_env_done(&e);
+}
+
+Test(log, journal_records_already_integrated_are_skipped)
+{
+	/* A crash after an integration but before its journal file was
+	 * emptied leaves records the log already holds: each entry once. */
+	S_env e;
+	S_model m;
+	gt_buf j = GT_BUF_INIT;
+	S_pending_log(&e, &m, &j);
+	gt_log *log = S_open(&e.wopt);
+	S_sequence(log, &m, 4, 6);
+	gt_log_free(log);
+	gt_buf j0 = GT_BUF_INIT;
+	tu_read(e.state, "journal.0", &j0);
+	/* journal.0 now holds only the 6; put the old records in journal.1. */
+	tu_write(e.state, "journal.1", j.data, j.len);
+	log = S_open(&e.wopt);
+	cr_assert_eq(gt_log_size(log), m.n);
+	S_check_log(log, &m, 0, 10);
+	gt_log_free(log);
+	/* Old records overlapping the log's end: only the new entries count. */
+	log = S_open(&e.wopt);
+	gt_log_free(log);
+	gt_buf_done(&j0);
+	gt_buf_done(&j);
+	S_model_done(&m);
+	S_env_done(&e);
+}
+
+Test(log, sequence_limits, .timeout = 300)
+{
+	/* At most 65,536 entries wait: a call past that integrates first; a
+	 * call larger than that is appended and published at once. */
+	S_env e;
+	S_env_init(&e, GT_LOG_SYNC_FS);
+	S_model m;
+	S_model_init(&m);
+	gt_log *log = S_create_open(&e);
+	S_sequence(log, &m, 6, 40000);
+	cr_assert_eq(gt_log_size(log), 0);
+	S_sequence(log, &m, 6, 30000);
+	cr_assert_eq(gt_log_size(log), 40000, "the first 40000 were integrated first");
+	cr_assert_eq(gt_log_pending(log), 30000);
+	S_sequence(log, &m, 6, 70000);
+	cr_assert_eq(gt_log_size(log), m.n, "too many to wait: published at once");
+	cr_assert_eq(gt_log_pending(log), 0);
+	S_check_log(log, &m, 0, 20);
+	/* Refusals write nothing. */
+	gt_bytes bad[2] = {{(const uint8_t *)"ok", 2}, {(const uint8_t *)"", 0}};
+	gt_error err = {0};
+	cr_assert_eq(gt_log_sequence(log, bad, 2, NULL, &err), GT_EINVAL);
+	cr_assert(strstr(err.msg, "entry 1 is 0 bytes"), "%s", err.msg);
+	cr_assert_eq(gt_log_end(log), m.n);
+	cr_assert_eq(S_file_size(e.state, "journal.0") + S_file_size(e.state, "journal.1"), 0);
+	gt_log_free(log);
+	log = S_open(&e.ropt);
+	cr_assert_eq(gt_log_sequence(log, bad, 1, NULL, &err), GT_EINVAL);
+	cr_assert(strstr(err.msg, "read-only"), "%s", err.msg);
+	cr_assert_eq(gt_log_integrate(log, &err), GT_EINVAL);
+	gt_log_free(log);
+	S_model_done(&m);
+	S_env_done(&e);
+}
+
+typedef struct {
+	gt_log *log;
+	atomic_bool stop;
+	int integrations;
+} S_integrator;
+
+static void *S_integrator_main(void *arg)
+{
+	S_integrator *it = arg;
+	while (!atomic_load(&it->stop)) {
+		gt_error err = {0};
+		int rc = gt_log_integrate(it->log, &err);
+		if (rc < 0) {
+			fprintf(stderr, "integrate: %d %s\n", rc, err.msg);
+			abort();
+		}
+		it->integrations++;
+		usleep(500);
+	}
+	return NULL;
+}
+
+Test(log, sequence_while_another_thread_integrates, .timeout = 300)
+{
+	S_env e;
+	S_env_init(&e, GT_LOG_SYNC_FS);
+	S_model m;
+	S_model_init(&m);
+	gt_log *log = S_create_open(&e);
+	S_integrator it = {.log = log};
+	pthread_t th;
+	cr_assert_eq(pthread_create(&th, NULL, S_integrator_main, &it), 0);
+	for (int i = 0; i < 400; i++) {
+		uint64_t before = gt_log_size(log);
+		S_sequence(log, &m, 8, 1 + (uint64_t)(i * 37) % 300);
+		cr_assert_leq(before, gt_log_size(log));
+		cr_assert_leq(gt_log_size(log), gt_log_sequenced(log));
+		if (i % 50 == 49)
+			S_append(log, &m, 8, 2);
+	}
+	atomic_store(&it.stop, true);
+	pthread_join(th, NULL);
+	cr_assert_gt(it.integrations, 1);
+	S_integrate(log);
+	S_check_log(log, &m, 0, 50);
+	gt_log_free(log);
+	S_check_verifies(&e, &m);
+	S_model_done(&m);
 	S_env_done(&e);
 }

@@ -136,9 +136,18 @@ enum MHD_Result gt_h_log_entry(gt_req *r)
 		goto done;
 	}
 	if (index >= size) {
-		ret = gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-				     "no entry %llu: the log has %llu entries",
-				     (unsigned long long)index, (unsigned long long)size);
+		/* Durable (acknowledged) but not yet in a checkpoint: it will be
+		 * within moments, so say when to ask again rather than 404. */
+		uint64_t sequenced = gt_log_sequenced(log);
+		if (index < sequenced)
+			ret = gt_api_problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, "not-yet-published",
+					     "entry %llu is durable but not yet in a published "
+					     "checkpoint (size %llu); ask again shortly",
+					     (unsigned long long)index, (unsigned long long)size);
+		else
+			ret = gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+					     "no entry %llu: the log has %llu entries",
+					     (unsigned long long)index, (unsigned long long)size);
 		goto done;
 	}
 	rc = gt_log_entry(log, index, &raw, &err);
@@ -185,8 +194,11 @@ enum MHD_Result gt_h_log_entries(gt_req *r)
 	if (rc < 0)
 		return gt_api_problem_code(r, rc, err.msg);
 	json_t *list, *next;
-	if (before == UINT64_MAX)
-		rc = gt_store_applied(c, &before, &err);
+	/* Only entries in the published checkpoint: the store may already
+	 * hold some that are durable but not yet published. */
+	uint64_t published = gt_log_size(r->api->log);
+	if (before > published)
+		before = published;
 	if (rc == 0)
 		rc = gt_stmt_open(c, GT_Q_ENTRY_LIST, &st, &err);
 	if (rc == 0) {

@@ -30,6 +30,7 @@ static const struct {
 	{"body-too-large", "Request body too large"},
 	{"unsupported-media-type", "Unsupported media type"},
 	{"unavailable", "Service unavailable"},
+	{"not-yet-published", "Not yet published"},
 	{"internal", "Internal server error"},
 };
 

@@ -40,7 +40,7 @@ static const char S_usage[] =
 static int S_genesis(const char *dir, gt_error *err)
 {
 	gt_service s;
-	int rc = gt_service_open(dir, true, &s, err);
+	int rc = gt_service_open(dir, true, 0, &s, err);
 	if (rc < 0)
 		return rc;
 	gt_ledger_result res;

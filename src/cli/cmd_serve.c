@@ -19,14 +19,14 @@
 
 static const char S_usage[] =
 	"Usage: goodtrace serve --data DIR [--listen HOST:PORT] [--web DIR] [--threads N]\n"
-	"                       [--max-per-ip N]\n"
+	"                       [--max-per-ip N] [--checkpoint-interval MS]\n"
 	"\n"
 	"Serve a data directory: the JSON API under /api/v1/, the log under /log/,\n"
 	"the web pages under /, /healthz and /metrics. Entries the store has not\n"
 	"applied yet (after a crash) are replayed first. On SIGTERM or SIGINT the\n"
 	"server stops accepting connections, finishes the requests in flight and\n"
-	"every queued write (each acknowledged write is already durable and in a\n"
-	"published checkpoint), then exits 0.\n"
+	"every queued write, publishes a checkpoint of every acknowledged write\n"
+	"(each was already durable), then exits 0.\n"
 	"\n"
 	"When ready it prints \"listening http://HOST:PORT\" on stdout.\n"
 	"\n"
@@ -39,6 +39,12 @@ static const char S_usage[] =
 	"  --threads N         HTTP threads (default: the number of CPUs)\n"
 	"  --max-per-ip N      connections at once from one address (default 512;\n"
 	"                      further ones are refused)\n"
+	"  --checkpoint-interval MS\n"
+	"                      under load, the longest an acknowledged write waits\n"
+	"                      to be in a published checkpoint (default 50, at most\n"
+	"                      60000); when writes pause for a 25th of it, what is\n"
+	"                      pending is published at once\n"
+	"                      [GOODTRACE_CHECKPOINT_INTERVAL]\n"
 	"  --help              show this help\n";
 
 /* Split "host:port" or "[v6]:port". */
@@ -98,7 +104,8 @@ static const char *S_opt_or_env(gt_opt *opts, const char *name, const char *env)
 int gt_cmd_serve(int argc, char **argv)
 {
 	gt_opt opts[] = {GT_OPT_VALUE("data"),	  GT_OPT_VALUE("listen"),     GT_OPT_VALUE("web"),
-			 GT_OPT_VALUE("threads"), GT_OPT_VALUE("max-per-ip"), GT_OPT_END};
+			 GT_OPT_VALUE("threads"), GT_OPT_VALUE("max-per-ip"),
+			 GT_OPT_VALUE("checkpoint-interval"), GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
 		return r > 0 ? GT_EXIT_OK : GT_EXIT_USAGE;
@@ -124,6 +131,20 @@ int gt_cmd_serve(int argc, char **argv)
 	if (gt_args_get(opts, "max-per-ip")->value &&
 	    gt_args_u64(gt_args_get(opts, "max-per-ip"), 1, 65536, &per_ip) < 0)
 		return GT_EXIT_USAGE;
+	uint64_t checkpoint_ms = 0;
+	const char *cpi = S_opt_or_env(opts, "checkpoint-interval", "GOODTRACE_CHECKPOINT_INTERVAL");
+	if (cpi) {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(cpi, &end, 10);
+		if (errno || end == cpi || *end || cpi[0] == '-' || v < 1 || v > 60000) {
+			gt_cli_error("serve: --checkpoint-interval wants milliseconds from 1 to "
+				     "60000, not '%s'",
+				     cpi);
+			return GT_EXIT_USAGE;
+		}
+		checkpoint_ms = v;
+	}
 	if (!web)
 		web = GT_WEB_DIR;
 	struct stat st;
@@ -143,7 +164,7 @@ int gt_cmd_serve(int argc, char **argv)
 
 	gt_error err = {0};
 	gt_service s;
-	if (gt_service_open(dir, false, &s, &err) < 0) {
+	if (gt_service_open(dir, false, (unsigned)checkpoint_ms, &s, &err) < 0) {
 		gt_cli_error("serve: %s", err.msg);
 		return err.code == GT_EBUSY ? GT_EXIT_FAIL : GT_EXIT_FAIL;
 	}

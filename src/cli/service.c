@@ -40,7 +40,8 @@ int gt_service_store(const char *dir, bool read_only, gt_store **ret, gt_error *
 	return gt_store_open(&so, ret, err);
 }
 
-int gt_service_open(const char *dir, bool create_secret, gt_service *s, gt_error *err)
+int gt_service_open(const char *dir, bool create_secret, unsigned checkpoint_ms, gt_service *s,
+		    gt_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	int rc = gt_datadir_paths(dir, &s->paths, err);
@@ -61,6 +62,7 @@ int gt_service_open(const char *dir, bool create_secret, gt_service *s, gt_error
 			.secret = s->secret,
 			.modules = mods,
 			.nmodules = n,
+			.checkpoint_ms = checkpoint_ms,
 			.progress = gt_cli_progress_enabled() ? S_progress : NULL,
 		};
 		rc = gt_ledger_open(&lo, &s->ledger, err);

@@ -22,7 +22,8 @@ const gt_module *const *gt_service_modules(size_t *ret_n);
 /* Open everything and start the ledger; entries the store has not applied
  * are replayed first (with progress on a terminal). create_secret: make the
  * pseudonym secret if missing (init). */
-int gt_service_open(const char *dir, bool create_secret, gt_service *s, gt_error *err);
+int gt_service_open(const char *dir, bool create_secret, unsigned checkpoint_ms, gt_service *s,
+		    gt_error *err);
 /* Stop the ledger (finishing queued commands) and close; accepts a zeroed s. */
 void gt_service_close(gt_service *s);
 

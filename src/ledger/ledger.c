@@ -57,6 +57,7 @@ struct gt_ledger {
 	bool iwant, inow;	/* entries to integrate; do it without waiting */
 	uint64_t pending_since; /* monotonic ns of the first of them */
 	uint64_t idle_since;	/* when the sequencer began waiting, or 0 */
+	uint64_t integrate_ns;	/* gt_ledger_options.checkpoint_ms */
 
 	/* The batch being built (writer thread only). */
 	gt_buf bytes; /* every entry of the batch, back to back */
@@ -198,12 +199,12 @@ static void S_stats_batch(gt_ledger *l, size_t ncmd, size_t nrejected, size_t ne
 }
 
 /* Entries sequenced under load are integrated into tiles and a published
- * checkpoint by a second thread, S_INTEGRATE_NS after the first of them,
- * or once the sequencer has had nothing to do for S_IDLE_NS; meanwhile the
- * sequencer goes on sequencing. Each integration ends with a sync of the
- * whole log, so fewer, larger ones leave more of the machine to requests. */
-#define S_INTEGRATE_NS (50 * 1000 * 1000)
-#define S_IDLE_NS (2 * 1000 * 1000)
+ * checkpoint by a second thread, integrate_ns after the first of them, or
+ * once the sequencer has had nothing to do for a 25th of that; meanwhile
+ * the sequencer goes on sequencing. Each integration ends with a sync of
+ * the whole log, so fewer, larger ones leave more of the machine to
+ * requests. */
+#define S_CHECKPOINT_MS 50
 
 /* Ask the integrator to run (now, or once the interval has passed). */
 static void S_integrate_soon(gt_ledger *l, bool now)
@@ -229,9 +230,9 @@ static void *S_integrator(void *arg)
 		if (!l->iwant)
 			break;
 		for (;;) {
-			uint64_t due = l->pending_since + S_INTEGRATE_NS;
-			if (l->idle_since && l->idle_since + S_IDLE_NS < due)
-				due = l->idle_since + S_IDLE_NS;
+			uint64_t due = l->pending_since + l->integrate_ns;
+			if (l->idle_since && l->idle_since + l->integrate_ns / 25 < due)
+				due = l->idle_since + l->integrate_ns / 25;
 			if (l->istop || l->inow || gt_time_mono_ns() >= due)
 				break;
 			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000u),
@@ -509,6 +510,8 @@ int gt_ledger_open(const gt_ledger_options *opt, gt_ledger **ret, gt_error *err)
 	l->nmodules = opt->nmodules;
 	l->queue_max = opt->queue_max ? opt->queue_max : 65536;
 	l->batch_max = opt->batch_max ? opt->batch_max : 4096;
+	l->integrate_ns = (uint64_t)(opt->checkpoint_ms ? opt->checkpoint_ms : S_CHECKPOINT_MS) *
+			  1000000u;
 	l->clock = opt->clock;
 	l->clock_arg = opt->clock_arg;
 	pthread_mutex_init(&l->mu, NULL);

@@ -118,6 +118,10 @@ typedef struct gt_ledger_options {
 	 * never lets "at" go backwards. */
 	int64_t (*clock)(void *arg);
 	void *clock_arg;
+	/* Under load, the longest an acknowledged entry waits to be in a
+	 * published checkpoint, in milliseconds (default 50); when commands
+	 * pause for a 25th of it, what is pending is published at once. */
+	unsigned checkpoint_ms;
 	/* Progress of the start-up replay (may be NULL). */
 	void (*progress)(void *arg, uint64_t done, uint64_t total);
 	void *progress_arg;

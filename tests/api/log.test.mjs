@@ -2,6 +2,8 @@
 // proof endpoints checked against an independent verifier.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   api, cleanup, initData, leafHash, logSize, makeOrg, rootFromInclusion, sha256hex,
   startServer, verifyCheckpoint, verifyConsistency,
@@ -169,4 +171,68 @@ test('attestations can be looked up by hash and by organisation', async () => {
   assert.equal(r.json.attestations.length, 1);
   assert.equal(r.json.attestations[0].org, 'pub');
   assert.equal(r.json.attestations[0].sha256, h);
+});
+
+test('under concurrent writes every answered entry is durable, then published', async () => {
+  // Writes arriving together are sequenced together: each is durable when answered
+  // and in a signed checkpoint once the writes pause (a 25th of the interval, here
+  // 200 ms) or the interval passes. Meanwhile its route says 503 not-yet-published
+  // and the latest entries stop at the published checkpoint.
+  const d = initData('log-burst');
+  const srv = await startServer(d, ['--checkpoint-interval', '5000']);
+  try {
+    const o = await makeOrg(srv, d.adminToken, 'burst', ['publisher']);
+    const before = await logSize(srv);
+    const answers = await Promise.all(Array.from({ length: 64 }, (_, k) => api(srv, 'POST',
+      '/api/v1/attestations', { token: o.token, body: { sha256: sha256hex(`burst ${k}`), kind: 'burst' } })));
+    const indexes = answers.map((r) => { assert.equal(r.status, 201, r.text); return r.json.index; });
+    assert.deepEqual([...indexes].sort((x, y) => x - y), Array.from({ length: 64 }, (_, k) => before + k));
+    const last = before + 63;
+    const early = await api(srv, 'GET', `/api/v1/log/entries/${last}`);
+    assert.equal(early.status, 503, early.text);
+    assert.equal(early.json.type, 'urn:goodtrace:problem:not-yet-published');
+    assert.equal(early.headers.get('retry-after'), '1');
+    assert.match(early.json.detail, /entry \d+ is durable but not yet in a published checkpoint/);
+    const published = await logSize(srv);
+    assert.ok(published <= last, `published ${published}`);
+    const list = await api(srv, 'GET', '/api/v1/log/entries?limit=1');
+    assert.equal(list.json.entries[0].index, published - 1, 'the list stops at the checkpoint');
+    let metrics = await (await fetch(srv.url + '/metrics')).text();
+    assert.match(metrics, new RegExp(`^goodtrace_log_sequenced ${last + 1}$`, 'm'));
+    // Published once the writes have paused.
+    let size = published;
+    for (let i = 0; i < 300 && size <= last; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      size = await logSize(srv);
+    }
+    assert.equal(size, last + 1);
+    for (const [k, i] of indexes.entries()) {
+      const r = await api(srv, 'GET', `/api/v1/log/entries/${i}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.entry.data.sha256, sha256hex(`burst ${k}`));
+    }
+    metrics = await (await fetch(srv.url + '/metrics')).text();
+    assert.match(metrics, /^goodtrace_ledger_integrations_total [1-9]\d*$/m);
+    assert.match(metrics, /^goodtrace_ledger_integrate_seconds_total [0-9.]+$/m);
+  } finally {
+    assert.equal((await srv.stop()).code, 0, srv.stderr());
+    cleanup(d);
+  }
+});
+
+test('stopping the server publishes what was only durable', async () => {
+  const d = initData('log-stop');
+  let srv = await startServer(d, ['--checkpoint-interval', '60000']);
+  const o = await makeOrg(srv, d.adminToken, 'stop', ['publisher']);
+  const answers = await Promise.all(Array.from({ length: 32 }, (_, k) => api(srv, 'POST',
+    '/api/v1/attestations', { token: o.token, body: { sha256: sha256hex(`stop ${k}`), kind: 'stop' } })));
+  const last = Math.max(...answers.map((r) => { assert.equal(r.status, 201, r.text); return r.json.index; }));
+  assert.ok(await logSize(srv) <= last, 'not yet published');
+  assert.equal((await srv.stop()).code, 0, srv.stderr());
+  const cp = readFileSync(join(d.dir, 'log', 'checkpoint'), 'utf8');
+  assert.equal(Number(cp.split('\n')[1]), last + 1, 'SIGTERM published every acknowledged write');
+  srv = await startServer(d);
+  assert.equal((await api(srv, 'GET', `/api/v1/log/entries/${last}`)).status, 200);
+  assert.equal((await srv.stop()).code, 0, srv.stderr());
+  cleanup(d);
 });

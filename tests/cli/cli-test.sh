@@ -352,6 +352,12 @@ GOODTRACE_DATA= GOODTRACE_LISTEN= gtr serve
 check "goodtrace serve without --data exits 2 naming --data" eval '[ $rc -eq 2 ] && grep -q -- "--data" "$tmp/err"'
 gtr serve --data "$tmp" --listen nonsense
 check "goodtrace serve --listen nonsense exits 2 naming HOST:PORT" eval '[ $rc -eq 2 ] && grep -q "HOST:PORT" "$tmp/err"'
+for bad in 0 60001 -5 1x ""; do
+	gtr serve --data "$tmp" --checkpoint-interval "$bad"
+	check "goodtrace serve --checkpoint-interval '$bad' exits 2 naming the range" eval '[ $rc -eq 2 ] && grep -q "from 1 to 60000" "$tmp/err"'
+done
+GOODTRACE_CHECKPOINT_INTERVAL=zero gtr serve --data "$tmp"
+check "GOODTRACE_CHECKPOINT_INTERVAL=zero is refused like the option" eval '[ $rc -eq 2 ] && grep -q "not .zero." "$tmp/err"'
 gtr token create --data "$tmp" --org a --role wizard
 check "goodtrace token create with an unknown role exits 2" eval '[ $rc -eq 2 ] && grep -q "not a role" "$tmp/err"'
 gtr no-such-command

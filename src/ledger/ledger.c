@@ -54,7 +54,7 @@ struct gt_ledger {
 	pthread_t ithread;
 	pthread_cond_t iwake;
 	bool istarted, istop;
-	bool iwant, inow;	/* entries to integrate; do it without waiting */
+	bool iwant, inow;	/* entries to integrate; (stopping) do it without waiting */
 	uint64_t pending_since; /* monotonic ns of the first of them */
 	uint64_t idle_since;	/* when the sequencer began waiting, or 0 */
 	uint64_t integrate_ns;	/* gt_ledger_options.checkpoint_ms */
@@ -206,17 +206,15 @@ static void S_stats_batch(gt_ledger *l, size_t ncmd, size_t nrejected, size_t ne
  * requests. */
 #define S_CHECKPOINT_MS 50
 
-/* Ask the integrator to run (now, or once the interval has passed). */
-static void S_integrate_soon(gt_ledger *l, bool now)
+/* Tell the integrator that entries wait (from now, if none did). */
+static void S_integrate_soon(gt_ledger *l)
 {
 	pthread_mutex_lock(&l->mu);
 	if (!l->iwant) {
 		l->iwant = true;
 		l->pending_since = gt_time_mono_ns();
+		pthread_cond_signal(&l->iwake);
 	}
-	if (now)
-		l->inow = true;
-	pthread_cond_signal(&l->iwake);
 	pthread_mutex_unlock(&l->mu);
 }
 
@@ -241,17 +239,21 @@ static void *S_integrator(void *arg)
 		}
 		l->iwant = l->inow = false;
 		pthread_mutex_unlock(&l->mu);
+		/* A lone command's append may have integrated them already. */
+		bool work = gt_log_pending(l->log) > 0;
 		gt_error err;
 		uint64_t t0 = gt_time_mono_ns();
-		int rc = gt_log_integrate(l->log, &err);
+		int rc = work ? gt_log_integrate(l->log, &err) : 0;
 		uint64_t t1 = gt_time_mono_ns();
 		pthread_mutex_lock(&l->mu);
 		/* Like a failed append: the entries are durable in the journal,
 		 * the next start integrates them; stop writing until then. */
 		if (rc < 0)
 			l->failed = true;
-		l->stats.integrations++;
-		l->stats.integrate_ns_total += t1 - t0;
+		if (work) {
+			l->stats.integrations++;
+			l->stats.integrate_ns_total += t1 - t0;
+		}
 	}
 	pthread_mutex_unlock(&l->mu);
 	return NULL;
@@ -351,7 +353,7 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 			if (busy) {
 				rc = gt_log_sequence(l->log, v, l->nentries, &first, &err);
 				if (rc == 0)
-					S_integrate_soon(l, false);
+					S_integrate_soon(l);
 			} else {
 				rc = gt_log_append(l->log, v, l->nentries, &first, &err);
 			}

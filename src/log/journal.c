@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-static const uint8_t S_magic[4] = {'g', 't', 'j', '1'};
+static const uint8_t S_magic[4] = {'g', 't', 'j', '2'};
 
 static void S_put32(uint8_t *p, uint32_t v)
 {
@@ -21,12 +21,40 @@ static uint32_t S_get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+static size_t S_align(size_t n)
+{
+	return (n + GT_JOURNAL_ALIGN - 1) / GT_JOURNAL_ALIGN * GT_JOURNAL_ALIGN;
+}
+
+/* The check of a header's first 20 bytes. */
+static void S_head_check(const uint8_t *head, uint8_t out[4])
+{
+	uint8_t sum[GT_HASH_LEN];
+	gt_sha256(head, GT_JOURNAL_HEAD - 4, sum);
+	memcpy(out, sum, 4);
+}
+
+/* A whole header with the right magic and check at p (len bytes left). */
+static int S_head_ok(const uint8_t *p, size_t len)
+{
+	uint8_t check[4];
+	if (len < GT_JOURNAL_HEAD || memcmp(p, S_magic, 4) != 0)
+		return 0;
+	S_head_check(p, check);
+	return memcmp(check, p + GT_JOURNAL_HEAD - 4, 4) == 0;
+}
+
 int gt_journal_encode(gt_buf *out, uint64_t first, const gt_bytes *entries, size_t n,
 		      gt_error *err)
 {
 	if (n == 0 || n > UINT32_MAX)
 		return gt_fail(err, GT_EINVAL, "a journal record holds 1 to %u entries, not %zu",
 			       UINT32_MAX, n);
+	if (first > UINT64_MAX - n)
+		return gt_fail(err, GT_EINVAL, "entries past the largest index");
+	if (out->len % GT_JOURNAL_ALIGN != 0)
+		return gt_fail(err, GT_EINVAL, "journal records start at multiples of %d bytes",
+			       GT_JOURNAL_ALIGN);
 	uint64_t payload = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (entries[i].len == 0 || entries[i].len > GT_ENTRY_MAX)
@@ -35,10 +63,12 @@ int gt_journal_encode(gt_buf *out, uint64_t first, const gt_bytes *entries, size
 				       entries[i].len, GT_ENTRY_MAX);
 		payload += 2 + entries[i].len;
 	}
-	if (payload > UINT32_MAX)
-		return gt_fail(err, GT_EINVAL, "a journal record holds at most 4 GiB of entries");
+	if (payload > UINT32_MAX - GT_JOURNAL_HEAD - GT_JOURNAL_TAIL - GT_JOURNAL_ALIGN)
+		return gt_fail(err, GT_EINVAL, "a journal record holds less than 4 GiB of entries");
+	size_t body = GT_JOURNAL_HEAD + (size_t)payload;
+	size_t total = S_align(body + GT_JOURNAL_TAIL);
 	size_t start = out->len;
-	if (gt_buf_reserve(out, GT_JOURNAL_HEAD + (size_t)payload + GT_JOURNAL_TAIL) < 0)
+	if (gt_buf_reserve(out, total) < 0)
 		return gt_fail(err, GT_ENOMEM, "out of memory for a journal record");
 	uint8_t *p = out->data + start;
 	memcpy(p, S_magic, 4);
@@ -46,26 +76,31 @@ int gt_journal_encode(gt_buf *out, uint64_t first, const gt_bytes *entries, size
 	S_put32(p + 8, (uint32_t)(first >> 32));
 	S_put32(p + 12, (uint32_t)first);
 	S_put32(p + 16, (uint32_t)payload);
-	p += GT_JOURNAL_HEAD;
+	S_head_check(p, p + 20);
+	uint8_t *q = p + GT_JOURNAL_HEAD;
 	for (size_t i = 0; i < n; i++) {
-		p[0] = (uint8_t)(entries[i].len >> 8);
-		p[1] = (uint8_t)entries[i].len;
-		memcpy(p + 2, entries[i].data, entries[i].len);
-		p += 2 + entries[i].len;
+		q[0] = (uint8_t)(entries[i].len >> 8);
+		q[1] = (uint8_t)entries[i].len;
+		memcpy(q + 2, entries[i].data, entries[i].len);
+		q += 2 + entries[i].len;
 	}
-	size_t body = GT_JOURNAL_HEAD + (size_t)payload;
-	gt_sha256(out->data + start, body, out->data + start + body);
-	out->len = start + body + GT_JOURNAL_TAIL;
+	gt_sha256(p, body, p + body);
+	memset(p + body + GT_JOURNAL_TAIL, 0, total - body - GT_JOURNAL_TAIL);
+	out->len = start + total;
 	out->data[out->len] = 0;
 	return 0;
 }
 
-static int S_all_zero(const uint8_t *p, size_t n)
+/* Damage at pos: a torn tail unless a valid header follows it. */
+static int S_damaged(const uint8_t *data, size_t len, size_t pos, gt_error *err, const char *what)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return 0;
-	return 1;
+	for (size_t at = pos + GT_JOURNAL_ALIGN; at < len; at += GT_JOURNAL_ALIGN)
+		if (S_head_ok(data + at, len - at))
+			return gt_fail(err, GT_ECORRUPT,
+				       "journal offset %zu: %s, and a record follows at offset %zu",
+				       pos, what, at);
+	return gt_fail(err, GT_JOURNAL_TORN, "journal offset %zu: %s (the last record: torn)",
+		       pos, what);
 }
 
 int gt_journal_next(const uint8_t *data, size_t len, size_t pos, gt_journal_rec *rec,
@@ -73,33 +108,26 @@ int gt_journal_next(const uint8_t *data, size_t len, size_t pos, gt_journal_rec 
 {
 	if (pos >= len)
 		return 0;
+	if (pos % GT_JOURNAL_ALIGN != 0)
+		return gt_fail(err, GT_EINVAL, "journal offset %zu: not a record boundary", pos);
 	const uint8_t *p = data + pos;
 	size_t left = len - pos;
-	/* A crash can leave a file longer than what was written into it
-	 * (zeros): that is a torn tail, not damage. */
-	if (S_all_zero(p, left))
-		return gt_fail(err, GT_JOURNAL_TORN, "journal offset %zu: %zu zero bytes at the end",
-			       pos, left);
-	if (left < GT_JOURNAL_HEAD)
-		return gt_fail(err, GT_JOURNAL_TORN,
-			       "journal offset %zu: a record cut short (%zu bytes)", pos, left);
-	if (memcmp(p, S_magic, 4) != 0)
-		return gt_fail(err, GT_ECORRUPT, "journal offset %zu: not a record (bad magic)",
-			       pos);
+	if (!S_head_ok(p, left))
+		return S_damaged(data, len, pos, err,
+				 left < GT_JOURNAL_HEAD ? "a header cut short" :
+							  "not a record header");
 	uint32_t count = S_get32(p + 4);
 	uint64_t first = (uint64_t)S_get32(p + 8) << 32 | S_get32(p + 12);
 	uint32_t payload = S_get32(p + 16);
-	uint64_t total = (uint64_t)GT_JOURNAL_HEAD + payload + GT_JOURNAL_TAIL;
-	if (total > left)
-		return gt_fail(err, GT_JOURNAL_TORN,
-			       "journal offset %zu: a record of %llu bytes cut short at %zu", pos,
-			       (unsigned long long)total, left);
+	uint64_t body = (uint64_t)GT_JOURNAL_HEAD + payload;
+	if (body + GT_JOURNAL_TAIL > left)
+		return S_damaged(data, len, pos, err, "a record cut short");
 	uint8_t sum[GT_HASH_LEN];
-	gt_sha256(p, GT_JOURNAL_HEAD + payload, sum);
-	if (memcmp(sum, p + GT_JOURNAL_HEAD + payload, GT_JOURNAL_TAIL) != 0)
-		return gt_fail(err, total == left ? GT_JOURNAL_TORN : GT_ECORRUPT,
-			       "journal offset %zu: the record's checksum does not match%s", pos,
-			       total == left ? " (the last record: torn by a crash)" : "");
+	gt_sha256(p, (size_t)body, sum);
+	if (memcmp(sum, p + body, GT_JOURNAL_TAIL) != 0)
+		return S_damaged(data, len, pos, err, "the record's checksum does not match");
+	/* From here the bytes are what the writer wrote: a mismatch is a bug
+	 * or tampering, never a crash. */
 	gt_bytes bundle = {p + GT_JOURNAL_HEAD, payload}, e;
 	size_t bpos = 0;
 	uint64_t n = 0;
@@ -114,9 +142,10 @@ int gt_journal_next(const uint8_t *data, size_t len, size_t pos, gt_journal_rec 
 	if (first > UINT64_MAX - count)
 		return gt_fail(err, GT_ECORRUPT,
 			       "journal offset %zu: entries past the largest index", pos);
+	size_t total = S_align((size_t)body + GT_JOURNAL_TAIL);
 	rec->first = first;
 	rec->count = count;
 	rec->payload = bundle;
-	rec->len = (size_t)total;
+	rec->len = total < left ? total : left;
 	return 1;
 }

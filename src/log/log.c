@@ -42,9 +42,12 @@
  * past it, or past S_COMMIT_MAX entries, integrates first. */
 #define S_PENDING_BYTES_MAX (32u << 20)
 static const char *S_journal_name[2] = {"journal.0", "journal.1"};
-/* A journal file is read whole by recovery; it holds at most this much. */
-#define S_JOURNAL_READ_MAX \
-	(2 * (size_t)S_PENDING_BYTES_MAX + (size_t)S_COMMIT_MAX * (GT_JOURNAL_HEAD + GT_JOURNAL_TAIL))
+/* A journal file holds at most this much (a sequence call that would pass
+ * it integrates first), plus one record; recovery reads it whole. */
+#define S_JOURNAL_BYTES_MAX (64u << 20)
+#define S_JOURNAL_READ_MAX                                                                  \
+	((size_t)S_JOURNAL_BYTES_MAX + (size_t)S_PENDING_BYTES_MAX + GT_JOURNAL_HEAD + \
+	 GT_JOURNAL_TAIL + GT_JOURNAL_ALIGN)
 
 static const char *S_staged_name[2] = {"checkpoint.0", "checkpoint.1"};
 
@@ -775,7 +778,8 @@ int gt_log_sequence(gt_log *log, const gt_bytes *entries, size_t n, uint64_t *re
 		pthread_mutex_lock(&log->wmu);
 		rc = S_check_entries(log, entries, n, err);
 		if (rc < 0 || (log->npending + n <= S_COMMIT_MAX &&
-			       log->pending.len + bytes <= S_PENDING_BYTES_MAX))
+			       log->pending.len + bytes <= S_PENDING_BYTES_MAX &&
+			       log->journal_len + bytes <= S_JOURNAL_BYTES_MAX))
 			break;
 		pthread_mutex_unlock(&log->wmu);
 		rc = gt_log_integrate(log, err);

@@ -1858,17 +1858,24 @@ static void S_pending_log(S_env *e, S_model *m, gt_buf *j0)
 Test(log, journal_torn_tail_dropped)
 {
 	/* A record cut short by a crash was never acknowledged: dropped. */
-	for (int kind = 0; kind < 4; kind++) {
+	for (int kind = 0; kind < 5; kind++) {
 		S_env e;
 		S_model m;
 		gt_buf j = GT_BUF_INIT;
 		S_pending_log(&e, &m, &j);
 		uint64_t want = m.n;
+		/* The last record (2 short entries) is the file's last block. */
+		size_t last = j.len - GT_JOURNAL_ALIGN;
+		cr_assert_eq(memcmp(j.data + last, "gtj2", 4), 0);
 		if (kind == 0) { /* the last record half written */
-			tu_write(e.state, "journal.0", j.data, j.len - 40);
+			tu_write(e.state, "journal.0", j.data, last + 30);
 			want -= 2;
-		} else if (kind == 1) { /* its last byte wrong */
-			j.data[j.len - 1] ^= 1;
+		} else if (kind == 1) { /* a byte of it never written */
+			j.data[last + 30] = 0;
+			tu_write(e.state, "journal.0", j.data, j.len);
+			want -= 2;
+		} else if (kind == 4) { /* its header block never written */
+			memset(j.data + last, 0, 24);
 			tu_write(e.state, "journal.0", j.data, j.len);
 			want -= 2;
 		} else if (kind == 2) { /* zeros past the end */
@@ -1944,7 +1951,17 @@ Test(log, journal_damage_refused)
 	tu_write(e.state, "journal.0", j.data, j.len);
 	S_expect_journal_refused(&e, "a flipped bit", "checksum does not match", true);
 	j.data[30] ^= 0x10;
+	j.data[17] ^= 0x80; /* the first record's payload length */
 	tu_write(e.state, "journal.0", j.data, j.len);
+	S_expect_journal_refused(&e, "a damaged length", "not a record header", true);
+	j.data[17] ^= 0x80;
+	memset(j.data, 0, 24); /* the first record's header lost */
+	tu_write(e.state, "journal.0", j.data, j.len);
+	S_expect_journal_refused(&e, "a lost header", "a record follows", true);
+	gt_buf_done(&j);
+	S_model_done(&m);
+	S_env_done(&e);
+	S_pending_log(&e, &m, &j);
 
 	/* A record beyond the log's end: entries between are missing. */
 	gt_buf rec = GT_BUF_INIT;

@@ -103,9 +103,13 @@ static const char *S_opt_or_env(gt_opt *opts, const char *name, const char *env)
 
 int gt_cmd_serve(int argc, char **argv)
 {
-	gt_opt opts[] = {GT_OPT_VALUE("data"),	  GT_OPT_VALUE("listen"),     GT_OPT_VALUE("web"),
-			 GT_OPT_VALUE("threads"), GT_OPT_VALUE("max-per-ip"),
-			 GT_OPT_VALUE("checkpoint-interval"), GT_OPT_END};
+	gt_opt opts[] = {GT_OPT_VALUE("data"),
+			 GT_OPT_VALUE("listen"),
+			 GT_OPT_VALUE("web"),
+			 GT_OPT_VALUE("threads"),
+			 GT_OPT_VALUE("max-per-ip"),
+			 GT_OPT_VALUE("checkpoint-interval"),
+			 GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
 		return r > 0 ? GT_EXIT_OK : GT_EXIT_USAGE;
@@ -132,7 +136,8 @@ int gt_cmd_serve(int argc, char **argv)
 	    gt_args_u64(gt_args_get(opts, "max-per-ip"), 1, 65536, &per_ip) < 0)
 		return GT_EXIT_USAGE;
 	uint64_t checkpoint_ms = 0;
-	const char *cpi = S_opt_or_env(opts, "checkpoint-interval", "GOODTRACE_CHECKPOINT_INTERVAL");
+	const char *cpi =
+		S_opt_or_env(opts, "checkpoint-interval", "GOODTRACE_CHECKPOINT_INTERVAL");
 	if (cpi) {
 		char *end;
 		errno = 0;

@@ -34,8 +34,8 @@ int gt_service_store(const char *dir, bool read_only, gt_store **ret, gt_error *
 		return rc;
 	if (access(d.vkey, F_OK) != 0)
 		return gt_fail(err, GT_ENOTFOUND,
-			       "%s is not a goodtrace data directory (goodtrace init --data %s)", dir,
-			       dir);
+			       "%s is not a goodtrace data directory (goodtrace init --data %s)",
+			       dir, dir);
 	gt_store_options so = {.path = d.store, .read_only = read_only};
 	return gt_store_open(&so, ret, err);
 }

@@ -512,8 +512,8 @@ int gt_ledger_open(const gt_ledger_options *opt, gt_ledger **ret, gt_error *err)
 	l->nmodules = opt->nmodules;
 	l->queue_max = opt->queue_max ? opt->queue_max : 65536;
 	l->batch_max = opt->batch_max ? opt->batch_max : 4096;
-	l->integrate_ns = (uint64_t)(opt->checkpoint_ms ? opt->checkpoint_ms : S_CHECKPOINT_MS) *
-			  1000000u;
+	l->integrate_ns =
+		(uint64_t)(opt->checkpoint_ms ? opt->checkpoint_ms : S_CHECKPOINT_MS) * 1000000u;
 	l->clock = opt->clock;
 	l->clock_arg = opt->clock_arg;
 	pthread_mutex_init(&l->mu, NULL);

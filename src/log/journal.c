@@ -44,8 +44,7 @@ static int S_head_ok(const uint8_t *p, size_t len)
 	return memcmp(check, p + GT_JOURNAL_HEAD - 4, 4) == 0;
 }
 
-int gt_journal_encode(gt_buf *out, uint64_t first, const gt_bytes *entries, size_t n,
-		      gt_error *err)
+int gt_journal_encode(gt_buf *out, uint64_t first, const gt_bytes *entries, size_t n, gt_error *err)
 {
 	if (n == 0 || n > UINT32_MAX)
 		return gt_fail(err, GT_EINVAL, "a journal record holds 1 to %u entries, not %zu",
@@ -99,12 +98,11 @@ static int S_damaged(const uint8_t *data, size_t len, size_t pos, gt_error *err,
 			return gt_fail(err, GT_ECORRUPT,
 				       "journal offset %zu: %s, and a record follows at offset %zu",
 				       pos, what, at);
-	return gt_fail(err, GT_JOURNAL_TORN, "journal offset %zu: %s (the last record: torn)",
-		       pos, what);
+	return gt_fail(err, GT_JOURNAL_TORN, "journal offset %zu: %s (the last record: torn)", pos,
+		       what);
 }
 
-int gt_journal_next(const uint8_t *data, size_t len, size_t pos, gt_journal_rec *rec,
-		    gt_error *err)
+int gt_journal_next(const uint8_t *data, size_t len, size_t pos, gt_journal_rec *rec, gt_error *err)
 {
 	if (pos >= len)
 		return 0;

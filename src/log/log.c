@@ -45,7 +45,7 @@ static const char *S_journal_name[2] = {"journal.0", "journal.1"};
 /* A journal file holds at most this much (a sequence call that would pass
  * it integrates first), plus one record; recovery reads it whole. */
 #define S_JOURNAL_BYTES_MAX (64u << 20)
-#define S_JOURNAL_READ_MAX                                                                  \
+#define S_JOURNAL_READ_MAX                                                             \
 	((size_t)S_JOURNAL_BYTES_MAX + (size_t)S_PENDING_BYTES_MAX + GT_JOURNAL_HEAD + \
 	 GT_JOURNAL_TAIL + GT_JOURNAL_ALIGN)
 
@@ -727,9 +727,9 @@ int gt_log_integrate(gt_log *log, gt_error *err)
 	if (!log->writable)
 		return gt_fail(err, GT_EINVAL, "the log was opened read-only");
 	pthread_mutex_lock(&log->imu);
-	int rc = S_is_broken(log) ?
-			 gt_fail(err, GT_EIO, "an earlier write failed; reopen the log to recover") :
-			 S_integrate_locked(log, err);
+	int rc = S_is_broken(log) ? gt_fail(err, GT_EIO,
+					    "an earlier write failed; reopen the log to recover") :
+				    S_integrate_locked(log, err);
 	pthread_mutex_unlock(&log->imu);
 	return rc;
 }
@@ -903,8 +903,8 @@ static void S_journal_done(S_journal *j)
 static int S_journal_load(gt_log *log, S_journal *j, gt_error *err)
 {
 	for (int f = 0; f < 2; f++) {
-		log->journalfd[f] = openat(log->statefd, S_journal_name[f],
-					   O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		log->journalfd[f] =
+			openat(log->statefd, S_journal_name[f], O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (log->journalfd[f] < 0)
 			return gt_fail_errno(err, errno, "cannot open %s/%s", log->state_dir,
 					     S_journal_name[f]);

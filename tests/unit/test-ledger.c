@@ -1321,8 +1321,9 @@ Test(ledger, failed_append_fails_the_batch_and_stops_the_ledger)
 
 	/* A lone command is appended and published before it is answered. */
 	gt_ledger_result res;
-	cr_assert_eq(S_call(&e, "t.script", "acme", "{\"private\":\"p\",\"emit\":[{\"type\":"
-					      "\"t.note\",\"data\":{\"k\":1}}]}",
+	cr_assert_eq(S_call(&e, "t.script", "acme",
+			    "{\"private\":\"p\",\"emit\":[{\"type\":"
+			    "\"t.note\",\"data\":{\"k\":1}}]}",
 			    &res),
 		     GT_EIO, "%s", res.msg);
 	cr_assert(res.msg[0]);

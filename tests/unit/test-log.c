@@ -372,8 +372,11 @@ static gt_log *S_create_open(S_env *e)
 	return S_open(&e->wopt);
 }
 
-/* Append count generated entries of stream salt as one call. */
-static void S_append(gt_log *log, S_model *m, uint64_t salt, uint64_t count)
+typedef int (*S_write_fn)(gt_log *, const gt_bytes *, size_t, uint64_t *, gt_error *);
+
+/* Write count generated entries of stream salt with one call of fn
+ * (gt_log_append or gt_log_sequence). */
+static void S_write(gt_log *log, S_model *m, uint64_t salt, uint64_t count, S_write_fn fn)
 {
 	uint8_t *buf = malloc(count * 40 + 1);
 	gt_bytes *v = malloc((count + 1) * sizeof(gt_bytes));
@@ -387,13 +390,25 @@ static void S_append(gt_log *log, S_model *m, uint64_t salt, uint64_t count)
 	}
 	uint64_t first = UINT64_MAX;
 	gt_error err = {0};
-	int rc = gt_log_append(log, v, count, &first, &err);
-	cr_assert_eq(rc, 0, "append %llu: %d %s", U(count), rc, err.msg);
+	int rc = fn(log, v, count, &first, &err);
+	cr_assert_eq(rc, 0, "%s %llu: %d %s", fn == gt_log_append ? "append" : "sequence", U(count),
+		     rc, err.msg);
 	cr_assert_eq(first, m->n, "first index %llu, expected %llu", U(first), U(m->n));
 	for (uint64_t i = 0; i < count; i++)
 		S_model_add(m, v[i].data, v[i].len);
 	free(buf);
 	free(v);
+}
+
+/* Append (durable and published) or sequence (durable, not yet published). */
+static void S_append(gt_log *log, S_model *m, uint64_t salt, uint64_t count)
+{
+	S_write(log, m, salt, count, gt_log_append);
+}
+
+static void S_sequence(gt_log *log, S_model *m, uint64_t salt, uint64_t count)
+{
+	S_write(log, m, salt, count, gt_log_sequence);
 }
 
 /* Tree sizes that matter for tiles. */
@@ -1694,29 +1709,6 @@ Test(log, concurrent_readers, .timeout = 300)
 }
 
 /* ---- the journal: sequence, integrate, recover ------------------------------ */
-
-/* Sequence count generated entries of stream salt as one call. */
-static void S_sequence(gt_log *log, S_model *m, uint64_t salt, uint64_t count)
-{
-	uint8_t *buf = malloc(count * 40 + 1);
-	gt_bytes *v = malloc((count + 1) * sizeof(gt_bytes));
-	cr_assert(buf && v);
-	size_t at = 0;
-	for (uint64_t i = 0; i < count; i++) {
-		size_t len = S_gen(salt, m->n + i, buf + at);
-		v[i] = (gt_bytes){buf + at, len};
-		at += len;
-	}
-	uint64_t first = UINT64_MAX;
-	gt_error err = {0};
-	int rc = gt_log_sequence(log, v, count, &first, &err);
-	cr_assert_eq(rc, 0, "sequence %llu: %d %s", U(count), rc, err.msg);
-	cr_assert_eq(first, m->n, "first index %llu, expected %llu", U(first), U(m->n));
-	for (uint64_t i = 0; i < count; i++)
-		S_model_add(m, v[i].data, v[i].len);
-	free(buf);
-	free(v);
-}
 
 static void S_integrate(gt_log *log)
 {

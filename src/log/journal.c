@@ -90,11 +90,29 @@ int gt_journal_encode(gt_buf *out, uint64_t first, const gt_bytes *entries, size
 	return 0;
 }
 
-/* Damage at pos: a torn tail unless a valid header follows it. */
-static int S_damaged(const uint8_t *data, size_t len, size_t pos, gt_error *err, const char *what)
+/* A whole record with a valid header and checksum at p (len bytes left). */
+static int S_record_ok(const uint8_t *p, size_t len)
+{
+	if (!S_head_ok(p, len))
+		return 0;
+	uint64_t body = (uint64_t)GT_JOURNAL_HEAD + S_get32(p + 16);
+	if (body + GT_JOURNAL_TAIL > len)
+		return 0;
+	uint8_t sum[GT_HASH_LEN];
+	gt_sha256(p, (size_t)body, sum);
+	return memcmp(sum, p + body, GT_JOURNAL_TAIL) == 0;
+}
+
+/* Damage in the record at pos: a torn tail unless a record follows it.
+ * Past `from` (the record's end when its own header is valid, since the
+ * header check covers the length; otherwise the next block) a valid header
+ * is enough. Before it, where a torn record's entries may hold bytes that
+ * look like a header, only a whole record with a right checksum counts. */
+static int S_damaged(const uint8_t *data, size_t len, size_t pos, size_t from, gt_error *err,
+		     const char *what)
 {
 	for (size_t at = pos + GT_JOURNAL_ALIGN; at < len; at += GT_JOURNAL_ALIGN)
-		if (S_head_ok(data + at, len - at))
+		if (at >= from ? S_head_ok(data + at, len - at) : S_record_ok(data + at, len - at))
 			return gt_fail(err, GT_ECORRUPT,
 				       "journal offset %zu: %s, and a record follows at offset %zu",
 				       pos, what, at);
@@ -111,19 +129,20 @@ int gt_journal_next(const uint8_t *data, size_t len, size_t pos, gt_journal_rec 
 	const uint8_t *p = data + pos;
 	size_t left = len - pos;
 	if (!S_head_ok(p, left))
-		return S_damaged(data, len, pos, err,
+		return S_damaged(data, len, pos, pos + GT_JOURNAL_ALIGN, err,
 				 left < GT_JOURNAL_HEAD ? "a header cut short" :
 							  "not a record header");
 	uint32_t count = S_get32(p + 4);
 	uint64_t first = (uint64_t)S_get32(p + 8) << 32 | S_get32(p + 12);
 	uint32_t payload = S_get32(p + 16);
 	uint64_t body = (uint64_t)GT_JOURNAL_HEAD + payload;
+	size_t end = pos + S_align((size_t)body + GT_JOURNAL_TAIL);
 	if (body + GT_JOURNAL_TAIL > left)
-		return S_damaged(data, len, pos, err, "a record cut short");
+		return S_damaged(data, len, pos, end, err, "a record cut short");
 	uint8_t sum[GT_HASH_LEN];
 	gt_sha256(p, (size_t)body, sum);
 	if (memcmp(sum, p + body, GT_JOURNAL_TAIL) != 0)
-		return S_damaged(data, len, pos, err, "the record's checksum does not match");
+		return S_damaged(data, len, pos, end, err, "the record's checksum does not match");
 	/* From here the bytes are what the writer wrote: a mismatch is a bug
 	 * or tampering, never a crash. */
 	gt_bytes bundle = {p + GT_JOURNAL_HEAD, payload}, e;

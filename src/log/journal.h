@@ -49,10 +49,11 @@ int gt_journal_encode(gt_buf *out, uint64_t first, const gt_bytes *entries, size
  * Returns 1 with *rec set for a whole, valid record; 0 if nothing is left
  * (pos >= len); GT_JOURNAL_TORN if what is left can only be a record cut
  * short by a crash: a damaged, missing or incomplete record with no valid
- * record header at any later aligned offset; GT_ECORRUPT if the record at
- * pos is damaged and a valid header follows, or if its checksums hold but
- * its content does not (count, entries, indices). err says what and at
- * which offset in both cases. */
+ * record header at a later aligned offset (past the record's end when its
+ * own header is valid: the header check covers its length); GT_ECORRUPT if
+ * the record at pos is damaged and a valid header follows, or if its
+ * checksums hold but its content does not (count, entries, indices). err
+ * says what and at which offset in both cases. */
 int gt_journal_next(const uint8_t *data, size_t len, size_t pos, gt_journal_rec *rec,
 		    gt_error *err);
 

@@ -32,11 +32,22 @@ static int S_head_ok(const uint8_t *data, size_t len, size_t at)
 	return memcmp(sum, data + at + 20, 4) == 0;
 }
 
-/* A valid header at an aligned offset in (pos, len). */
+static int S_sums_ok(const uint8_t *data, size_t len, size_t pos);
+
+/* A record after the damaged one at pos: at an aligned offset past the end
+ * its header claims (when that header is valid; else past pos's block), a
+ * valid header; before that end, a whole record with its checksum right. */
 static int S_head_after(const uint8_t *data, size_t len, size_t pos)
 {
+	size_t from = pos + ALIGN;
+	if (S_head_ok(data, len, pos)) {
+		uint64_t claimed =
+			GT_JOURNAL_HEAD + (uint64_t)S_get32(data + pos + 16) + GT_JOURNAL_TAIL;
+		uint64_t end = pos + (claimed + ALIGN - 1) / ALIGN * ALIGN;
+		from = end < len ? (size_t)end : len;
+	}
 	for (size_t at = pos + ALIGN; at < len; at += ALIGN)
-		if (S_head_ok(data, len, at))
+		if (at >= from ? S_head_ok(data, len, at) : S_sums_ok(data, len, at))
 			return 1;
 	return 0;
 }
@@ -91,8 +102,8 @@ static int S_names_offset(const char *msg, size_t pos)
 }
 
 /* The checks of a failure at pos in data[len): the code the rules give (torn
- * only with no valid header at a later aligned offset; damage only with one,
- * or with the checksums right), and err says where. */
+ * only with no record after it, S_head_after; damage only with one, or with
+ * the checksums right), and err says where. */
 static void S_check_fail(const uint8_t *data, size_t len, size_t pos, int rc, const gt_error *err)
 {
 	if (rc != GT_JOURNAL_TORN && rc != GT_ECORRUPT)

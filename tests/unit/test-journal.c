@@ -1086,3 +1086,43 @@ Test(journal, handmade_padding_and_lengths)
 	gt_buf_done(&j);
 	gt_buf_done(&payload);
 }
+
+Test(journal, header_lookalikes_inside_a_torn_record)
+{
+	/* An entry can hold bytes that look like a record header at an aligned
+	 * offset of its record. When that record is torn, only a valid header
+	 * past the record's claimed end, or a whole record with its checksum
+	 * right, means "a record follows": a lookalike header alone does not
+	 * turn a torn tail into damage. */
+	gt_buf fake = GT_BUF_INIT, j = GT_BUF_INIT;
+	gt_bytes small = {(const uint8_t *)"x", 1};
+	S_encode(&fake, 77, &small, 1); /* a whole record, 4096 bytes */
+	uint8_t *big = malloc(10000);
+	cr_assert_not_null(big);
+	memset(big, 'e', 10000);
+	/* Record offset 4096 is entry byte 4096 - 24 - 2. */
+	memcpy(big + ALIGN - GT_JOURNAL_HEAD - 2, fake.data, GT_JOURNAL_HEAD);
+	gt_bytes e = {big, 10000};
+	S_encode(&j, 5, &e, 1);
+	cr_assert_eq(j.len, 3 * ALIGN);
+	S_expect_rec(j.data, j.len, 0, 5, &e, 1, "whole");
+	S_expect(j.data, 2 * ALIGN, 0, GT_JOURNAL_TORN, "cut at 8192, a lookalike header inside");
+	memset(j.data + 2 * ALIGN, 0, ALIGN);
+	S_expect(j.data, j.len, 0, GT_JOURNAL_TORN, "last block lost, a lookalike header inside");
+	/* A whole valid record inside the entry does count: damage. */
+	gt_buf_reset(&j);
+	memcpy(big + ALIGN - GT_JOURNAL_HEAD - 2, fake.data, fake.len);
+	S_encode(&j, 5, &e, 1);
+	memset(j.data + 2 * ALIGN, 0, ALIGN);
+	S_expect(j.data, j.len, 0, GT_ECORRUPT, "last block lost, a whole record inside");
+	/* A real record after the torn one's claimed end is damage too. */
+	gt_buf_reset(&j);
+	memcpy(big + ALIGN - GT_JOURNAL_HEAD - 2, fake.data, GT_JOURNAL_HEAD);
+	S_encode(&j, 5, &e, 1);
+	S_encode(&j, 6, &small, 1);
+	memset(j.data + 2 * ALIGN, 0, ALIGN);
+	S_expect(j.data, j.len, 0, GT_ECORRUPT, "a record after the torn one");
+	free(big);
+	gt_buf_done(&fake);
+	gt_buf_done(&j);
+}

@@ -532,12 +532,14 @@ int gt_ledger_open(const gt_ledger_options *opt, gt_ledger **ret, gt_error *err)
 		goto fail;
 	}
 	l->istarted = true;
+	pthread_setname_np(l->ithread, "gt-integrator");
 	e = pthread_create(&l->thread, NULL, S_thread, l);
 	if (e != 0) {
 		rc = gt_fail_errno(err, e, "cannot start the sequencer thread");
 		goto fail;
 	}
 	l->started = true;
+	pthread_setname_np(l->thread, "gt-sequencer"); /* as top -H and perf show it */
 	*ret = l;
 	return 0;
 fail:

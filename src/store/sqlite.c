@@ -566,6 +566,7 @@ static void S_ckpt_start(gt_store *s)
 		return;
 	}
 	s->ckpt_started = true;
+	pthread_setname_np(s->ckpt_thread, "gt-checkpointer");
 	/* Replaces SQLite's automatic checkpoint, which is itself a WAL hook. */
 	sqlite3_wal_hook(s->writer->db, S_wal_hook, s);
 }

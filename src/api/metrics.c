@@ -136,7 +136,9 @@ static int S_ledger(gt_api *api, gt_buf *b)
 		{"goodtrace_ledger_entries_total", "counter", "Entries appended to the log.",
 		 ls.entries},
 		{"goodtrace_ledger_batches_total", "counter",
-		 "Batches committed (one durable sync each).", ls.batches},
+		 "Batches committed (one durable sync each: a journal record, or an append "
+		 "with its checkpoint).",
+		 ls.batches},
 	};
 	int rc = S_metrics_add(b, m, sizeof(m) / sizeof(m[0]));
 	if (rc == 0)

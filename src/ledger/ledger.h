@@ -10,17 +10,22 @@
  * writes nothing, and its caller gets the precise error.
  *
  * One batch: drain the queue (up to batch_max commands), decide all inside
- * one store transaction, append every emitted entry to the log with one
- * durable sync, commit the store transaction (with the new applied count),
- * then acknowledge each command. If the store fails before the append
- * (e.g. GT_EBUSY, locked by another process past its timeout), the batch
- * is rolled back, its commands fail with that code, and the next batch
- * starts afresh. If the append fails, the transaction is rolled back and
- * every command of the batch fails with GT_EIO; from then on (and after a
- * store commit failing once the entries are durable: those commands are
- * acknowledged, their entries are in the log) the ledger refuses further
- * commands (GT_EUNAVAIL) until restarted, which recovers the log and
- * replays it into the store.
+ * one store transaction, make every emitted entry durable in the log with
+ * one sync, commit the store transaction (with the new applied count),
+ * then acknowledge each command. A batch of one command with nothing else
+ * waiting is appended and published (gt_log_append); otherwise the batch
+ * is sequenced (gt_log_sequence: one journal record) and a second thread,
+ * the integrator, publishes sequenced entries in a signed checkpoint when
+ * commands pause for a 25th of checkpoint_ms, or checkpoint_ms after the
+ * first of them; stopping the ledger publishes whatever is left. A failed
+ * integration stops the ledger like a failed append (the entries stay
+ * durable in the journal and the next open of the log integrates them). If the store fails before
+ * the append (e.g. GT_EBUSY, locked by another process past its timeout), the batch is rolled back,
+ * its commands fail with that code, and the next batch starts afresh. If the append fails, the
+ * transaction is rolled back and every command of the batch fails with GT_EIO; from then on (and
+ * after a store commit failing once the entries are durable: those commands are acknowledged, their
+ * entries are in the log) the ledger refuses further commands (GT_EUNAVAIL) until restarted, which
+ * recovers the log and replays it into the store.
  *
  * An entry is canonical JSON (sorted keys, no whitespace, integers only):
  *   {"at":"2026-11-22T10:00:00.123Z","by":"org:acme","data":{...},"type":"auth.org","v":1}

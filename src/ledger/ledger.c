@@ -3,11 +3,12 @@
  * in the log with one sync, commits, then acknowledges.
  *
  * Under load the durable step is the log's journal (gt_log_sequence: one
- * small fdatasync), and the entries are integrated into tiles and a signed
- * checkpoint (a much costlier sync) once per S_INTEGRATE_NS at most, or as
- * soon as no command is waiting. A lone command, with nothing queued behind
- * it, is appended and published at once, so a quiet log's checkpoint
- * already holds an entry when its request is answered. */
+ * small fdatasync), and a second thread integrates the entries into tiles
+ * and a signed checkpoint (a much costlier sync) when commands pause, or
+ * at the latest checkpoint_ms after the first of them. A lone command,
+ * with nothing queued behind it, is appended and published at once, so a
+ * quiet log's checkpoint already holds an entry when its request is
+ * answered. */
 #include "ledger/ledger_int.h"
 
 #include "core/time.h"
@@ -16,7 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 #include <time.h>
 
 typedef struct gt_cmd {
@@ -54,7 +54,7 @@ struct gt_ledger {
 	pthread_t ithread;
 	pthread_cond_t iwake;
 	bool istarted, istop;
-	bool iwant, inow;	/* entries to integrate; (stopping) do it without waiting */
+	bool iwant;		/* entries wait for integration */
 	uint64_t pending_since; /* monotonic ns of the first of them */
 	uint64_t idle_since;	/* when the sequencer began waiting, or 0 */
 	uint64_t integrate_ns;	/* gt_ledger_options.checkpoint_ms */
@@ -231,13 +231,13 @@ static void *S_integrator(void *arg)
 			uint64_t due = l->pending_since + l->integrate_ns;
 			if (l->idle_since && l->idle_since + l->integrate_ns / 25 < due)
 				due = l->idle_since + l->integrate_ns / 25;
-			if (l->istop || l->inow || gt_time_mono_ns() >= due)
+			if (l->istop || gt_time_mono_ns() >= due)
 				break;
 			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000u),
 					      .tv_nsec = (long)(due % 1000000000u)};
 			pthread_cond_timedwait(&l->iwake, &l->mu, &ts);
 		}
-		l->iwant = l->inow = false;
+		l->iwant = false;
 		pthread_mutex_unlock(&l->mu);
 		/* A lone command's append may have integrated them already. */
 		bool work = gt_log_pending(l->log) > 0;
@@ -347,8 +347,9 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 			/* A lone command with nothing queued behind it is
 			 * published before it is answered; under load, batches
 			 * are sequenced and integrated together. */
+			bool busy = ncmd > 1 || gt_log_pending(l->log) > 0;
 			pthread_mutex_lock(&l->mu);
-			bool busy = ncmd > 1 || l->head != NULL || gt_log_pending(l->log) > 0;
+			busy = busy || l->head != NULL;
 			pthread_mutex_unlock(&l->mu);
 			if (busy) {
 				rc = gt_log_sequence(l->log, v, l->nentries, &first, &err);
@@ -562,7 +563,6 @@ void gt_ledger_free(gt_ledger *l)
 		/* Stopping: publish whatever is still pending, then stop. */
 		pthread_mutex_lock(&l->mu);
 		l->istop = true;
-		l->inow = true;
 		pthread_cond_signal(&l->iwake);
 		pthread_mutex_unlock(&l->mu);
 		pthread_join(l->ithread, NULL);

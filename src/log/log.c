@@ -37,9 +37,8 @@
  * this many of them (16 KiB each) in a direct-mapped cache. */
 #define S_CACHE_SLOTS 256
 #define S_SYNC_FDS_MAX 1024
-/* Bytes of sequenced entries held for integration at most (the journal's
- * size is bounded by about this much too); a sequence call that would go
- * past it, or past S_COMMIT_MAX entries, integrates first. */
+/* Bytes of sequenced entries held for integration at most; a sequence call
+ * that would go past it, or past S_COMMIT_MAX entries, integrates first. */
 #define S_PENDING_BYTES_MAX (32u << 20)
 static const char *S_journal_name[2] = {"journal.0", "journal.1"};
 /* A journal file holds at most this much (a sequence call that would pass

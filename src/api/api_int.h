@@ -235,5 +235,12 @@ enum MHD_Result gt_h_token_revoke(gt_req *r);
 enum MHD_Result gt_h_attest_create(gt_req *r);
 enum MHD_Result gt_h_attest_batch(gt_req *r);
 enum MHD_Result gt_h_attest_list(gt_req *r);
+enum MHD_Result gt_h_product_create(gt_req *r);
+enum MHD_Result gt_h_product_get(gt_req *r);
+enum MHD_Result gt_h_product_list(gt_req *r);
+enum MHD_Result gt_h_batch_create(gt_req *r);
+enum MHD_Result gt_h_batch_get(gt_req *r);
+enum MHD_Result gt_h_packs_create(gt_req *r);
+enum MHD_Result gt_h_pack_get(gt_req *r);
 
 #endif

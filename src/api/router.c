@@ -32,6 +32,16 @@ static const gt_route S_routes[] = {
 	{"POST", "/api/v1/attestations/batch", gt_h_attest_batch, "org.attest",
 	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
 	{"GET", "/api/v1/attestations", gt_h_attest_list, NULL, 0},
+	{"POST", "/api/v1/products", gt_h_product_create, "trace.product.register",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/products", gt_h_product_list, NULL, 0},
+	{"GET", "/api/v1/products/{gtin}", gt_h_product_get, NULL, 0},
+	{"POST", "/api/v1/batches", gt_h_batch_create, "trace.batch.register",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/batches", gt_h_batch_get, NULL, 0},
+	{"POST", "/api/v1/packs", gt_h_packs_create, "trace.pack.register",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/packs", gt_h_pack_get, NULL, 0},
 	{"GET", "/{path}", gt_h_web, NULL, GT_ROUTE_REST | GT_ROUTE_HIDDEN},
 };
 

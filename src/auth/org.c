@@ -78,25 +78,6 @@ static bool S_is_admin(gt_decide *d)
 	return !gt_decide_org(d) || strcmp(gt_decide_role(d), "admin") == 0;
 }
 
-static bool S_has_ctl(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
-/* A display text: 1..max bytes, no control characters. */
-static int S_text(const json_t *in, const char *key, size_t max, bool required, const char **ret,
-		  gt_error *err)
-{
-	int rc = required ? gt_json_str(in, key, 1, max, ret, err) :
-			    gt_json_str_opt(in, key, max, ret, err);
-	if (rc == 0 && *ret && S_has_ctl(*ret))
-		rc = gt_fail(err, GT_EINVAL, "%s must not contain control characters", key);
-	return rc;
-}
-
 /* Roles from a JSON array: valid, distinct, non-empty; joined sorted into out. */
 static int S_roles(const json_t *arr, char out[GT_ROLES_TEXT_MAX], json_t **ret_sorted,
 		   gt_error *err)
@@ -147,7 +128,7 @@ static int S_roles(const json_t *arr, char out[GT_ROLES_TEXT_MAX], json_t **ret_
 
 static int S_website(const json_t *in, const char **ret, gt_error *err)
 {
-	int rc = S_text(in, "website", S_URL_MAX, false, ret, err);
+	int rc = gt_json_text(in, "website", S_URL_MAX, false, ret, err);
 	if (rc == 0 && *ret && strncmp(*ret, "https://", 8) != 0 &&
 	    strncmp(*ret, "http://", 7) != 0)
 		rc = gt_fail(err, GT_EINVAL, "website must be an http:// or https:// address");
@@ -168,11 +149,11 @@ static int S_contact(gt_decide *d, const json_t *in, char ref[GT_PSEUDO_LEN + 1]
 	int rc = gt_json_only(c, keys, err);
 	const char *name = NULL, *email = NULL, *phone = NULL;
 	if (rc == 0)
-		rc = S_text(c, "name", S_CONTACT_MAX, false, &name, err);
+		rc = gt_json_text(c, "name", S_CONTACT_MAX, false, &name, err);
 	if (rc == 0)
-		rc = S_text(c, "email", S_CONTACT_MAX, false, &email, err);
+		rc = gt_json_text(c, "email", S_CONTACT_MAX, false, &email, err);
 	if (rc == 0)
-		rc = S_text(c, "phone", S_CONTACT_MAX, false, &phone, err);
+		rc = gt_json_text(c, "phone", S_CONTACT_MAX, false, &phone, err);
 	if (rc < 0)
 		return rc;
 	/* An empty field is an absent one. */
@@ -213,7 +194,7 @@ static int S_org_decide(gt_decide *d, const json_t *in, gt_error *err)
 			err, GT_EINVAL,
 			"id must be 2 to 40 characters of a-z, 0-9 and '-', not starting with '-'");
 	if (rc == 0)
-		rc = S_text(in, "name", GT_ORG_NAME_MAX, true, &name, err);
+		rc = gt_json_text(in, "name", GT_ORG_NAME_MAX, true, &name, err);
 	if (rc == 0)
 		rc = S_roles(json_object_get(in, "roles"), roles, &sorted, err);
 	if (rc == 0)
@@ -308,7 +289,7 @@ static int S_update_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (json_object_get(in, "roles") && !S_is_admin(d))
 		return gt_fail(err, GT_EDENIED,
 			       "only administrators change an organisation's roles");
-	rc = S_text(in, "name", GT_ORG_NAME_MAX, false, &name, err);
+	rc = gt_json_text(in, "name", GT_ORG_NAME_MAX, false, &name, err);
 	if (rc == 0)
 		rc = S_website(in, &website, err);
 	if (rc == 0 && json_object_get(in, "roles"))
@@ -383,7 +364,7 @@ static int S_token_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc == 0)
 		rc = gt_json_str(in, "role", 1, GT_ROLE_MAX, &role, err);
 	if (rc == 0)
-		rc = S_text(in, "label", GT_LABEL_MAX, false, &label, err);
+		rc = gt_json_text(in, "label", GT_LABEL_MAX, false, &label, err);
 	if (rc < 0)
 		return rc;
 	char token[GT_TOKEN_LEN + 1], id[GT_TOKEN_ID_LEN + 1];
@@ -468,7 +449,7 @@ static int S_attest_one(gt_decide *d, const json_t *in, const char *where, gt_er
 	if (rc == 0 && !S_kind_ok(kind))
 		rc = gt_fail(&e, GT_EINVAL, "kind must be lower-case letters, digits and '-'");
 	if (rc == 0)
-		rc = S_text(in, "title", S_TITLE_MAX, false, &title, &e);
+		rc = gt_json_text(in, "title", S_TITLE_MAX, false, &title, &e);
 	if (rc < 0)
 		return gt_fail(err, rc, "%s%s", where, e.msg);
 	json_t *data = json_pack("{s:s, s:s}", "sha256", sha, "kind", kind);

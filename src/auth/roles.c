@@ -32,6 +32,10 @@ static const struct {
 	{"token.revoke", "*"}, /* admin: any; others: their own org's */
 	/* publishing a document's hash */
 	{"org.attest", "*"},
+	/* traceability: a maker registers its own products, batches, packs */
+	{"trace.product.register", "manufacturer"},
+	{"trace.batch.register", "manufacturer"},
+	{"trace.pack.register", "manufacturer"},
 };
 
 static int S_find(const char *action)

@@ -2,6 +2,7 @@
 #include "cli/service.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "trace/trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 static const gt_module *const S_modules[] = {
 	&gt_auth_module,
+	&gt_trace_module,
 };
 
 const gt_module *const *gt_service_modules(size_t *ret_n)

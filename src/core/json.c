@@ -152,6 +152,20 @@ int gt_json_str_opt(const json_t *obj, const char *key, size_t max, const char *
 	return gt_json_str(obj, key, 0, max, ret, err);
 }
 
+int gt_json_text(const json_t *obj, const char *key, size_t max, bool required, const char **ret,
+		 gt_error *err)
+{
+	const char *s = NULL;
+	int rc = required ? gt_json_str(obj, key, 1, max, &s, err) :
+			    gt_json_str_opt(obj, key, max, &s, err);
+	for (const char *p = s; rc == 0 && p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			rc = gt_fail(err, GT_EINVAL, "%s must not contain control characters", key);
+	if (rc == 0 && s)
+		*ret = s;
+	return rc;
+}
+
 int gt_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *ret,
 		gt_error *err)
 {

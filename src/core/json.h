@@ -58,6 +58,10 @@ int gt_json_str_opt(const json_t *obj, const char *key, size_t max, const char *
 		    gt_error *err);
 int gt_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, int64_t *ret,
 		gt_error *err);
+/* A display text: 1 to max bytes, no control characters (required, or
+ * absent/null leaving *ret untouched). */
+int gt_json_text(const json_t *obj, const char *key, size_t max, bool required, const char **ret,
+		 gt_error *err);
 /* Fail with GT_EINVAL naming the first key of obj not in the NULL-ended list. */
 int gt_json_only(const json_t *obj, const char *const *allowed, gt_error *err);
 

@@ -59,6 +59,30 @@ typedef enum gt_query {
 	/* (1 id, 2 revoked_at): only if not yet revoked; changes 0 or 1 row */
 	GT_Q_TOKEN_REVOKE,
 
+	/* ---- traceability: products, batches, serialised packs ------------ */
+	/* (1 gtin, 2 maker, 3 name, 4 form, 5 kind, 6 cn_prefix or NULL, 7 idx, 8 at) */
+	GT_Q_PRODUCT_PUT,
+	/* (1 gtin) -> gtin, maker, name, form, kind, cn_prefix, idx, at */
+	GT_Q_PRODUCT_GET,
+	/* (1 cn_prefix) -> the columns of GT_Q_PRODUCT_GET */
+	GT_Q_PRODUCT_BY_CN,
+	/* (1 maker or NULL for all, 2 gtin > ?2, 3 limit) by gtin
+	 * -> the columns of GT_Q_PRODUCT_GET */
+	GT_Q_PRODUCT_LIST,
+	/* (1 gtin, 2 lot, 3 maker, 4 manufactured, 5 expiry, 6 quantity, 7 idx, 8 at) */
+	GT_Q_BATCH_PUT,
+	/* (1 gtin, 2 lot) -> gtin, lot, maker, manufactured, expiry, quantity,
+	 *                    packs (serials registered), idx, at */
+	GT_Q_BATCH_GET,
+	/* (1 gtin, 2 lot > ?2, 3 limit) by lot -> the columns of GT_Q_BATCH_GET */
+	GT_Q_BATCH_LIST,
+	/* (1 gtin, 2 lot, 3 packs to add) */
+	GT_Q_BATCH_ADD_PACKS,
+	/* (1 gtin, 2 serial, 3 lot, 4 idx) */
+	GT_Q_PACK_PUT,
+	/* (1 gtin, 2 serial) -> gtin, serial, lot, idx */
+	GT_Q_PACK_GET,
+
 	GT_Q__COUNT
 } gt_query;
 

@@ -6,6 +6,8 @@
 	"id, name, roles, website, contact_ref, created_idx, created_at, updated_idx, updated_at"
 #define S_ATTEST_COLS "idx, org, sha256, kind, title, at"
 #define S_TOKEN_COLS "id, org, role, label, created_at, revoked_at"
+#define S_PRODUCT_COLS "gtin, maker, name, form, kind, cn_prefix, idx, at"
+#define S_BATCH_COLS "gtin, lot, maker, manufactured, expiry, quantity, packs, idx, at"
 
 const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 	/* ---- entries ---- */
@@ -60,6 +62,33 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 					   " ORDER BY id LIMIT ?3"},
 	[GT_Q_TOKEN_REVOKE] = {"token_revoke", "UPDATE private_tokens SET revoked_at = ?2"
 					       " WHERE id = ?1 AND revoked_at IS NULL"},
+
+	/* ---- traceability ---- */
+	[GT_Q_PRODUCT_PUT] =
+		{"product_put",
+		 "INSERT INTO trace_products (gtin, maker, name, form, kind, cn_prefix,"
+		 " idx, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+	[GT_Q_PRODUCT_GET] = {"product_get",
+			      "SELECT " S_PRODUCT_COLS " FROM trace_products WHERE gtin = ?1"},
+	[GT_Q_PRODUCT_BY_CN] = {"product_by_cn", "SELECT " S_PRODUCT_COLS
+						 " FROM trace_products WHERE cn_prefix = ?1"},
+	[GT_Q_PRODUCT_LIST] = {"product_list", "SELECT " S_PRODUCT_COLS " FROM trace_products"
+					       " WHERE (?1 IS NULL OR maker = ?1) AND gtin > ?2"
+					       " ORDER BY gtin LIMIT ?3"},
+	[GT_Q_BATCH_PUT] =
+		{"batch_put",
+		 "INSERT INTO trace_batches (gtin, lot, maker, manufactured, expiry,"
+		 " quantity, packs, idx, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)"},
+	[GT_Q_BATCH_GET] = {"batch_get", "SELECT " S_BATCH_COLS
+					 " FROM trace_batches WHERE gtin = ?1 AND lot = ?2"},
+	[GT_Q_BATCH_LIST] = {"batch_list", "SELECT " S_BATCH_COLS " FROM trace_batches"
+					   " WHERE gtin = ?1 AND lot > ?2 ORDER BY lot LIMIT ?3"},
+	[GT_Q_BATCH_ADD_PACKS] = {"batch_add_packs", "UPDATE trace_batches SET packs = packs + ?3"
+						     " WHERE gtin = ?1 AND lot = ?2"},
+	[GT_Q_PACK_PUT] = {"pack_put", "INSERT INTO trace_packs (gtin, serial, lot, idx)"
+				       " VALUES (?1, ?2, ?3, ?4)"},
+	[GT_Q_PACK_GET] = {"pack_get", "SELECT gtin, serial, lot, idx FROM trace_packs"
+				       " WHERE gtin = ?1 AND serial = ?2"},
 
 	/* ---- the backend's own ---- */
 	[GT_SQLITE_APPLIED_GET] = {"applied_get", "SELECT value FROM meta WHERE key = 'applied'"},
@@ -146,6 +175,43 @@ const char *const gt_sqlite_migrations[] = {
 	" revoked_at TEXT"
 	") WITHOUT ROWID;"
 	"CREATE INDEX private_tokens_org ON private_tokens (org, id);",
+
+	/* 1 -> 2: traceability (products, batches, serialised packs). */
+	"CREATE TABLE trace_products ("
+	" gtin TEXT PRIMARY KEY NOT NULL,"
+	" maker TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" form TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" cn_prefix TEXT,"
+	" idx INTEGER NOT NULL,"
+	" at TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX trace_products_cn ON trace_products (cn_prefix)"
+	" WHERE cn_prefix IS NOT NULL;"
+	"CREATE INDEX trace_products_maker ON trace_products (maker, gtin);"
+
+	"CREATE TABLE trace_batches ("
+	" gtin TEXT NOT NULL,"
+	" lot TEXT NOT NULL,"
+	" maker TEXT NOT NULL,"
+	" manufactured TEXT NOT NULL,"
+	" expiry TEXT NOT NULL,"
+	" quantity INTEGER NOT NULL,"
+	" packs INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" PRIMARY KEY (gtin, lot)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE trace_packs ("
+	" gtin TEXT NOT NULL,"
+	" serial TEXT NOT NULL,"
+	" lot TEXT NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" PRIMARY KEY (gtin, serial)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX trace_packs_lot ON trace_packs (gtin, lot, serial);",
 };
 
 const int gt_sqlite_schema_version =

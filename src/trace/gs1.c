@@ -883,7 +883,7 @@ static int S_run(const char *in, size_t len, int year, bool hints, gt_gs1 *g, gt
 			size_t n = end - p, nd = 0;
 			while (nd < n && S_digit(in[p + nd]))
 				nd++;
-			if (nd == n && n >= 18 && n <= 22) {
+			if (nd == n && (n == 19 || n == 21)) {
 				snprintf(
 					what, sizeof(what),
 					"not a Chinese drug traceability code (%zu digits, not 20)",
@@ -982,4 +982,12 @@ int gt_gs1_bracketed(const gt_gs1 *g, gt_buf *out)
 				return GT_ENOMEM;
 	}
 	return 0;
+}
+
+bool gt_gs1_cset82(const char *s)
+{
+	for (; *s; s++)
+		if (!S_cset82((unsigned char)*s))
+			return false;
+	return true;
 }

@@ -12,6 +12,7 @@
 #include "core/error.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define GT_GS1_MAX_INPUT 4096 /* bytes of input, whitespace included */
@@ -78,5 +79,9 @@ const char *gt_gs1_format_name(gt_gs1_format f);
 /* The GS1 check digit (0 to 9) of the n digits d[0..n-1], i.e. the digit
  * that completes them (weights 3, 1, 3, … from the right). d must be digits. */
 int gt_gs1_check_digit(const char *d, size_t n);
+
+/* Whether every character of s is in GS1's 82-character set (the values of
+ * alphanumeric AIs such as 10 lot and 21 serial). */
+bool gt_gs1_cset82(const char *s);
 
 #endif

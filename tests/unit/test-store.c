@@ -198,7 +198,8 @@ Test(store, migrates_a_new_file_and_reopens)
 		     SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
 	cr_assert_str_eq((const char *)sqlite3_column_text(st, 0),
-			 "attestations entries meta orgs private_contacts private_tokens");
+			 "attestations entries meta orgs private_contacts private_tokens "
+			 "trace_batches trace_packs trace_products");
 	sqlite3_finalize(st);
 	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
@@ -1288,9 +1289,21 @@ Test(store, dump_with_and_without_private)
 	cr_assert_not_null(
 		strstr(a, "table private_tokens (id, hash, org, role, label, "
 			  "created_at, revoked_at)\n[\"0000000000000000\",\"secret-hash\""));
-	/* The public dump is exactly the private one without its private tables. */
-	cr_assert_eq(strncmp(p, a, pub.len), 0);
-	cr_assert_eq(strncmp(a + pub.len, "table private_contacts", 22), 0);
+	/* The public dump is exactly the whole one without its private tables. */
+	gt_buf cut = GT_BUF_INIT;
+	bool skip = false;
+	for (const char *line = a; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+		if (strncmp(line, "table ", 6) == 0)
+			skip = strncmp(line, "table private_", 14) == 0;
+		if (!skip)
+			gt_buf_add(&cut, line, len);
+		line += len;
+	}
+	cr_assert_str_eq((const char *)cut.data, p);
+	cr_assert_lt(cut.len, all.len);
+	gt_buf_done(&cut);
 	gt_buf_done(&pub);
 	gt_buf_done(&all);
 	gt_store_free(s);

@@ -878,7 +878,8 @@ static int S_run(const char *in, size_t len, int year, bool hints, gt_gs1 *g, gt
 		return 0;
 	} else {
 		rc = S_parse_plain(&c, p, end);
-		if (rc < 0 && hints && S_digit(in[p])) {
+		/* Failing at its first AI, a near miss of a Chinese code is named as one. */
+		if (rc < 0 && hints && c.n_read == 0 && S_digit(in[p])) {
 			char what[128];
 			size_t n = end - p, nd = 0;
 			while (nd < n && S_digit(in[p + nd]))

@@ -4,11 +4,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  allEntries, api, assertNoPersonalData, cleanup, initData, logSize, makeOrg, personalValue,
-  run, sha256hex, startServer,
+  allEntries, api, assertNoPersonalData, batch, cleanup, gtinOf, initData, logSize, makeOrg,
+  personalValue, product, run, sha256hex, startServer,
 } from './helpers.mjs';
 
-let data, server, admin, maker, clinic, revoked;
+let data, server, admin, maker, maker2, clinic, revoked;
 
 before(async () => {
   data = initData('auth');
@@ -18,6 +18,7 @@ before(async () => {
     contact: { name: personalValue('Li Wei'), email: personalValue('li.wei@example.org'), phone: personalValue('+86 138 0000 1234') },
   });
   clinic = await makeOrg(server, admin, 'clinic', ['clinic']);
+  maker2 = await makeOrg(server, admin, 'maker2', ['manufacturer']);
   revoked = await makeOrg(server, admin, 'gone', ['publisher']);
   const r = await api(server, 'DELETE', `/api/v1/tokens/${revoked.tokenId}`, { token: admin });
   assert.equal(r.status, 200, r.text);
@@ -31,6 +32,19 @@ after(async () => {
 });
 
 const attest = (n) => ({ sha256: sha256hex(`doc ${n}`), kind: 'report', title: `Report ${n}` });
+
+// A product of maker's (and, with lot, one of its batches) to write batches and packs of.
+async function makerProduct(lot) {
+  const gtin = gtinOf(++productSeq);
+  let r = await api(server, 'POST', '/api/v1/products', { token: maker.token, body: product(gtin) });
+  assert.equal(r.status, 201, r.text);
+  if (lot) {
+    r = await api(server, 'POST', '/api/v1/batches', { token: maker.token, body: batch(gtin, lot, 100) });
+    assert.equal(r.status, 201, r.text);
+  }
+  return { gtin };
+}
+let productSeq = 500000;
 
 // Every write route: how to call it, and who may.
 const routes = [
@@ -51,6 +65,14 @@ const routes = [
     body: (n) => attest(n), allowed: () => clinic.token },
   { name: 'POST /api/v1/attestations/batch', method: 'POST', path: () => '/api/v1/attestations/batch',
     body: (n) => ({ items: [attest(`${n}a`), attest(`${n}b`)] }), allowed: () => maker.token },
+  { name: 'POST /api/v1/products', method: 'POST', path: () => '/api/v1/products',
+    body: (n) => product(gtinOf(n)), allowed: () => maker.token, wrongRole: () => clinic.token, roles: /manufacturer/ },
+  { name: 'POST /api/v1/batches', method: 'POST', path: () => '/api/v1/batches',
+    setup: () => makerProduct(), body: (n, ctx) => batch(ctx.gtin, `L${n}`, 10),
+    allowed: () => maker.token, wrongRole: () => clinic.token, wrongOrg: () => maker2.token, roles: /manufacturer/ },
+  { name: 'POST /api/v1/packs', method: 'POST', path: () => '/api/v1/packs',
+    setup: () => makerProduct('P1'), body: (n, ctx) => ({ gtin: ctx.gtin, lot: 'P1', serials: [`S${n}a`, `S${n}b`] }),
+    allowed: () => maker.token, wrongRole: () => clinic.token, wrongOrg: () => maker2.token, roles: /manufacturer/ },
 ];
 
 let counter = 0;
@@ -58,7 +80,7 @@ async function refused(route, token, status, type) {
   const ctx = route.setup ? await route.setup() : {};
   const size = await logSize(server);
   const n = ++counter;
-  const r = await api(server, route.method, route.path(ctx), { token, body: route.body ? route.body(n) : undefined });
+  const r = await api(server, route.method, route.path(ctx), { token, body: route.body ? route.body(n, ctx) : undefined });
   assert.equal(r.status, status, `${route.name}: ${r.text}`);
   assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
   assert.equal(r.json.type, `urn:goodtrace:problem:${type}`);
@@ -92,7 +114,7 @@ for (const route of routes) {
     if (route.wrongRole) {
       test('with the wrong role: 403 forbidden naming the allowed roles', async () => {
         const r = await refused(route, route.wrongRole(), 403, 'forbidden');
-        assert.match(r.json.detail, /admin/);
+        assert.match(r.json.detail, route.roles || /admin/);
       });
     }
     if (route.wrongOrg) {
@@ -102,7 +124,7 @@ for (const route of routes) {
     }
     test('the allowed caller succeeds', async () => {
       const ctx = route.setup ? await route.setup() : {};
-      const r = await api(server, route.method, route.path(ctx), { token: route.allowed(), body: route.body ? route.body(++counter) : undefined });
+      const r = await api(server, route.method, route.path(ctx), { token: route.allowed(), body: route.body ? route.body(++counter, ctx) : undefined });
       assert.ok(r.status === 200 || r.status === 201, `${route.name}: ${r.status} ${r.text}`);
     });
   });

@@ -228,3 +228,13 @@ export function assertNoPersonalData(raws) {
 export function cleanup(data) {
   rmSync(data.root, { recursive: true, force: true });
 }
+
+// A GTIN-14 for the number n (a test company prefix), with its check digit.
+export function gtinOf(n) {
+  const body = `0950600${String(n).padStart(6, '0')}`;
+  let sum = 0;
+  for (let i = 0; i < 13; i++) sum += Number(body[12 - i]) * (i % 2 === 0 ? 3 : 1);
+  return body + String((10 - (sum % 10)) % 10);
+}
+export const product = (gtin, extra = {}) => ({ gtin, name: `Vaccine ${gtin}`, form: 'injection', kind: 'vaccine', ...extra });
+export const batch = (gtin, lot, quantity = 100, extra = {}) => ({ gtin, lot, manufactured: '2026-01-10', expiry: '2028-01-09', quantity, ...extra });

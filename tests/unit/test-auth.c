@@ -43,6 +43,9 @@ static const struct {
 	{"token.list", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
 	{"token.revoke", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
 	{"org.attest", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
+	{"trace.product.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.batch.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.pack.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
 };
 
 Test(roles, the_roles_of_the_design)

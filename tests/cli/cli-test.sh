@@ -556,5 +556,43 @@ gtr bench log --entries 2000 --size 64 --batch 100
 check "bench log --entries 2000 --size 64 --batch 100 exits 0 and prints figures" \
 	eval '[ $rc -eq 0 ] && [ -s "$tmp/out" ]'
 
+echo "# gs1"
+gtr gs1 --help
+check "goodtrace gs1 --help exits 0 with usage on stdout" eval '[ $rc -eq 0 ] && grep -qi usage "$tmp/out"'
+gtr gs1 --no-such-option 0109506000134352
+check "goodtrace gs1 --no-such-option exits 2 with a message" eval '[ $rc -eq 2 ] && [ -s "$tmp/err" ]'
+gs1_ais='"ais":[{"ai":"01","value":"09506000134352"},{"ai":"17","value":"271231"},{"ai":"10","value":"ABC123"},{"ai":"21","value":"0001"}]'
+want='{'$gs1_ais',"expiry":"2027-12-31","format":"element_string","gtin":"09506000134352","lot":"ABC123","serial":"0001"}'
+gtr gs1 --year 2026 '(01)09506000134352(17)271231(10)ABC123(21)0001'
+check "gs1 of the issue's bracketed example exits 0 and prints its JSON" \
+	eval '[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "$want" ] && [ ! -s "$tmp/err" ]'
+gtr gs1 --year 2026 "$(printf ']d20109506000134352172712311%s\035210001' 0ABC123)"
+check "gs1 of the same with ]d2 and a GS separator prints the same JSON" \
+	eval '[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "$want" ]'
+gtr gs1 --year 2026 '0109506000134352172712311''0ABC123^210001'
+check "gs1 of the same with ^ as the separator prints the same JSON" \
+	eval '[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "$want" ]'
+want='{"ais":[{"ai":"01","value":"09506000134352"},{"ai":"10","value":"ABC123"},{"ai":"21","value":"0001"},{"ai":"17","value":"271231"}],"expiry":"2027-12-31","format":"digital_link","gtin":"09506000134352","lot":"ABC123","serial":"0001"}'
+gtr gs1 --year 2026 'https://example.org/01/09506000134352/10/ABC123/21/0001?17=271231'
+check "gs1 of the issue's Digital Link exits 0 and prints its JSON" \
+	eval '[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "$want" ]'
+want='{"ais":[],"cn_product_code":"8123456","format":"cn_drug_code","serial":"012345678"}'
+gtr gs1 81234560123456789012
+check "gs1 of a 20-digit Chinese drug code prints its product code and serial" \
+	eval '[ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "$want" ]'
+gtr gs1 --year 2070 '(01)09506000134352(17)200100'
+check "gs1 --year 2070 puts (17)200100 in 2120 (the century rule) on the month's last day" \
+	eval '[ $rc -eq 0 ] && grep -q "\"expiry\":\"2120-01-31\"" "$tmp/out"'
+gtr gs1 --year 2026 '010950600013435217271341'
+check "gs1 of a bad date exits 2 naming the AI, the position and the fault" \
+	eval '[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(cat "$tmp/err")" = "goodtrace gs1: AI (17) at position 19: \"271341\" is not a date (month 13)" ]'
+gtr gs1 '(01)09506000134353'
+check "gs1 of a wrong check digit exits 2 with the right digit" \
+	eval '[ $rc -eq 2 ] && grep -q "check digit of GTIN 09506000134353 should be 2" "$tmp/err"'
+gtr gs1
+check "gs1 without a code exits 2" eval '[ $rc -eq 2 ] && [ -s "$tmp/err" ]'
+gtr gs1 --year 99 '(01)09506000134352'
+check "gs1 --year 99 exits 2 naming --year" eval '[ $rc -eq 2 ] && grep -q -- "--year" "$tmp/err"'
+
 echo "cli: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -235,6 +235,12 @@ enum MHD_Result gt_h_token_revoke(gt_req *r);
 enum MHD_Result gt_h_attest_create(gt_req *r);
 enum MHD_Result gt_h_attest_batch(gt_req *r);
 enum MHD_Result gt_h_attest_list(gt_req *r);
+/* The published checkpoint (appended to note) and its size. */
+int gt_api_checkpoint(gt_log *log, gt_buf *note, uint64_t *size, gt_error *err);
+/* Entry index (< size) with its inclusion proof in the tree of size:
+ * {"index","raw","entry","leaf_hash","hashes"} (a new reference). */
+int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, json_t **ret, gt_error *err);
+
 enum MHD_Result gt_h_product_create(gt_req *r);
 enum MHD_Result gt_h_product_get(gt_req *r);
 enum MHD_Result gt_h_product_list(gt_req *r);
@@ -242,5 +248,10 @@ enum MHD_Result gt_h_batch_create(gt_req *r);
 enum MHD_Result gt_h_batch_get(gt_req *r);
 enum MHD_Result gt_h_packs_create(gt_req *r);
 enum MHD_Result gt_h_pack_get(gt_req *r);
+enum MHD_Result gt_h_recall_create(gt_req *r);
+enum MHD_Result gt_h_recall_lift(gt_req *r);
+enum MHD_Result gt_h_recall_get(gt_req *r);
+enum MHD_Result gt_h_recall_list(gt_req *r);
+enum MHD_Result gt_h_check(gt_req *r);
 
 #endif

@@ -114,6 +114,39 @@ static int S_checkpoint_size(const gt_buf *note, uint64_t *ret, gt_error *err)
 	return 0;
 }
 
+int gt_api_checkpoint(gt_log *log, gt_buf *note, uint64_t *size, gt_error *err)
+{
+	int rc = gt_log_checkpoint(log, note);
+	if (rc < 0)
+		return gt_fail(err, rc, "cannot read the checkpoint");
+	return S_checkpoint_size(note, size, err);
+}
+
+int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, json_t **ret, gt_error *err)
+{
+	gt_buf raw = GT_BUF_INIT;
+	gt_hash leaf, hashes[GT_PROOF_MAX];
+	gt_proof proof = {hashes, 0};
+	int rc = gt_log_entry(log, index, &raw, err);
+	if (rc == 0)
+		rc = gt_log_leaf_hash(log, index, &leaf, err);
+	if (rc == 0)
+		rc = gt_log_inclusion_proof(log, index, size, &proof, err);
+	if (rc == 0) {
+		json_t *entry = json_loadb((const char *)raw.data, raw.len, 0, NULL);
+		*ret = json_pack("{s:I, s:s%, s:o, s:o, s:o}", "index", (json_int_t)index, "raw",
+				 (const char *)raw.data, raw.len, "entry",
+				 entry ? entry : json_null(), "leaf_hash", S_hash(&leaf), "hashes",
+				 S_hashes(&proof));
+		if (!*ret)
+			rc = gt_fail(err, GT_ENOMEM, "out of memory");
+	} else if (rc == GT_EINVAL) {
+		rc = GT_ECORRUPT;
+	}
+	gt_buf_done(&raw);
+	return rc;
+}
+
 /* One entry, its inclusion proof and the checkpoint it is proved against
  * (taken first, so that every field agrees with it). */
 enum MHD_Result gt_h_log_entry(gt_req *r)
@@ -123,14 +156,11 @@ enum MHD_Result gt_h_log_entry(gt_req *r)
 	if (gt_api_parse_u64(r->param[0], UINT64_MAX, &index) < 0)
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "index must be a non-negative integer");
-	gt_buf note = GT_BUF_INIT, raw = GT_BUF_INIT;
-	gt_hash leaf, hashes[GT_PROOF_MAX];
-	gt_proof proof = {hashes, 0};
+	gt_buf note = GT_BUF_INIT;
 	gt_error err = {0};
 	enum MHD_Result ret;
-	int rc = gt_log_checkpoint(log, &note);
-	if (rc == 0)
-		rc = S_checkpoint_size(&note, &size, &err);
+	json_t *v = NULL;
+	int rc = gt_api_checkpoint(log, &note, &size, &err);
 	if (rc < 0) {
 		ret = gt_api_problem_code(r, rc, err.msg);
 		goto done;
@@ -150,25 +180,16 @@ enum MHD_Result gt_h_log_entry(gt_req *r)
 					     (unsigned long long)index, (unsigned long long)size);
 		goto done;
 	}
-	rc = gt_log_entry(log, index, &raw, &err);
-	if (rc == 0)
-		rc = gt_log_leaf_hash(log, index, &leaf, &err);
-	if (rc == 0)
-		rc = gt_log_inclusion_proof(log, index, size, &proof, &err);
+	rc = gt_api_entry_proof(log, index, size, &v, &err);
 	if (rc < 0) {
-		ret = gt_api_problem_code(r, rc == GT_EINVAL ? GT_ECORRUPT : rc, err.msg);
+		ret = gt_api_problem_code(r, rc, err.msg);
 		goto done;
 	}
-	json_t *entry = json_loadb((const char *)raw.data, raw.len, 0, NULL);
-	json_t *v = json_pack("{s:I, s:s%, s:o, s:o, s:I, s:o, s:s%}", "index", (json_int_t)index,
-			      "raw", (const char *)raw.data, raw.len, "entry",
-			      entry ? entry : json_null(), "leaf_hash", S_hash(&leaf), "tree_size",
-			      (json_int_t)size, "hashes", S_hashes(&proof), "checkpoint",
-			      (const char *)note.data, note.len);
+	json_object_set_new(v, "tree_size", json_integer((json_int_t)size));
+	json_object_set_new(v, "checkpoint", json_stringn((const char *)note.data, note.len));
 	ret = gt_api_json(r, MHD_HTTP_OK, v);
 done:
 	gt_buf_done(&note);
-	gt_buf_done(&raw);
 	return ret;
 }
 

@@ -178,3 +178,112 @@ enum MHD_Result gt_h_pack_get(gt_req *r)
 				      "give gtin (a GTIN-14) and serial");
 	return S_one(r, GT_Q_PACK_GET, gtin, serial, S_pack, "no pack of %s with serial %s");
 }
+
+/* ---- recalls ------------------------------------------------------------------------ */
+
+enum MHD_Result gt_h_recall_create(gt_req *r)
+{
+	return gt_api_submit(r, "trace.recall", json_incref(r->json), gt_api_finish_created);
+}
+
+/* The recall named in the path: the body ({"reason"?}) with "recall" added. */
+enum MHD_Result gt_h_recall_lift(gt_req *r)
+{
+	uint64_t id;
+	if (gt_api_parse_u64(r->param[0], INT64_MAX, &id) < 0)
+		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+				      "a recall is named by its entry index");
+	if (!json_is_object(r->json))
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
+				      "the body must be a JSON object ({} or {\"reason\":…})");
+	json_t *in = json_copy(r->json);
+	if (!in || json_object_set_new(in, "recall", json_integer((json_int_t)id)) < 0) {
+		json_decref(in);
+		return gt_api_problem_code(r, GT_ENOMEM, NULL);
+	}
+	return gt_api_submit(r, "trace.recall.lift", in, gt_api_finish_ok);
+}
+
+static json_t *S_recall(gt_stmt *st)
+{
+	json_t *v = json_pack(
+		"{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "recall", (json_int_t)gt_stmt_i64(st, 0),
+		"regulator", gt_stmt_text(st, 1, NULL), "scope", gt_stmt_text(st, 2, NULL), "class",
+		(json_int_t)gt_stmt_i64(st, 8), "reason", gt_stmt_text(st, 9, NULL), "effective",
+		gt_stmt_text(st, 10, NULL), "at", gt_stmt_text(st, 11, NULL));
+	static const struct {
+		int col;
+		const char *key;
+	} opt[] = {{3, "gtin"},
+		   {4, "lot"},
+		   {5, "maker"},
+		   {6, "manufactured_from"},
+		   {7, "manufactured_to"},
+		   {13, "lifted_at"},
+		   {14, "lift_reason"}};
+	for (size_t i = 0; v && i < sizeof(opt) / sizeof(opt[0]); i++)
+		if (!gt_stmt_is_null(st, opt[i].col))
+			json_object_set_new(v, opt[i].key,
+					    json_string(gt_stmt_text(st, opt[i].col, NULL)));
+	if (v && !gt_stmt_is_null(st, 12))
+		json_object_set_new(v, "lifted_index", json_integer(gt_stmt_i64(st, 12)));
+	return v;
+}
+
+enum MHD_Result gt_h_recall_get(gt_req *r)
+{
+	uint64_t id;
+	if (gt_api_parse_u64(r->param[0], INT64_MAX, &id) < 0)
+		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+				      "a recall is named by its entry index");
+	gt_store_conn *c;
+	gt_stmt *st;
+	gt_error err = {0};
+	int rc = gt_store_reader(r->api->store, &c, &err);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	enum MHD_Result ans = MHD_NO;
+	rc = gt_stmt_open(c, GT_Q_RECALL_GET, &st, &err);
+	if (rc == 0) {
+		gt_stmt_bind_i64(st, 1, (int64_t)id);
+		rc = gt_stmt_step(st, &err);
+		if (rc == 1)
+			ans = gt_api_json(r, MHD_HTTP_OK, S_recall(st));
+		else if (rc == 0)
+			ans = gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "no recall %llu",
+					     (unsigned long long)id);
+		gt_stmt_close(st);
+	}
+	if (rc < 0)
+		ans = gt_api_problem_code(r, rc, err.msg);
+	gt_store_reader_done(c);
+	return ans;
+}
+
+enum MHD_Result gt_h_recall_list(gt_req *r)
+{
+	enum MHD_Result ans;
+	uint64_t limit, before;
+	if (gt_api_query_limit(r, &limit, &ans) < 0 ||
+	    gt_api_query_u64(r, "before", INT64_MAX, INT64_MAX, &before, &ans) < 0)
+		return ans;
+	gt_store_conn *c;
+	gt_stmt *st;
+	gt_error err = {0};
+	int rc = gt_store_reader(r->api->store, &c, &err);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	json_t *list, *next;
+	rc = gt_stmt_open(c, GT_Q_RECALL_LIST, &st, &err);
+	if (rc == 0) {
+		gt_stmt_bind_i64(st, 1, (int64_t)before);
+		gt_stmt_bind_i64(st, 2, (int64_t)limit + 1);
+		rc = gt_api_page(st, limit, S_recall, "recall", &list, &next, &err);
+		gt_stmt_close(st);
+	}
+	gt_store_reader_done(c);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	return gt_api_json(r, MHD_HTTP_OK,
+			   json_pack("{s:o, s:o}", "recalls", list, "next_before", next));
+}

@@ -31,6 +31,7 @@ static const struct {
 	{"unsupported-media-type", "Unsupported media type"},
 	{"unavailable", "Service unavailable"},
 	{"not-yet-published", "Not yet published"},
+	{"invalid-code", "Invalid code"},
 	{"internal", "Internal server error"},
 };
 

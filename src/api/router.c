@@ -42,6 +42,13 @@ static const gt_route S_routes[] = {
 	{"POST", "/api/v1/packs", gt_h_packs_create, "trace.pack.register",
 	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
 	{"GET", "/api/v1/packs", gt_h_pack_get, NULL, 0},
+	{"POST", "/api/v1/recalls", gt_h_recall_create, "trace.recall",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/recalls", gt_h_recall_list, NULL, 0},
+	{"GET", "/api/v1/recalls/{id}", gt_h_recall_get, NULL, 0},
+	{"POST", "/api/v1/recalls/{id}/lift", gt_h_recall_lift, "trace.recall.lift",
+	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/check", gt_h_check, NULL, 0},
 	{"GET", "/{path}", gt_h_web, NULL, GT_ROUTE_REST | GT_ROUTE_HIDDEN},
 };
 

@@ -36,6 +36,9 @@ static const struct {
 	{"trace.product.register", "manufacturer"},
 	{"trace.batch.register", "manufacturer"},
 	{"trace.pack.register", "manufacturer"},
+	/* recalls: only regulators flag batches and lift the flags */
+	{"trace.recall", "regulator"},
+	{"trace.recall.lift", "regulator"},
 };
 
 static int S_find(const char *action)

@@ -82,6 +82,26 @@ typedef enum gt_query {
 	GT_Q_PACK_PUT,
 	/* (1 gtin, 2 serial) -> gtin, serial, lot, idx */
 	GT_Q_PACK_GET,
+	/* (1 gtin) -> how many batches the product has */
+	GT_Q_BATCH_COUNT_PRODUCT,
+	/* (1 maker, 2 manufactured from, 3 to, inclusive) -> how many batches */
+	GT_Q_BATCH_COUNT_MAKER,
+
+	/* ---- recalls: a regulator flags batches -------------------------------- */
+	/* (1 idx, 2 regulator, 3 scope, 4 gtin, 5 lot, 6 maker, 7 made_from,
+	 *  8 made_to (4-8 NULL where the scope has none), 9 class, 10 reason,
+	 *  11 effective, 12 at) */
+	GT_Q_RECALL_PUT,
+	/* (1 idx) -> idx, regulator, scope, gtin, lot, maker, made_from, made_to,
+	 *            class, reason, effective, at, lifted_idx, lifted_at, lift_reason */
+	GT_Q_RECALL_GET,
+	/* (1 idx, 2 lifted_idx, 3 lifted_at, 4 lift_reason or NULL) */
+	GT_Q_RECALL_LIFT,
+	/* (1 gtin, 2 lot, 3 maker, 4 manufactured) -> the columns of
+	 * GT_Q_RECALL_GET of every recall not lifted that covers the batch, by idx */
+	GT_Q_RECALL_FOR_BATCH,
+	/* (1 idx < ?1, 2 limit) newest first -> the columns of GT_Q_RECALL_GET */
+	GT_Q_RECALL_LIST,
 
 	GT_Q__COUNT
 } gt_query;

@@ -8,6 +8,9 @@
 #define S_TOKEN_COLS "id, org, role, label, created_at, revoked_at"
 #define S_PRODUCT_COLS "gtin, maker, name, form, kind, cn_prefix, idx, at"
 #define S_BATCH_COLS "gtin, lot, maker, manufactured, expiry, quantity, packs, idx, at"
+#define S_RECALL_COLS                                                                            \
+	"idx, regulator, scope, gtin, lot, maker, made_from, made_to, class, reason, effective," \
+	" at, lifted_idx, lifted_at, lift_reason"
 
 const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 	/* ---- entries ---- */
@@ -89,6 +92,27 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 				       " VALUES (?1, ?2, ?3, ?4)"},
 	[GT_Q_PACK_GET] = {"pack_get", "SELECT gtin, serial, lot, idx FROM trace_packs"
 				       " WHERE gtin = ?1 AND serial = ?2"},
+
+	[GT_Q_BATCH_COUNT_PRODUCT] = {"batch_count_product",
+				      "SELECT count(*) FROM trace_batches WHERE gtin = ?1"},
+	[GT_Q_BATCH_COUNT_MAKER] = {"batch_count_maker",
+				    "SELECT count(*) FROM trace_batches WHERE maker = ?1"
+				    " AND manufactured BETWEEN ?2 AND ?3"},
+	[GT_Q_RECALL_PUT] = {"recall_put",
+			     "INSERT INTO trace_recalls (idx, regulator, scope, gtin, lot, maker,"
+			     " made_from, made_to, class, reason, effective, at) VALUES (?1, ?2,"
+			     " ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+	[GT_Q_RECALL_GET] = {"recall_get",
+			     "SELECT " S_RECALL_COLS " FROM trace_recalls WHERE idx = ?1"},
+	[GT_Q_RECALL_LIFT] = {"recall_lift", "UPDATE trace_recalls SET lifted_idx = ?2,"
+					     " lifted_at = ?3, lift_reason = ?4 WHERE idx = ?1"},
+	[GT_Q_RECALL_FOR_BATCH] = {"recall_for_batch",
+				   "SELECT " S_RECALL_COLS " FROM trace_recalls"
+				   " WHERE lifted_idx IS NULL AND ((gtin = ?1 AND (lot IS NULL OR"
+				   " lot = ?2)) OR (maker = ?3 AND ?4 BETWEEN made_from AND"
+				   " made_to)) ORDER BY idx"},
+	[GT_Q_RECALL_LIST] = {"recall_list", "SELECT " S_RECALL_COLS " FROM trace_recalls"
+					     " WHERE idx < ?1 ORDER BY idx DESC LIMIT ?2"},
 
 	/* ---- the backend's own ---- */
 	[GT_SQLITE_APPLIED_GET] = {"applied_get", "SELECT value FROM meta WHERE key = 'applied'"},
@@ -212,6 +236,28 @@ const char *const gt_sqlite_migrations[] = {
 	" PRIMARY KEY (gtin, serial)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX trace_packs_lot ON trace_packs (gtin, lot, serial);",
+
+	/* 2 -> 3: recalls. */
+	"CREATE INDEX trace_batches_maker ON trace_batches (maker, manufactured);"
+	"CREATE TABLE trace_recalls ("
+	" idx INTEGER PRIMARY KEY,"
+	" regulator TEXT NOT NULL,"
+	" scope TEXT NOT NULL,"
+	" gtin TEXT,"
+	" lot TEXT,"
+	" maker TEXT,"
+	" made_from TEXT,"
+	" made_to TEXT,"
+	" class INTEGER NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" effective TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" lifted_idx INTEGER,"
+	" lifted_at TEXT,"
+	" lift_reason TEXT"
+	");"
+	"CREATE INDEX trace_recalls_gtin ON trace_recalls (gtin) WHERE gtin IS NOT NULL;"
+	"CREATE INDEX trace_recalls_maker ON trace_recalls (maker) WHERE maker IS NOT NULL;",
 };
 
 const int gt_sqlite_schema_version =

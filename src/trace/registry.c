@@ -1,18 +1,17 @@
 /* Products, batches and serialised packs (see trace.h). */
-#include "trace/trace.h"
+#include "trace/trace_int.h"
 #include "core/json.h"
 #include "trace/gs1.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *S_opt(const json_t *o, const char *key)
+const char *gt_trace_opt(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
 
-/* The maker of entry e (its "by" is "org:<id>"). */
-static const char *S_maker(const gt_entry *e)
+const char *gt_trace_by(const gt_entry *e)
 {
 	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
 }
@@ -27,8 +26,7 @@ static int S_digits(const char *s, size_t n)
 	return 1;
 }
 
-/* A GTIN-14 with the right check digit. */
-static int S_gtin(const json_t *in, const char **ret, gt_error *err)
+int gt_trace_gtin(const json_t *in, const char **ret, gt_error *err)
 {
 	const char *g;
 	int rc = gt_json_str(in, "gtin", 14, 14, &g, err);
@@ -55,8 +53,7 @@ static int S_gs1_value(const char *what, const char *v, gt_error *err)
 	return 0;
 }
 
-/* A calendar date YYYY-MM-DD (years 2000 to 2199). */
-static int S_date(const json_t *in, const char *key, const char **ret, gt_error *err)
+int gt_trace_date(const json_t *in, const char *key, const char **ret, gt_error *err)
 {
 	const char *s;
 	int rc = gt_json_str(in, key, 10, 10, &s, err);
@@ -82,9 +79,7 @@ static int S_date(const json_t *in, const char *key, const char **ret, gt_error 
 	return 0;
 }
 
-/* The columns of GT_Q_PRODUCT_GET for gtin, open for the caller to read and
- * close; GT_ENOTFOUND (nothing open) if there is no such product. */
-static int S_product(gt_store_conn *c, const char *gtin, gt_stmt **ret, gt_error *err)
+int gt_trace_product(gt_store_conn *c, const char *gtin, gt_stmt **ret, gt_error *err)
 {
 	gt_stmt *st;
 	int rc = gt_stmt_open(c, GT_Q_PRODUCT_GET, &st, err);
@@ -104,7 +99,7 @@ static int S_product(gt_store_conn *c, const char *gtin, gt_stmt **ret, gt_error
 static int S_own_product(gt_decide *d, const char *gtin, gt_error *err)
 {
 	gt_stmt *st;
-	int rc = S_product(gt_decide_conn(d), gtin, &st, err);
+	int rc = gt_trace_product(gt_decide_conn(d), gtin, &st, err);
 	if (rc < 0)
 		return rc;
 	if (strcmp(gt_stmt_text(st, 1, NULL), gt_decide_org(d)) != 0)
@@ -118,7 +113,7 @@ static int S_own_product(gt_decide *d, const char *gtin, gt_error *err)
 
 /* ---- trace.product -------------------------------------------------------------- */
 
-static int S_product_decide(gt_decide *d, const json_t *in, gt_error *err)
+int gt_trace_product_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	static const char *const keys[] = {"gtin", "name", "form", "kind", "cn_prefix", NULL};
 	const char *gtin, *name, *form, *kind, *cn = NULL;
@@ -126,7 +121,7 @@ static int S_product_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EDENIED, "products are registered by their maker");
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = S_gtin(in, &gtin, err);
+		rc = gt_trace_gtin(in, &gtin, err);
 	if (rc == 0)
 		rc = gt_json_text(in, "name", GT_TRACE_NAME_MAX, true, &name, err);
 	if (rc == 0)
@@ -143,7 +138,7 @@ static int S_product_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return rc;
 	gt_store_conn *c = gt_decide_conn(d);
 	gt_stmt *st;
-	rc = S_product(c, gtin, &st, err);
+	rc = gt_trace_product(c, gtin, &st, err);
 	if (rc == 0) {
 		rc = gt_fail(err, GT_EEXIST, "product %s is already registered (by %s)", gtin,
 			     gt_stmt_text(st, 1, NULL));
@@ -175,18 +170,19 @@ static int S_product_decide(gt_decide *d, const json_t *in, gt_error *err)
 	return gt_decide_emit(d, "trace.product", data, NULL, err);
 }
 
-static int S_product_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
+int gt_trace_product_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
-	int64_t r = gt_store_exec(c, GT_Q_PRODUCT_PUT, err, "ttttttit", S_opt(e->data, "gtin"),
-				  S_maker(e), S_opt(e->data, "name"), S_opt(e->data, "form"),
-				  S_opt(e->data, "kind"), S_opt(e->data, "cn_prefix"),
-				  (int64_t)e->index, e->at);
+	int64_t r =
+		gt_store_exec(c, GT_Q_PRODUCT_PUT, err, "ttttttit", gt_trace_opt(e->data, "gtin"),
+			      gt_trace_by(e), gt_trace_opt(e->data, "name"),
+			      gt_trace_opt(e->data, "form"), gt_trace_opt(e->data, "kind"),
+			      gt_trace_opt(e->data, "cn_prefix"), (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
 }
 
 /* ---- trace.batch ------------------------------------------------------------------ */
 
-static int S_batch_decide(gt_decide *d, const json_t *in, gt_error *err)
+int gt_trace_batch_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	static const char *const keys[] = {"gtin",   "lot",	 "manufactured",
 					   "expiry", "quantity", NULL};
@@ -196,15 +192,15 @@ static int S_batch_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EDENIED, "batches are registered by their maker");
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = S_gtin(in, &gtin, err);
+		rc = gt_trace_gtin(in, &gtin, err);
 	if (rc == 0)
 		rc = gt_json_str(in, "lot", 1, 20, &lot, err);
 	if (rc == 0)
 		rc = S_gs1_value("lot", lot, err);
 	if (rc == 0)
-		rc = S_date(in, "manufactured", &made, err);
+		rc = gt_trace_date(in, "manufactured", &made, err);
 	if (rc == 0)
-		rc = S_date(in, "expiry", &expiry, err);
+		rc = gt_trace_date(in, "expiry", &expiry, err);
 	if (rc == 0 && strcmp(expiry, made) <= 0)
 		rc = gt_fail(err, GT_EINVAL, "expiry %s must come after manufactured %s", expiry,
 			     made);
@@ -237,11 +233,12 @@ static int S_batch_decide(gt_decide *d, const json_t *in, gt_error *err)
 	return gt_decide_emit(d, "trace.batch", data, NULL, err);
 }
 
-static int S_batch_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
+int gt_trace_batch_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
-	int64_t r = gt_store_exec(c, GT_Q_BATCH_PUT, err, "tttttiit", S_opt(e->data, "gtin"),
-				  S_opt(e->data, "lot"), S_maker(e), S_opt(e->data, "manufactured"),
-				  S_opt(e->data, "expiry"),
+	int64_t r = gt_store_exec(c, GT_Q_BATCH_PUT, err, "tttttiit", gt_trace_opt(e->data, "gtin"),
+				  gt_trace_opt(e->data, "lot"), gt_trace_by(e),
+				  gt_trace_opt(e->data, "manufactured"),
+				  gt_trace_opt(e->data, "expiry"),
 				  (int64_t)json_integer_value(json_object_get(e->data, "quantity")),
 				  (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
@@ -249,7 +246,7 @@ static int S_batch_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 
 /* ---- trace.packs ------------------------------------------------------------------ */
 
-static int S_packs_decide(gt_decide *d, const json_t *in, gt_error *err)
+int gt_trace_packs_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	static const char *const keys[] = {"gtin", "lot", "serials", NULL};
 	const char *gtin, *lot;
@@ -257,7 +254,7 @@ static int S_packs_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EDENIED, "packs are registered by their maker");
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = S_gtin(in, &gtin, err);
+		rc = gt_trace_gtin(in, &gtin, err);
 	if (rc == 0)
 		rc = gt_json_str(in, "lot", 1, 20, &lot, err);
 	const json_t *serials = json_object_get(in, "serials");
@@ -324,9 +321,9 @@ static int S_packs_decide(gt_decide *d, const json_t *in, gt_error *err)
 	return gt_decide_emit(d, "trace.packs", data, NULL, err);
 }
 
-static int S_packs_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
+int gt_trace_packs_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
-	const char *gtin = S_opt(e->data, "gtin"), *lot = S_opt(e->data, "lot");
+	const char *gtin = gt_trace_opt(e->data, "gtin"), *lot = gt_trace_opt(e->data, "lot");
 	const json_t *serials = json_object_get(e->data, "serials");
 	size_t i;
 	json_t *v;
@@ -341,11 +338,3 @@ static int S_packs_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 				  (int64_t)json_array_size(serials));
 	return r < 0 ? (int)r : 0;
 }
-
-static const gt_entry_type S_types[] = {
-	{"trace.product", S_product_decide, S_product_apply},
-	{"trace.batch", S_batch_decide, S_batch_apply},
-	{"trace.packs", S_packs_decide, S_packs_apply},
-};
-
-const gt_module gt_trace_module = {"trace", S_types, sizeof(S_types) / sizeof(S_types[0])};

@@ -46,6 +46,8 @@ static const struct {
 	{"trace.product.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
 	{"trace.batch.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
 	{"trace.pack.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.recall", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"trace.recall.lift", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
 };
 
 Test(roles, the_roles_of_the_design)

@@ -1,0 +1,269 @@
+/* The public check of a scanned code: what it names, whether that is safe
+ * to use, and the proofs of the log entries the answer rests on. */
+#include "api/api_int.h"
+#include "core/time.h"
+#include "trace/gs1.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* What a check found, while it is being built. */
+typedef struct {
+	gt_store_conn *c;
+	json_t *out;	    /* the answer */
+	const char *status; /* "ok", "recalled", "expired", "unknown" */
+	char reason[300];   /* why, for "unknown" */
+	int64_t idx[64];    /* entries the answer rests on */
+	size_t nidx;
+	char gtin[15], lot[21], maker[41], manufactured[11], expiry[11];
+} S_check;
+
+static void S_rests_on(S_check *k, int64_t idx)
+{
+	for (size_t i = 0; i < k->nidx; i++)
+		if (k->idx[i] == idx)
+			return;
+	if (k->nidx < sizeof(k->idx) / sizeof(k->idx[0]))
+		k->idx[k->nidx++] = idx;
+}
+
+static void S_unknown(S_check *k, const char *fmt, const char *a, const char *b)
+{
+	k->status = "unknown";
+	snprintf(k->reason, sizeof(k->reason), fmt, a, b ? b : "");
+}
+
+/* Step query q bound to texts a (and b); 1 with *st open on the row (the
+ * caller closes it), 0 with nothing open, or an error. */
+static int S_row(S_check *k, gt_query q, const char *a, const char *b, gt_stmt **st, gt_error *err)
+{
+	int rc = gt_stmt_open(k->c, q, st, err);
+	if (rc < 0)
+		return rc;
+	gt_stmt_bind_text(*st, 1, a, (size_t)-1);
+	if (b)
+		gt_stmt_bind_text(*st, 2, b, (size_t)-1);
+	rc = gt_stmt_step(*st, err);
+	if (rc != 1)
+		gt_stmt_close(*st);
+	return rc;
+}
+
+static json_t *S_text_col(gt_stmt *st, int col)
+{
+	return gt_stmt_is_null(st, col) ? json_null() : json_string(gt_stmt_text(st, col, NULL));
+}
+
+/* The product (by GTIN, or by the 7-digit code of a Chinese drug code). */
+static int S_product(S_check *k, const gt_gs1 *g, gt_error *err)
+{
+	gt_stmt *st;
+	int rc = g->gtin[0] ? S_row(k, GT_Q_PRODUCT_GET, g->gtin, NULL, &st, err) :
+			      S_row(k, GT_Q_PRODUCT_BY_CN, g->cn_product_code, NULL, &st, err);
+	if (rc == 0)
+		S_unknown(k,
+			  g->gtin[0] ?
+				  "no product with GTIN %s is registered: it may be counterfeit" :
+				  "no product with the code %s is registered: it may be "
+				  "counterfeit",
+			  g->gtin[0] ? g->gtin : g->cn_product_code, NULL);
+	if (rc != 1)
+		return rc;
+	snprintf(k->gtin, sizeof(k->gtin), "%s", gt_stmt_text(st, 0, NULL));
+	snprintf(k->maker, sizeof(k->maker), "%s", gt_stmt_text(st, 1, NULL));
+	json_object_set_new(k->out, "product",
+			    json_pack("{s:s, s:s, s:s, s:s, s:o}", "gtin", k->gtin, "name",
+				      gt_stmt_text(st, 2, NULL), "form", gt_stmt_text(st, 3, NULL),
+				      "kind", gt_stmt_text(st, 4, NULL), "cn_prefix",
+				      S_text_col(st, 5)));
+	S_rests_on(k, gt_stmt_i64(st, 6));
+	gt_stmt_close(st);
+	rc = S_row(k, GT_Q_ORG_GET, k->maker, NULL, &st, err);
+	if (rc == 1) {
+		json_object_set_new(
+			k->out, "maker",
+			json_pack("{s:s, s:s}", "id", k->maker, "name", gt_stmt_text(st, 1, NULL)));
+		gt_stmt_close(st);
+	}
+	return rc < 0 ? rc : 1;
+}
+
+/* The pack of a serial, which names its lot. */
+static int S_pack(S_check *k, const char *serial, gt_error *err)
+{
+	gt_stmt *st;
+	int rc = S_row(k, GT_Q_PACK_GET, k->gtin, serial, &st, err);
+	if (rc != 1)
+		return rc;
+	const char *lot = gt_stmt_text(st, 2, NULL);
+	if (k->lot[0] && strcmp(k->lot, lot) != 0) {
+		char other[64];
+		snprintf(other, sizeof(other), "%s, not %s", lot, k->lot);
+		S_unknown(k, "serial %s belongs to lot %s: the code may be counterfeit", serial,
+			  other);
+	} else {
+		snprintf(k->lot, sizeof(k->lot), "%s", lot);
+	}
+	json_object_set_new(k->out, "pack", json_pack("{s:s, s:s}", "serial", serial, "lot", lot));
+	S_rests_on(k, gt_stmt_i64(st, 3));
+	gt_stmt_close(st);
+	return 1;
+}
+
+static int S_batch(S_check *k, const gt_gs1 *g, bool serialised_pack_found, gt_error *err)
+{
+	gt_stmt *st;
+	int rc = S_row(k, GT_Q_BATCH_GET, k->gtin, k->lot, &st, err);
+	if (rc == 0)
+		S_unknown(k, "lot %s was never registered for GTIN %s: it may be counterfeit",
+			  k->lot, k->gtin);
+	if (rc != 1)
+		return rc;
+	snprintf(k->manufactured, sizeof(k->manufactured), "%s", gt_stmt_text(st, 3, NULL));
+	snprintf(k->expiry, sizeof(k->expiry), "%s", gt_stmt_text(st, 4, NULL));
+	int64_t packs = gt_stmt_i64(st, 6);
+	json_object_set_new(k->out, "batch",
+			    json_pack("{s:s, s:s, s:s, s:I}", "lot", k->lot, "manufactured",
+				      k->manufactured, "expiry", k->expiry, "quantity",
+				      (json_int_t)gt_stmt_i64(st, 5)));
+	S_rests_on(k, gt_stmt_i64(st, 7));
+	gt_stmt_close(st);
+	if (g->serial[0] && !serialised_pack_found && packs > 0)
+		S_unknown(k, "serial %s was never registered in lot %s: it may be counterfeit",
+			  g->serial, k->lot);
+	else if (g->expiry[0] && strcmp(g->expiry, k->expiry) != 0)
+		S_unknown(k,
+			  "the code says it expires %s but the batch expires %s: it may be "
+			  "counterfeit",
+			  g->expiry, k->expiry);
+	return 1;
+}
+
+/* Recalls covering the batch and in effect now; the most serious class wins. */
+static int S_recalls(S_check *k, const char *now, gt_error *err)
+{
+	gt_stmt *st;
+	int rc = gt_stmt_open(k->c, GT_Q_RECALL_FOR_BATCH, &st, err);
+	if (rc < 0)
+		return rc;
+	gt_stmt_bind_text(st, 1, k->gtin, (size_t)-1);
+	gt_stmt_bind_text(st, 2, k->lot, (size_t)-1);
+	gt_stmt_bind_text(st, 3, k->maker, (size_t)-1);
+	gt_stmt_bind_text(st, 4, k->manufactured, (size_t)-1);
+	json_t *list = json_array(), *worst = NULL;
+	while ((rc = gt_stmt_step(st, err)) == 1) {
+		json_t *v = json_pack(
+			"{s:I, s:I, s:s, s:s, s:s}", "recall", (json_int_t)gt_stmt_i64(st, 0),
+			"class", (json_int_t)gt_stmt_i64(st, 8), "reason",
+			gt_stmt_text(st, 9, NULL), "effective", gt_stmt_text(st, 10, NULL),
+			"regulator", gt_stmt_text(st, 1, NULL));
+		json_array_append_new(list, v);
+		S_rests_on(k, gt_stmt_i64(st, 0));
+		bool in_effect = strcmp(gt_stmt_text(st, 10, NULL), now) <= 0;
+		if (in_effect &&
+		    (!worst || json_integer_value(json_object_get(v, "class")) <
+				       json_integer_value(json_object_get(worst, "class"))))
+			worst = v;
+	}
+	gt_stmt_close(st);
+	json_object_set_new(k->out, "recalls", list);
+	if (worst && strcmp(k->status, "unknown") != 0) {
+		k->status = "recalled";
+		json_object_set(k->out, "recall", worst);
+	}
+	return rc;
+}
+
+/* Inclusion proofs of the entries the answer rests on, against the
+ * published checkpoint; an entry not yet in it is listed as pending. */
+static int S_proofs(gt_req *r, S_check *k, gt_error *err)
+{
+	gt_buf note = GT_BUF_INIT;
+	uint64_t size;
+	int rc = gt_api_checkpoint(r->api->log, &note, &size, err);
+	json_t *proofs = json_array();
+	for (size_t i = 0; rc == 0 && i < k->nidx; i++) {
+		json_t *p = NULL;
+		if ((uint64_t)k->idx[i] >= size)
+			p = json_pack("{s:I, s:b}", "index", (json_int_t)k->idx[i], "pending", 1);
+		else
+			rc = gt_api_entry_proof(r->api->log, (uint64_t)k->idx[i], size, &p, err);
+		if (p)
+			json_array_append_new(proofs, p);
+	}
+	if (rc == 0) {
+		json_object_set_new(k->out, "proofs", proofs);
+		json_object_set_new(k->out, "tree_size", json_integer((json_int_t)size));
+		json_object_set_new(k->out, "checkpoint",
+				    json_stringn((const char *)note.data, note.len));
+	} else {
+		json_decref(proofs);
+	}
+	gt_buf_done(&note);
+	return rc;
+}
+
+enum MHD_Result gt_h_check(gt_req *r)
+{
+	const char *code = gt_api_query(r, "code");
+	if (!code || !*code)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+				      "code is required: the text of a scanned GS1 code or a "
+				      "20-digit drug traceability code");
+	char now[GT_TIME_LEN + 1];
+	gt_time_format(gt_time_now_ms(), now);
+	int year =
+		(now[0] - '0') * 1000 + (now[1] - '0') * 100 + (now[2] - '0') * 10 + (now[3] - '0');
+	gt_gs1 g;
+	gt_error err = {0};
+	if (gt_gs1_parse(code, strlen(code), year, &g, &err) < 0)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-code", "%s", err.msg);
+	if (!g.gtin[0] && g.format != GT_GS1_CN_DRUG_CODE)
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-code",
+				      "the code names no product (it has no GTIN, AI 01)");
+	S_check k = {.status = "ok"};
+	k.out = json_pack("{s:o, s:s, s:o}", "code", gt_gs1_json(&g), "checked_at", now, "trail",
+			  json_array());
+	if (!k.out)
+		return gt_api_problem_code(r, GT_ENOMEM, NULL);
+	snprintf(k.lot, sizeof(k.lot), "%s", g.lot);
+	int rc = gt_store_reader(r->api->store, &k.c, &err);
+	if (rc < 0) {
+		json_decref(k.out);
+		return gt_api_problem_code(r, rc, err.msg);
+	}
+	rc = S_product(&k, &g, &err);
+	bool pack = false;
+	if (rc == 1 && g.serial[0]) {
+		rc = S_pack(&k, g.serial, &err);
+		pack = rc == 1;
+		if (rc == 0)
+			rc = 1;
+	}
+	if (rc == 1 && strcmp(k.status, "unknown") != 0) {
+		if (!k.lot[0]) {
+			S_unknown(&k,
+				  g.serial[0] ? "serial %s was never registered for this product" :
+						"the code has no lot (AI 10): its batch cannot "
+						"be checked%s",
+				  g.serial[0] ? g.serial : "", NULL);
+		} else {
+			rc = S_batch(&k, &g, pack, &err);
+		}
+	}
+	if (rc == 1 && k.manufactured[0])
+		rc = S_recalls(&k, now, &err);
+	if (rc >= 0 && strcmp(k.status, "ok") == 0 && k.expiry[0] && strncmp(k.expiry, now, 10) < 0)
+		k.status = "expired";
+	gt_store_reader_done(k.c);
+	if (rc >= 0)
+		rc = S_proofs(r, &k, &err);
+	if (rc < 0) {
+		json_decref(k.out);
+		return gt_api_problem_code(r, rc, err.msg);
+	}
+	json_object_set_new(k.out, "status", json_string(k.status));
+	if (k.reason[0])
+		json_object_set_new(k.out, "reason", json_string(k.reason));
+	return gt_api_json(r, MHD_HTTP_OK, k.out);
+}

@@ -18,7 +18,7 @@ static const char S_usage[] =
 	"\n"
 	"CODE is one of:\n"
 	"  (01)09506000134352(17)271231(10)ABC123(21)0001    bracketed element strings\n"
-	"  0109506000134352172712311 0ABC123^210001          GS (0x1D) or ^ separators,\n"
+	"  01095060001343521727123110ABC123^210001           GS (0x1D) or ^ separators,\n"
 	"                                                    optionally after ]C1 ]e0 ]d2 ]Q3\n"
 	"  https://example.org/01/09506000134352/10/ABC123?17=271231   GS1 Digital Link\n"
 	"  81234560123456789012                              20-digit Chinese drug code\n"

@@ -8,7 +8,7 @@ import {
   personalValue, product, run, sha256hex, startServer,
 } from './helpers.mjs';
 
-let data, server, admin, maker, maker2, clinic, revoked;
+let data, server, admin, maker, maker2, clinic, revoked, reg, reg2;
 
 before(async () => {
   data = initData('auth');
@@ -19,6 +19,8 @@ before(async () => {
   });
   clinic = await makeOrg(server, admin, 'clinic', ['clinic']);
   maker2 = await makeOrg(server, admin, 'maker2', ['manufacturer']);
+  reg = await makeOrg(server, admin, 'reg', ['regulator']);
+  reg2 = await makeOrg(server, admin, 'reg2', ['regulator']);
   revoked = await makeOrg(server, admin, 'gone', ['publisher']);
   const r = await api(server, 'DELETE', `/api/v1/tokens/${revoked.tokenId}`, { token: admin });
   assert.equal(r.status, 200, r.text);
@@ -73,6 +75,18 @@ const routes = [
   { name: 'POST /api/v1/packs', method: 'POST', path: () => '/api/v1/packs',
     setup: () => makerProduct('P1'), body: (n, ctx) => ({ gtin: ctx.gtin, lot: 'P1', serials: [`S${n}a`, `S${n}b`] }),
     allowed: () => maker.token, wrongRole: () => clinic.token, wrongOrg: () => maker2.token, roles: /manufacturer/ },
+  { name: 'POST /api/v1/recalls', method: 'POST', path: () => '/api/v1/recalls',
+    setup: () => makerProduct(), body: (n, ctx) => ({ scope: 'product', gtin: ctx.gtin, class: 2, reason: `reason ${n}` }),
+    allowed: () => reg.token, wrongRole: () => maker.token, roles: /regulator/ },
+  { name: 'POST /api/v1/recalls/{id}/lift', method: 'POST', path: (ctx) => `/api/v1/recalls/${ctx.recall}/lift`,
+    setup: async () => {
+      const { gtin } = await makerProduct();
+      const r = await api(server, 'POST', '/api/v1/recalls', { token: reg.token, body: { scope: 'product', gtin, class: 3, reason: 'test' } });
+      assert.equal(r.status, 201, r.text);
+      return { recall: r.json.recall };
+    },
+    body: () => ({ reason: 'lifted' }),
+    allowed: () => reg.token, wrongRole: () => clinic.token, wrongOrg: () => reg2.token, roles: /regulator/ },
 ];
 
 let counter = 0;

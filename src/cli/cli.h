@@ -22,6 +22,7 @@ int gt_cmd_init(int argc, char **argv);
 int gt_cmd_log(int argc, char **argv);
 int gt_cmd_verify(int argc, char **argv);
 int gt_cmd_gs1(int argc, char **argv);
+int gt_cmd_check(int argc, char **argv);
 int gt_cmd_bench(int argc, char **argv);
 int gt_cmd_serve(int argc, char **argv);
 int gt_cmd_rebuild(int argc, char **argv);

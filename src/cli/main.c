@@ -20,6 +20,7 @@ static const char S_usage[] =
 	"  log       print the log's key, inclusion and consistency proofs; append raw entries\n"
 	"  verify    verify a whole log, from a directory or a URL\n"
 	"  gs1       parse and check a GS1 code (element string, Digital Link, Chinese drug code)\n"
+	"  check     check a vaccine or medicine pack against a server, proofs verified here\n"
 	"  bench     measure append and proof speed\n"
 	"\n"
 	"Run 'goodtrace COMMAND --help' for the options of each command.\n";
@@ -32,6 +33,7 @@ static const struct {
 	{"log", gt_cmd_log},
 	{"verify", gt_cmd_verify},
 	{"gs1", gt_cmd_gs1},
+	{"check", gt_cmd_check},
 	{"bench", gt_cmd_bench},
 	{"serve", gt_cmd_serve},
 	{"token", gt_cmd_token},

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   api, batch, cleanup, gtinOf, initData, leafHash, logSize, makeOrg, product, rootFromInclusion,
-  startServer, verifyCheckpoint,
+  run, startServer, verifyCheckpoint,
 } from './helpers.mjs';
 
 let data, server, maker, regulator, other;
@@ -196,4 +196,31 @@ test('a 20-digit Chinese drug code finds its product by its 7-digit code', async
   const c = await check('86123450000000011234');
   assert.equal(c.product.gtin, G);
   assert.equal(c.status, 'unknown', 'its serial was never registered as a pack');
+});
+
+test('goodtrace check asks the server and verifies the proofs itself', () => {
+  const ok = run(['check', '--server', server.url, '--vkey', data.vkey, `(01)${G}(10)ABC123(21)0001`]);
+  assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+  assert.match(ok.stdout, /^OK\n/);
+  assert.match(ok.stdout, /product {2}Rabies vaccine \(Vero cell\) \(vaccine\), GTIN 09506000134352, by Org rabivax \(rabivax\)/);
+  assert.match(ok.stdout, /proofs {3}\d entries verified against the signed checkpoint of size \d+\n$/);
+  const recalled = run(['check', '--server', server.url, `(01)${G2}(10)M1`]);
+  assert.equal(recalled.code, 1, recalled.stderr);
+  assert.match(recalled.stdout, /^RECALLED \(class 2\): cold chain breach at the plant\n/);
+  assert.match(recalled.stdout, /with the key the server publishes; pin it with --vkey/);
+  const json = run(['check', '--server', server.url, '--json', `(01)${G}(10)OLD1`]);
+  assert.equal(json.code, 1);
+  assert.equal(JSON.parse(json.stdout).status, 'expired');
+  // A key that is not the log's: nothing is believed.
+  const other = initData('check-otherkey');
+  const wrong = run(['check', '--server', server.url, '--vkey', other.vkey, `(01)${G}(10)ABC123`]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stdout, /^NOT VERIFIED: the checkpoint does not verify with the log's key/);
+  cleanup(other);
+  const bad = run(['check', '--server', server.url, '(01)0950600013435']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /AI \(01\) at position 5/);
+  const down = run(['check', '--server', 'http://127.0.0.1:9', `(01)${G}(10)ABC123`]);
+  assert.equal(down.code, 2);
+  assert.match(down.stderr, /cannot fetch/);
 });

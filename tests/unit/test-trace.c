@@ -227,3 +227,66 @@ Test(trace, replay_reproduces_the_store)
 	gt_buf_done(&replayed);
 	S_env_done(&e);
 }
+
+/* A command by a regulator org. */
+static int S_reg(S_env *e, const char *type, const char *org, const char *input,
+		 gt_ledger_result *res)
+{
+	return gt_ledger_call(e->ledger, type, org, "regulator", tu_json(input), res);
+}
+
+Test(trace, recalls_and_lifts)
+{
+	S_env e;
+	S_env_init(&e);
+	S_ok(&e, "auth.org", NULL, "{\"id\":\"reg\",\"name\":\"Reg\",\"roles\":[\"regulator\"]}");
+	S_ok(&e, "auth.org", NULL, "{\"id\":\"reg2\",\"name\":\"Reg2\",\"roles\":[\"regulator\"]}");
+	S_ok(&e, "trace.product", "acme", S_product);
+	S_ok(&e, "trace.batch", "acme", S_batch);
+	S_fails(&e, "trace.recall", "reg",
+		"{\"scope\":\"batch\",\"gtin\":\"" GTIN "\",\"lot\":\"L9\",\"class\":1,"
+		"\"reason\":\"x\"}",
+		GT_ENOTFOUND, "no batch L9 of " GTIN);
+	S_fails(&e, "trace.recall", "reg",
+		"{\"scope\":\"product\",\"gtin\":\"" GTIN "\",\"lot\":\"L1\",\"class\":1,"
+		"\"reason\":\"x\"}",
+		GT_EINVAL, "lot is not part of a product recall");
+	S_fails(&e, "trace.recall", "reg",
+		"{\"scope\":\"maker\",\"maker\":\"acme\",\"manufactured_from\":\"2026-02-01\","
+		"\"manufactured_to\":\"2026-01-01\",\"class\":2,\"reason\":\"x\"}",
+		GT_EINVAL, "manufactured_from 2026-02-01 is after manufactured_to 2026-01-01");
+	S_fails(&e, "trace.recall", "reg",
+		"{\"scope\":\"maker\",\"maker\":\"nobody\",\"manufactured_from\":\"2026-01-01\","
+		"\"manufactured_to\":\"2026-02-01\",\"class\":2,\"reason\":\"x\"}",
+		GT_ENOTFOUND, "no organisation \"nobody\"");
+	S_fails(&e, "trace.recall", "reg",
+		"{\"scope\":\"product\",\"gtin\":\"" GTIN "\",\"class\":0,\"reason\":\"x\"}",
+		GT_EINVAL, "class must be an integer from 1 to 3");
+	S_fails(&e, "trace.recall", "reg",
+		"{\"scope\":\"product\",\"gtin\":\"" GTIN "\",\"class\":1,\"reason\":\"x\","
+		"\"effective\":\"tomorrow\"}",
+		GT_EINVAL, "effective must be a time");
+	gt_ledger_result res;
+	cr_assert_eq(S_reg(&e, "trace.recall", "reg",
+			   "{\"scope\":\"maker\",\"maker\":\"acme\",\"manufactured_from\":"
+			   "\"2026-01-01\",\"manufactured_to\":\"2026-01-31\",\"class\":2,"
+			   "\"reason\":\"cold chain\",\"effective\":\"2026-12-01T08:00:00+08:00\"}",
+			   &res),
+		     0, "%s", res.msg);
+	json_int_t id = json_integer_value(json_object_get(res.reply, "recall"));
+	cr_assert_eq(json_integer_value(json_object_get(res.reply, "batches")), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(res.reply, "effective")),
+			 "2026-12-01T00:00:00.000Z", "one canonical UTC form on the log");
+	cr_assert_eq((uint64_t)id, res.first, "a recall is named by its entry index");
+	json_decref(res.reply);
+	char in[64];
+	snprintf(in, sizeof(in), "{\"recall\":%lld}", (long long)id);
+	cr_assert_eq(S_reg(&e, "trace.recall.lift", "reg2", in, &res), GT_EDENIED);
+	cr_assert_str_eq(res.msg, "recall 6 was made by reg; only it can lift it");
+	S_fails(&e, "trace.recall.lift", "reg", "{\"recall\":99}", GT_ENOTFOUND, "no recall 99");
+	cr_assert_eq(S_reg(&e, "trace.recall.lift", "reg", in, &res), 0, "%s", res.msg);
+	json_decref(res.reply);
+	cr_assert_eq(S_reg(&e, "trace.recall.lift", "reg", in, &res), GT_ESTATE);
+	cr_assert_eq(strncmp(res.msg, "recall 6 was already lifted at ", 31), 0, "%s", res.msg);
+	S_env_done(&e);
+}

@@ -76,9 +76,10 @@ static bool S_gtin_shape(const char *s)
 	return true;
 }
 
-/* Answer the one row of query q bound to a (and b, if not NULL) with row(),
- * or 404 with what (printf: a, b). */
-static enum MHD_Result S_one(gt_req *r, gt_query q, const char *a, const char *b,
+/* Answer the one row of query q, bound to the text a (and b, if not NULL)
+ * or, with a NULL, to the integer n, with row(); or 404 with what (printf
+ * of a and b, or of n). */
+static enum MHD_Result S_one(gt_req *r, gt_query q, const char *a, const char *b, int64_t n,
 			     json_t *(*row)(gt_stmt *), const char *what)
 {
 	gt_store_conn *c;
@@ -90,15 +91,21 @@ static enum MHD_Result S_one(gt_req *r, gt_query q, const char *a, const char *b
 	enum MHD_Result ans = MHD_NO;
 	rc = gt_stmt_open(c, q, &st, &err);
 	if (rc == 0) {
-		gt_stmt_bind_text(st, 1, a, (size_t)-1);
+		if (a)
+			gt_stmt_bind_text(st, 1, a, (size_t)-1);
+		else
+			gt_stmt_bind_i64(st, 1, n);
 		if (b)
 			gt_stmt_bind_text(st, 2, b, (size_t)-1);
 		rc = gt_stmt_step(st, &err);
 		if (rc == 1)
 			ans = gt_api_json(r, MHD_HTTP_OK, row(st));
-		else if (rc == 0)
+		else if (rc == 0 && a)
 			ans = gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", what, a,
 					     b ? b : "");
+		else if (rc == 0)
+			ans = gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", what,
+					     (long long)n);
 		gt_stmt_close(st);
 	}
 	if (rc < 0)
@@ -146,7 +153,7 @@ enum MHD_Result gt_h_product_get(gt_req *r)
 	if (!S_gtin_shape(r->param[0]))
 		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
 				      "a product is named by its GTIN-14 (14 digits)");
-	return S_one(r, GT_Q_PRODUCT_GET, r->param[0], NULL, S_product, "no product %s%.0s");
+	return S_one(r, GT_Q_PRODUCT_GET, r->param[0], NULL, 0, S_product, "no product %s%.0s");
 }
 
 enum MHD_Result gt_h_product_list(gt_req *r)
@@ -167,7 +174,7 @@ enum MHD_Result gt_h_batch_get(gt_req *r)
 				      "gtin must be a GTIN-14 (14 digits)");
 	if (!lot)
 		return S_page(r, GT_Q_BATCH_LIST, gtin, "batches", S_batch, "lot");
-	return S_one(r, GT_Q_BATCH_GET, gtin, lot, S_batch, "no batch of %s with lot %s");
+	return S_one(r, GT_Q_BATCH_GET, gtin, lot, 0, S_batch, "no batch of %s with lot %s");
 }
 
 enum MHD_Result gt_h_pack_get(gt_req *r)
@@ -176,7 +183,7 @@ enum MHD_Result gt_h_pack_get(gt_req *r)
 	if (!S_gtin_shape(gtin) || !serial || !*serial)
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "give gtin (a GTIN-14) and serial");
-	return S_one(r, GT_Q_PACK_GET, gtin, serial, S_pack, "no pack of %s with serial %s");
+	return S_one(r, GT_Q_PACK_GET, gtin, serial, 0, S_pack, "no pack of %s with serial %s");
 }
 
 /* ---- recalls ------------------------------------------------------------------------ */
@@ -236,28 +243,7 @@ enum MHD_Result gt_h_recall_get(gt_req *r)
 	if (gt_api_parse_u64(r->param[0], INT64_MAX, &id) < 0)
 		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
 				      "a recall is named by its entry index");
-	gt_store_conn *c;
-	gt_stmt *st;
-	gt_error err = {0};
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	enum MHD_Result ans = MHD_NO;
-	rc = gt_stmt_open(c, GT_Q_RECALL_GET, &st, &err);
-	if (rc == 0) {
-		gt_stmt_bind_i64(st, 1, (int64_t)id);
-		rc = gt_stmt_step(st, &err);
-		if (rc == 1)
-			ans = gt_api_json(r, MHD_HTTP_OK, S_recall(st));
-		else if (rc == 0)
-			ans = gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "no recall %llu",
-					     (unsigned long long)id);
-		gt_stmt_close(st);
-	}
-	if (rc < 0)
-		ans = gt_api_problem_code(r, rc, err.msg);
-	gt_store_reader_done(c);
-	return ans;
+	return S_one(r, GT_Q_RECALL_GET, NULL, NULL, (int64_t)id, S_recall, "no recall %lld");
 }
 
 enum MHD_Result gt_h_recall_list(gt_req *r)

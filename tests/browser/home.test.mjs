@@ -46,7 +46,7 @@ function englishLeftOn(text) {
 
 describe('home page and shell', SUITE, () => {
 	test('the pages are served under a strict content security policy', T, async () => {
-		for (const path of ['/', '/explorer']) {
+		for (const path of ['/', '/explorer', '/check']) {
 			const res = await fetch(server.url + path);
 			assert.equal(res.status, 200, path);
 			assert.match(res.headers.get('content-type'), /^text\/html/);
@@ -57,7 +57,7 @@ describe('home page and shell', SUITE, () => {
 			assert.doesNotMatch(html, /\sstyle=|<style/, `${path}: no inline style`);
 			assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, `${path}: nothing from elsewhere`);
 		}
-		for (const asset of ['/assets/site.css', '/assets/site.js', '/assets/i18n.js', '/assets/merkle.js', '/assets/explorer.js', '/assets/home.js', '/assets/favicon.svg']) {
+		for (const asset of ['/assets/site.css', '/assets/site.js', '/assets/i18n.js', '/assets/merkle.js', '/assets/explorer.js', '/assets/check.js', '/assets/checks.js', '/assets/home.js', '/assets/favicon.svg']) {
 			const res = await fetch(server.url + asset);
 			assert.equal(res.status, 200, asset);
 		}
@@ -73,18 +73,20 @@ describe('home page and shell', SUITE, () => {
 		const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
 		assert.deepEqual(await links.allTextContents(), NAV.map((p) => STRINGS.en[p.key]));
 		assert.equal(await page.getByRole('link', { name: 'Home', exact: true }).getAttribute('aria-current'), 'page');
-		// The modules without a page yet are shown as coming.
+		// The modules with a page link to it; the others are shown as coming.
 		assert.equal(await page.locator('#modules .module').count(), 5);
-		assert.deepEqual(await page.locator('#modules .module-status').allTextContents(), Array(5).fill('Coming soon'));
+		assert.deepEqual(await page.locator('#modules .module-status').allTextContents(), ['Open', ...Array(4).fill('Coming soon')]);
+		assert.equal(await page.getByRole('link', { name: 'Vaccine & medicine safety check' }).getAttribute('href'), '/check');
+		assert.equal(await page.getByRole('link', { name: 'Check a vaccine or medicine' }).getAttribute('href'), '/check');
 		assert.equal(await page.getByLabel('Language').inputValue(), 'en');
 		await done(page);
 	});
 
 	test('renders in Chinese for a Chinese browser, every text translated', T, async () => {
 		const page = await newPage(browser, { locale: 'zh-CN' });
-		for (const path of ['/', '/explorer']) {
+		for (const path of ['/', '/explorer', '/check']) {
 			await page.goto(server.url + path);
-			if (path === '/explorer') await page.waitForSelector('html[data-ready="true"]');
+			if (path !== '/') await page.waitForSelector('html[data-ready="true"]');
 			assert.equal(await htmlLang(page), 'zh-CN');
 			const text = await page.locator('body').innerText();
 			assert.deepEqual(englishLeftOn(text), [], `${path}: English text left`);
@@ -92,7 +94,7 @@ describe('home page and shell', SUITE, () => {
 		}
 		await page.goto(`${server.url}/`);
 		assert.equal(await h1(page), STRINGS.zh['home.h1']);
-		assert.deepEqual(await page.locator('#modules .module-status').allTextContents(), Array(5).fill('即将推出'));
+		assert.deepEqual(await page.locator('#modules .module-status').allTextContents(), ['可以使用', ...Array(4).fill('即将推出')]);
 		await done(page);
 	});
 

@@ -11,6 +11,7 @@
 import { initSite, h } from './site.js';
 import { t, locale, onLangChange } from './i18n.js';
 import * as M from './merkle.js';
+import { checkpointChecks, entryChecks, renderCheck } from './checks.js';
 
 const PAGE_SIZE = 20;
 
@@ -97,24 +98,6 @@ function fmtTime(at) {
 	return f.format(d);
 }
 
-const ICON = { pass: '✓', fail: '✗', skip: '–' };
-
-function renderCheck(c) {
-	return h(
-		'li',
-		{ class: 'check', dataset: { check: c.id, status: c.status } },
-		h('span', { class: 'check-icon', 'aria-hidden': 'true' }, ICON[c.status]),
-		h(
-			'span',
-			null,
-			h('span', { class: 'check-status' }, t(`status.${c.status}`)),
-			t('common.colon'),
-			h('span', { class: 'check-title' }, t(c.title)),
-		),
-		h('p', { class: 'check-detail' }, msg(c.detail)),
-	);
-}
-
 function fields(pairs) {
 	return h(
 		'dl',
@@ -126,31 +109,8 @@ function fields(pairs) {
 /* ---------- checks ---------- */
 
 /** The signature and key id checks of a parsed checkpoint (a) and (b). */
-async function signatureChecks(cp, cpError) {
-	const a = { id: 'signature', title: 'check.signature.t' };
-	const b = { id: 'keyid', title: 'check.keyid.t' };
-	if (!state.vkey) {
-		a.status = b.status = 'skip';
-		a.detail = b.detail = { key: 'check.skip.key' };
-		return [a, b];
-	}
-	if (!cp) {
-		a.status = b.status = 'skip';
-		a.detail = b.detail = { key: 'check.skip.checkpoint', vars: { detail: cpError } };
-		return [a, b];
-	}
-	const r = await M.verifyCheckpointSignature(cp, state.vkey);
-	a.status = r.signature ? 'pass' : 'fail';
-	if (r.signature) a.detail = { key: 'check.signature.pass', vars: { name: state.vkey.name } };
-	else if (r.reason === 'no-signature') a.detail = { key: 'check.signature.none', vars: { name: state.vkey.name } };
-	else if (r.reason === 'unsupported') a.detail = { key: 'check.signature.unsupported' };
-	else a.detail = { key: 'check.signature.fail' };
-	b.status = r.keyId ? 'pass' : 'fail';
-	b.detail = {
-		key: 'check.keyid.detail',
-		vars: { computed: r.computedKeyIdHex, declared: state.vkey.keyIdHex, signed: r.signedKeyIdHex ?? '—' },
-	};
-	return [a, b];
+function signatureChecks(cp, cpError) {
+	return checkpointChecks(cp, cpError, state.vkey);
 }
 
 /**
@@ -167,45 +127,11 @@ async function verifyEntry(index, data) {
 	}
 	const checks = await signatureChecks(cp, cpError);
 
-	// (c) the leaf hash, recomputed from the exact entry text.
-	const leaf = await M.leafHash(data.raw);
-	const c = { id: 'leaf', title: 'check.leaf.t' };
-	let serverLeaf = null;
-	try {
-		serverLeaf = M.b64decode(data.leaf_hash);
-	} catch {
-		// reported below
-	}
-	if (serverLeaf) {
-		c.status = M.bytesEqual(leaf, serverLeaf) ? 'pass' : 'fail';
-		c.detail = { key: 'check.leaf.detail', vars: { computed: b64(leaf), server: data.leaf_hash } };
-	} else {
-		c.status = 'fail';
-		c.detail = { key: 'check.leaf.badServer', vars: { computed: b64(leaf), server: String(data.leaf_hash) } };
-	}
-	checks.push(c);
-
-	// (d) the root, from that leaf hash, the proof, the index asked for and
-	// the size in the signed checkpoint, against the signed root.
-	const d = { id: 'root', title: 'check.root.t' };
-	let proof = null;
-	if (!cp) {
-		d.status = 'skip';
-		d.detail = { key: 'check.skip.checkpoint', vars: { detail: cpError } };
-	} else {
-		const vars = { index: index.toString(), size: cp.size.toString(), n: data.hashes.length };
-		try {
-			proof = data.hashes.map((x) => M.b64decode(x));
-			const root = await M.rootFromInclusionProof(index, cp.size, leaf, proof);
-			d.status = M.bytesEqual(root, cp.root) ? 'pass' : 'fail';
-			d.detail = { key: 'check.root.detail', vars: { ...vars, computed: b64(root), signed: cp.rootB64 } };
-		} catch (e) {
-			if (!(e instanceof M.VerifyError)) throw e;
-			d.status = 'fail';
-			d.detail = { key: 'check.root.malformed', vars };
-		}
-	}
-	checks.push(d);
+	// (c) the leaf hash, recomputed from the exact entry text, and (d) the
+	// root, from that leaf hash, the proof, the index asked for and the size
+	// in the signed checkpoint, against the signed root.
+	const { checks: cd, leaf } = await entryChecks(index, data.raw, data.leaf_hash, data.hashes, cp, cpError);
+	checks.push(...cd);
 	return { checks, leaf, cp };
 }
 

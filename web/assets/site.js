@@ -9,6 +9,7 @@ import { LANGS, applyI18n, lang, setLang, t } from './i18n.js';
 
 export const NAV = [
 	{ href: '/', key: 'nav.home' },
+	{ href: '/check', key: 'nav.check' },
 	{ href: '/explorer', key: 'nav.explorer' },
 ];
 

@@ -126,7 +126,7 @@ function flipB64(s, byte = 7) {
 }
 
 /* Page scripts standing in for a camera and the Shape Detection API. */
-function fakeCamera({ code, refuse }) {
+function fakeCamera({ code, refuse, supported }) {
 	window.__camera = { calls: [], stopped: 0, formats: null };
 	const gum = async (constraints) => {
 		window.__camera.calls.push(constraints);
@@ -149,7 +149,7 @@ function fakeCamera({ code, refuse }) {
 	else Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia: gum } });
 	window.BarcodeDetector = class {
 		static async getSupportedFormats() {
-			return ['aztec', 'code_128', 'data_matrix', 'ean_13', 'qr_code'];
+			return supported ?? ['aztec', 'code_128', 'data_matrix', 'ean_13', 'qr_code'];
 		}
 		constructor(opts) {
 			window.__camera.formats = opts.formats;
@@ -391,6 +391,16 @@ describe('check page', SUITE, () => {
 		await done(page);
 	});
 
+	test('a browser that reads none of the formats says so', T, async () => {
+		const page = await open('/check', { init: fakeCamera, arg: { code: OK, supported: [] } });
+		await page.getByRole('button', { name: 'Scan with the camera' }).click();
+		await page.waitForFunction(() => document.getElementById('scan-error').textContent !== '');
+		assert.match(await page.locator('#scan-error').textContent(), /^This browser cannot read these barcodes/);
+		assert.equal(await page.evaluate(() => window.__camera.calls.length), 0, 'the camera was not opened');
+		assert.ok(await page.locator('#scanner').isHidden());
+		await done(page);
+	});
+
 	test('a tampered proof hash makes the page say the proofs do not verify', T, async () => {
 		const page = await open();
 		let tampered = null;
@@ -461,6 +471,44 @@ describe('check page', SUITE, () => {
 		v = await check(page, OK);
 		assert.equal(v.status, 'unverified');
 		assert.equal((await allChecks(page))['checkpoint:signature'], 'fail');
+		await done(page);
+	});
+
+	test('an entry not yet in a checkpoint leaves the answer not verified yet', T, async () => {
+		const page = await open();
+		await tamper(page, (j) => {
+			const i = j.proofs.findIndex((p) => p.entry.type === 'trace.packs');
+			j.proofs[i] = { index: j.proofs[i].index, pending: true };
+		});
+		const v = await check(page, OK);
+		assert.equal(v.status, 'unverified');
+		assert.equal(v.verified, 'pending');
+		assert.equal(v.title, 'Not verified yet');
+		assert.match(v.text, /Entries not yet in a signed checkpoint: 1\./);
+		assert.match(v.text, /The server's answer was: safe to use\./);
+		const checks = await allChecks(page);
+		assert.equal(checks['missing:missing-pack'], 'skip');
+		assert.ok(Object.values(await entryOutcomes(page)).includes('pending'));
+		await done(page);
+	});
+
+	test('a trail, when there is one, is a timeline in order', T, async () => {
+		const page = await open();
+		await tamper(page, (j) => {
+			j.trail = [
+				{ at: '2026-02-01T08:00:00.000Z', description: 'Shipped by Rabivax Biologicals' },
+				{ at: '2026-02-03T10:30:00.000Z', type: 'receiving' },
+			];
+		});
+		await check(page, OK);
+		const items = page.locator('ol#trail > li');
+		assert.equal(await items.count(), 2);
+		assert.equal(await items.nth(0).locator('time').getAttribute('datetime'), '2026-02-01T08:00:00.000Z');
+		assert.deepEqual(await page.$$eval('ol#trail .timeline-what', (els) => els.map((e) => e.textContent)), [
+			'Shipped by Rabivax Biologicals',
+			'receiving',
+		]);
+		assert.equal(await page.locator('#trail-empty').count(), 0);
 		await done(page);
 	});
 

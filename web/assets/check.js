@@ -689,9 +689,10 @@ async function startScan() {
 	try {
 		let formats = FORMATS;
 		if (typeof globalThis.BarcodeDetector.getSupportedFormats === 'function') {
+			// Some browsers have the interface but read no format at all.
 			const supported = await globalThis.BarcodeDetector.getSupportedFormats();
-			const both = FORMATS.filter((f) => supported.includes(f));
-			if (both.length) formats = both;
+			formats = FORMATS.filter((f) => supported.includes(f));
+			if (formats.length === 0) return scanFailed(s, { key: 'pack.scan.noformats' });
 		}
 		detector = new globalThis.BarcodeDetector({ formats });
 	} catch (e) {

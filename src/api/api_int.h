@@ -180,6 +180,22 @@ bool gt_api_org_id_valid(const char *s);
 int gt_api_page(gt_stmt *st, uint64_t limit, json_t *(*row)(gt_stmt *st), const char *key,
 		json_t **ret_list, json_t **ret_next, gt_error *err);
 
+/* A value for a query parameter: text (NULL binds NULL) or an integer. */
+typedef struct gt_api_arg {
+	const char *text;
+	int64_t i;
+	bool is_int;
+} gt_api_arg;
+#define GT_ARG_TEXT(s) ((gt_api_arg){.text = (s)})
+#define GT_ARG_INT(v) ((gt_api_arg){.i = (int64_t)(v), .is_int = true})
+
+/* Answer a page of query q on a reader: its parameters are args[0..n-1]
+ * then limit + 1; the answer is {"<name>": [row() of each],
+ * "<next_name>": key of the last item when more rows follow, else null}. */
+enum MHD_Result gt_api_list(gt_req *r, gt_query q, const gt_api_arg *args, size_t n, uint64_t limit,
+			    json_t *(*row)(gt_stmt *st), const char *key, const char *name,
+			    const char *next_name);
+
 /* ---- access -------------------------------------------------------------- */
 
 /* Authenticate the bearer token into r->who and check the route's action

@@ -208,29 +208,10 @@ enum MHD_Result gt_h_log_entries(gt_req *r)
 	if (gt_api_query_limit(r, &limit, &ans) < 0 ||
 	    gt_api_query_u64(r, "before", UINT64_MAX, INT64_MAX, &before, &ans) < 0)
 		return ans;
-	gt_store_conn *c;
-	gt_stmt *st;
-	gt_error err = {0};
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	json_t *list, *next;
 	/* Only entries in the published checkpoint: the store may already
 	 * hold some that are durable but not yet published. */
 	uint64_t published = gt_log_size(r->api->log);
-	if (before > published)
-		before = published;
-	if (rc == 0)
-		rc = gt_stmt_open(c, GT_Q_ENTRY_LIST, &st, &err);
-	if (rc == 0) {
-		gt_stmt_bind_i64(st, 1, (int64_t)before);
-		gt_stmt_bind_i64(st, 2, (int64_t)limit + 1);
-		rc = gt_api_page(st, limit, S_entry_row, "index", &list, &next, &err);
-		gt_stmt_close(st);
-	}
-	gt_store_reader_done(c);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:o}", "entries", list, "next_before", next));
+	gt_api_arg arg = GT_ARG_INT(before < published ? before : published);
+	return gt_api_list(r, GT_Q_ENTRY_LIST, &arg, 1, limit, S_entry_row, "index", "entries",
+			   "next_before");
 }

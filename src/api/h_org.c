@@ -117,23 +117,6 @@ enum MHD_Result gt_h_org_list(gt_req *r)
 	if (after && *after && !gt_api_org_id_valid(after))
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "after must be an organisation id");
-	gt_store_conn *c;
-	gt_stmt *st;
-	gt_error err = {0};
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	json_t *list, *next;
-	rc = gt_stmt_open(c, GT_Q_ORG_LIST, &st, &err);
-	if (rc == 0) {
-		gt_stmt_bind_text(st, 1, after ? after : "", (size_t)-1);
-		gt_stmt_bind_i64(st, 2, (int64_t)limit + 1);
-		rc = gt_api_page(st, limit, S_org, "id", &list, &next, &err);
-		gt_stmt_close(st);
-	}
-	gt_store_reader_done(c);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:o}", "orgs", list, "next_after", next));
+	gt_api_arg arg = GT_ARG_TEXT(after ? after : "");
+	return gt_api_list(r, GT_Q_ORG_LIST, &arg, 1, limit, S_org, "id", "orgs", "next_after");
 }

@@ -85,24 +85,7 @@ enum MHD_Result gt_h_token_list(gt_req *r)
 					      "only admins may list other organisations' tokens");
 		org = r->who.org;
 	}
-	gt_store_conn *c;
-	gt_stmt *st;
-	gt_error err = {0};
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	json_t *list, *next;
-	rc = gt_stmt_open(c, GT_Q_TOKEN_LIST, &st, &err);
-	if (rc == 0) {
-		gt_stmt_bind_text(st, 1, org, (size_t)-1);
-		gt_stmt_bind_text(st, 2, after ? after : "", (size_t)-1);
-		gt_stmt_bind_i64(st, 3, (int64_t)limit + 1);
-		rc = gt_api_page(st, limit, S_token, "id", &list, &next, &err);
-		gt_stmt_close(st);
-	}
-	gt_store_reader_done(c);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:o}", "tokens", list, "next_after", next));
+	gt_api_arg args[] = {GT_ARG_TEXT(org), GT_ARG_TEXT(after ? after : "")};
+	return gt_api_list(r, GT_Q_TOKEN_LIST, args, 2, limit, S_token, "id", "tokens",
+			   "next_after");
 }

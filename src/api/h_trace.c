@@ -124,28 +124,8 @@ static enum MHD_Result S_page(gt_req *r, gt_query q, const char *a, const char *
 	if (gt_api_query_limit(r, &limit, &ans) < 0)
 		return ans;
 	const char *after = gt_api_query(r, "after");
-	gt_store_conn *c;
-	gt_stmt *st;
-	gt_error err = {0};
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	json_t *list, *next;
-	rc = gt_stmt_open(c, q, &st, &err);
-	if (rc == 0) {
-		if (a)
-			gt_stmt_bind_text(st, 1, a, (size_t)-1);
-		else
-			gt_stmt_bind_null(st, 1);
-		gt_stmt_bind_text(st, 2, after ? after : "", (size_t)-1);
-		gt_stmt_bind_i64(st, 3, (int64_t)limit + 1);
-		rc = gt_api_page(st, limit, row, key, &list, &next, &err);
-		gt_stmt_close(st);
-	}
-	gt_store_reader_done(c);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	return gt_api_json(r, MHD_HTTP_OK, json_pack("{s:o, s:o}", name, list, "next_after", next));
+	gt_api_arg args[] = {GT_ARG_TEXT(a), GT_ARG_TEXT(after ? after : "")};
+	return gt_api_list(r, q, args, 2, limit, row, key, name, "next_after");
 }
 
 enum MHD_Result gt_h_product_get(gt_req *r)
@@ -253,23 +233,7 @@ enum MHD_Result gt_h_recall_list(gt_req *r)
 	if (gt_api_query_limit(r, &limit, &ans) < 0 ||
 	    gt_api_query_u64(r, "before", INT64_MAX, INT64_MAX, &before, &ans) < 0)
 		return ans;
-	gt_store_conn *c;
-	gt_stmt *st;
-	gt_error err = {0};
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	json_t *list, *next;
-	rc = gt_stmt_open(c, GT_Q_RECALL_LIST, &st, &err);
-	if (rc == 0) {
-		gt_stmt_bind_i64(st, 1, (int64_t)before);
-		gt_stmt_bind_i64(st, 2, (int64_t)limit + 1);
-		rc = gt_api_page(st, limit, S_recall, "recall", &list, &next, &err);
-		gt_stmt_close(st);
-	}
-	gt_store_reader_done(c);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:o}", "recalls", list, "next_before", next));
+	gt_api_arg arg = GT_ARG_INT(before);
+	return gt_api_list(r, GT_Q_RECALL_LIST, &arg, 1, limit, S_recall, "recall", "recalls",
+			   "next_before");
 }

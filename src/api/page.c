@@ -30,3 +30,35 @@ int gt_api_page(gt_stmt *st, uint64_t limit, json_t *(*row)(gt_stmt *st), const 
 	*ret_next = next;
 	return 0;
 }
+
+enum MHD_Result gt_api_list(gt_req *r, gt_query q, const gt_api_arg *args, size_t n, uint64_t limit,
+			    json_t *(*row)(gt_stmt *st), const char *key, const char *name,
+			    const char *next_name)
+{
+	gt_store_conn *c;
+	gt_stmt *st;
+	gt_error err = {0};
+	int rc = gt_store_reader(r->api->store, &c, &err);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	json_t *list, *next;
+	rc = gt_stmt_open(c, q, &st, &err);
+	if (rc == 0) {
+		for (size_t i = 0; i < n; i++) {
+			int pos = (int)i + 1;
+			if (args[i].is_int)
+				gt_stmt_bind_i64(st, pos, args[i].i);
+			else if (args[i].text)
+				gt_stmt_bind_text(st, pos, args[i].text, (size_t)-1);
+			else
+				gt_stmt_bind_null(st, pos);
+		}
+		gt_stmt_bind_i64(st, (int)n + 1, (int64_t)limit + 1);
+		rc = gt_api_page(st, limit, row, key, &list, &next, &err);
+		gt_stmt_close(st);
+	}
+	gt_store_reader_done(c);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	return gt_api_json(r, MHD_HTTP_OK, json_pack("{s:o, s:o}", name, list, next_name, next));
+}

@@ -303,6 +303,25 @@ static json_t *S_put_input(const char *id)
 	return json_pack("{s:s, s:s}", "id", id, "name", "n");
 }
 
+/* Hold the writer thread inside a t.block command (hold gets its result),
+ * so that what is submitted next waits in the queue until S_gate_open. */
+static void S_hold_writer(S_env *e, S_slot *hold)
+{
+	S_gate_close();
+	S_submit(e, "t.block", "acme", json_object(), hold);
+	S_gate_wait_entered();
+}
+
+/* Submit n t.put commands with ids "<prefix><i>", results in slots[i]. */
+static void S_submit_puts(S_env *e, const char *prefix, int n, S_slot *slots)
+{
+	for (int i = 0; i < n; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "%s%d", prefix, i);
+		S_submit(e, "t.put", "acme", S_put_input(id), &slots[i]);
+	}
+}
+
 /* ---- the log and the store --------------------------------------------------- */
 
 static void S_entry(S_env *e, uint64_t i, gt_buf *out)
@@ -436,16 +455,10 @@ Test(ledger, one_batch_one_sync)
 {
 	S_env e;
 	S_env_init(&e, false);
-	S_gate_close();
 	S_slot hold = {0}, slots[50];
 	memset(slots, 0, sizeof(slots));
-	S_submit(&e, "t.block", "acme", json_object(), &hold);
-	S_gate_wait_entered();
-	for (int i = 0; i < 50; i++) {
-		char id[16];
-		snprintf(id, sizeof(id), "b%d", i);
-		S_submit(&e, "t.put", "acme", S_put_input(id), &slots[i]);
-	}
+	S_hold_writer(&e, &hold);
+	S_submit_puts(&e, "b", 50, slots);
 	gt_ledger_stats st;
 	gt_ledger_stats_get(e.ledger, &st);
 	cr_assert_eq(st.queued, 50);
@@ -487,16 +500,10 @@ Test(ledger, batch_max)
 	S_ledger_close(&e);
 	e.opt.batch_max = 16;
 	S_ledger_open(&e);
-	S_gate_close();
 	S_slot hold = {0}, slots[50];
 	memset(slots, 0, sizeof(slots));
-	S_submit(&e, "t.block", "acme", json_object(), &hold);
-	S_gate_wait_entered();
-	for (int i = 0; i < 50; i++) {
-		char id[16];
-		snprintf(id, sizeof(id), "b%d", i);
-		S_submit(&e, "t.put", "acme", S_put_input(id), &slots[i]);
-	}
+	S_hold_writer(&e, &hold);
+	S_submit_puts(&e, "b", 50, slots);
 	S_gate_open();
 	S_wait_acks(51);
 	gt_ledger_stats st;
@@ -516,11 +523,9 @@ Test(ledger, batch_entries_bounded)
 	 * it holds 16384 entries; the rest go in the next batch, in order. */
 	S_env e;
 	S_env_init(&e, false);
-	S_gate_close();
 	S_slot hold = {0}, slots[5];
 	memset(slots, 0, sizeof(slots));
-	S_submit(&e, "t.block", "acme", json_object(), &hold);
-	S_gate_wait_entered();
+	S_hold_writer(&e, &hold);
 	for (int i = 0; i < 5; i++) {
 		json_t *emit = json_array();
 		for (int k = 0; k < 5000; k++)
@@ -665,11 +670,9 @@ Test(ledger, decide_sees_earlier_entries_of_the_batch)
 {
 	S_env e;
 	S_env_init(&e, false);
-	S_gate_close();
 	S_slot hold = {0}, s[4];
 	memset(s, 0, sizeof(s));
-	S_submit(&e, "t.block", "acme", json_object(), &hold);
-	S_gate_wait_entered();
+	S_hold_writer(&e, &hold);
 	S_submit(&e, "t.put", "acme", S_put_input("dup"), &s[0]);
 	S_submit(&e, "t.put", "acme", S_put_input("dup"), &s[1]);
 	S_submit(&e, "t.put", "acme", S_put_input("other"), &s[2]);
@@ -1130,16 +1133,10 @@ Test(ledger, queue_full)
 	S_ledger_close(&e);
 	e.opt.queue_max = 4;
 	S_ledger_open(&e);
-	S_gate_close();
 	S_slot hold = {0}, s[5];
 	memset(s, 0, sizeof(s));
-	S_submit(&e, "t.block", "acme", json_object(), &hold);
-	S_gate_wait_entered(); /* the writer took it off the queue */
-	for (int i = 0; i < 4; i++) {
-		char id[8];
-		snprintf(id, sizeof(id), "q%d", i);
-		S_submit(&e, "t.put", "acme", S_put_input(id), &s[i]);
-	}
+	S_hold_writer(&e, &hold);
+	S_submit_puts(&e, "q", 4, s);
 	cr_assert_eq(gt_ledger_submit(e.ledger, "t.put", "acme", "ngo", S_put_input("q4"), S_done,
 				      &s[4]),
 		     GT_EUNAVAIL);
@@ -1275,16 +1272,10 @@ Test(ledger, free_drains_the_queue)
 {
 	S_env e;
 	S_env_init(&e, false);
-	S_gate_close();
 	S_slot hold = {0}, s[20];
 	memset(s, 0, sizeof(s));
-	S_submit(&e, "t.block", "acme", json_object(), &hold);
-	S_gate_wait_entered();
-	for (int i = 0; i < 20; i++) {
-		char id[8];
-		snprintf(id, sizeof(id), "d%d", i);
-		S_submit(&e, "t.put", "acme", S_put_input(id), &s[i]);
-	}
+	S_hold_writer(&e, &hold);
+	S_submit_puts(&e, "d", 20, s);
 	pthread_t th;
 	cr_assert_eq(pthread_create(&th, NULL, S_free_run, e.ledger), 0);
 	usleep(50 * 1000);
@@ -1352,11 +1343,9 @@ Test(ledger, failed_integration_keeps_what_was_acknowledged)
 	S_env e;
 	S_env_init(&e, false);
 	tu_write(e.svc.pub, "tile", "x", 1);
-	S_gate_close();
 	S_slot hold = {0}, s[4];
 	memset(s, 0, sizeof(s));
-	S_submit(&e, "t.block", "acme", json_object(), &hold);
-	S_gate_wait_entered();
+	S_hold_writer(&e, &hold);
 	S_submit(&e, "t.put", "acme", S_put_input("a"), &s[0]);
 	S_submit(&e, "t.put", "acme", S_put_input("a"), &s[1]);
 	S_submit(&e, "t.script", "acme", tu_json("{\"private\":\"p\"}"), &s[2]);

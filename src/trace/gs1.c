@@ -1,5 +1,6 @@
 /* GS1 codes: element strings, Digital Link URIs and Chinese drug traceability
- * codes, read and checked against the AI table (see gs1.h and docs/gs1.md).
+ * codes, read and checked against the AI table and GS1's rules for combining
+ * AIs (see gs1.h and docs/gs1.md).
  * Positions in messages are 1-based byte offsets in the input as given. */
 #include "trace/gs1.h"
 
@@ -352,12 +353,11 @@ static int S_unknown(S_ctx *c, const char *ai, size_t n, size_t pos)
 
 /* ---- the separated form: GS or ^ between element strings --------------- */
 
-static int S_run(const char *in, size_t len, int year, bool hints, gt_gs1 *g, gt_error *err);
+static int S_run(const char *in, size_t len, int year, bool hints, bool pairs, gt_gs1 *g,
+		 gt_error *err);
 
-/* After a run at in[vstart..vstart+n) that does not fit AI d (which needs a
- * separator), try each place a separator could be missing, longest value
- * first: the first place where the whole input then parses is named. */
-static bool S_hint(S_ctx *c, const S_def *d, size_t ai_pos, size_t vstart, size_t n)
+/* One pass of S_hint below, with or without the rules for combining AIs. */
+static bool S_hint_at(S_ctx *c, const S_def *d, size_t ai_pos, size_t vstart, size_t n, bool pairs)
 {
 	size_t lo = d->min, hi = d->min == d->max ? d->max : (n - 1 < d->max ? n - 1 : d->max);
 	if (n < 2 || hi >= n || lo > hi)
@@ -372,7 +372,7 @@ static bool S_hint(S_ctx *c, const S_def *d, size_t ai_pos, size_t vstart, size_
 			memcpy(buf, c->in, cut);
 			buf[cut] = '^';
 			memcpy(buf + cut + 1, c->in + cut, c->len - cut);
-			if (S_run(buf, c->len + 1, c->year, false, &tmp, NULL) == 0) {
+			if (S_run(buf, c->len + 1, c->year, false, pairs, &tmp, NULL) == 0) {
 				size_t al = S_ai_len(c->in[cut], c->in[cut + 1]);
 				gt_fail(c->err, GT_EINVAL,
 					"AI (%s) at position %zu is %s and must be followed by a "
@@ -387,6 +387,20 @@ static bool S_hint(S_ctx *c, const S_def *d, size_t ai_pos, size_t vstart, size_
 		if (i == lo)
 			break;
 	}
+	return false;
+}
+
+/* After a run at in[vstart..vstart+n) that does not fit AI d (which needs a
+ * separator), try each place a separator could be missing, longest value
+ * first: the first place where the whole input then parses is named. Places
+ * where it parses and also keeps the rules for combining AIs are tried
+ * first; failing those, places where it parses apart from those rules (the
+ * missing separator is named, the broken rule comes once it is added). */
+static bool S_hint(S_ctx *c, const S_def *d, size_t ai_pos, size_t vstart, size_t n)
+{
+	for (int pairs = 1; pairs >= 0; pairs--)
+		if (S_hint_at(c, d, ai_pos, vstart, n, pairs))
+			return true;
 	return false;
 }
 
@@ -765,6 +779,96 @@ static int S_parse_dl(S_ctx *c, size_t p, size_t end)
 	return S_dl_query(c, kd, qs, qe);
 }
 
+/* ---- rules for combining AIs ------------------------------------------ */
+
+/* GS1 General Specifications 4.14, in the compact form of the GS1 Barcode
+ * Syntax Dictionary ("req=" and "ex="), reduced to the AIs read here. The
+ * AIs left out (03, 235, 255, 8006, 8026) are refused as unsupported
+ * wherever they appear, so leaving them out accepts and refuses exactly the
+ * codes the full rules would. docs/gs1.md has the table. */
+
+/* ai needs one of any[] (NULL-terminated); when an AI has several rows, each
+ * must hold. The comment is the Syntax Dictionary's rule in full. */
+static const struct {
+	const char *ai;
+	const char *any[3];
+} S_req[] = {
+	{"02", {"37", NULL}},	      /* req=37 */
+	{"10", {"01", "02", NULL}},   /* req=01,02,03,8006,8026 */
+	{"11", {"01", "02", NULL}},   /* req=01,02,03,8006,8026 */
+	{"15", {"01", "02", NULL}},   /* req=01,02,03,8006,8026 */
+	{"17", {"01", "02", NULL}},   /* req=01,02,03,255,8006,8026 */
+	{"21", {"01", NULL}},	      /* req=01,03,8006 */
+	{"22", {"01", NULL}},	      /* req=01 */
+	{"240", {"01", "02", NULL}},  /* req=01,02,8006,8026 */
+	{"241", {"01", "02", NULL}},  /* req=01,02,8006,8026 */
+	{"250", {"01", NULL}},	      /* req=01,8006 */
+	{"250", {"21", NULL}},	      /* req=21 */
+	{"30", {"01", "02", NULL}},   /* req=01,02 */
+	{"37", {"00", NULL}},	      /* req=00 */
+	{"37", {"02", NULL}},	      /* req=02,8026 */
+	{"7003", {"01", "02", NULL}}, /* req=01,02 */
+	{"8200", {"01", NULL}},	      /* req=01 */
+};
+
+/* Invalid pairs: 01 ex=255,37 and 02 ex=01,03 (older releases: 01 ex=02,255,37). */
+static const char *const S_ex[][2] = {{"01", "02"}, {"01", "37"}};
+
+/* The index in g->ais of ai, or -1. */
+static long S_index(const gt_gs1 *g, const char *ai)
+{
+	for (size_t i = 0; i < g->n_ais; i++)
+		if (strcmp(g->ais[i].ai, ai) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Check the AIs read against the invalid pairs, then against the mandatory
+ * associations, each in input order; the first broken rule is reported. */
+static int S_pairs(S_ctx *c)
+{
+	const gt_gs1 *g = c->g;
+	for (size_t i = 0; i < g->n_ais; i++) {
+		const char *ai = g->ais[i].ai;
+		for (size_t k = 0; k < sizeof(S_ex) / sizeof(S_ex[0]); k++) {
+			const char *other = NULL;
+			if (strcmp(S_ex[k][0], ai) == 0)
+				other = S_ex[k][1];
+			else if (strcmp(S_ex[k][1], ai) == 0)
+				other = S_ex[k][0];
+			long j = other ? S_index(g, other) : -1;
+			if (j >= 0 && (size_t)j < i)
+				return gt_fail(c->err, GT_EINVAL,
+					       "AI (%s) at position %zu and AI (%s) at position "
+					       "%zu cannot appear together",
+					       other, c->at[j], ai, c->at[i]);
+		}
+	}
+	for (size_t i = 0; i < g->n_ais; i++) {
+		const char *ai = g->ais[i].ai;
+		char need[128] = "";
+		size_t n = 0;
+		for (size_t k = 0; k < sizeof(S_req) / sizeof(S_req[0]); k++) {
+			if (strcmp(S_req[k].ai, ai) != 0)
+				continue;
+			bool met = false;
+			for (size_t a = 0; S_req[k].any[a] && !met; a++)
+				met = S_index(g, S_req[k].any[a]) >= 0;
+			if (met)
+				continue;
+			for (size_t a = 0; S_req[k].any[a]; a++) {
+				const char *sep = a > 0 ? " or " : n > 0 ? " and " : "";
+				n += (size_t)snprintf(need + n, sizeof(need) - n, "%sAI (%s)", sep,
+						      S_req[k].any[a]);
+			}
+		}
+		if (n > 0)
+			return gt_fail(c->err, GT_EINVAL, "AI (%s) at position %zu requires %s", ai,
+				       c->at[i], need);
+	}
+	return 0;
+}
+
 /* ---- the whole input --------------------------------------------------- */
 
 static void S_cn(gt_gs1 *g, const char *d)
@@ -810,8 +914,10 @@ static void S_not_cn(gt_error *err, const char *what)
 	err->msg[(size_t)k + n] = 0;
 }
 
-/* Parse in[0..len) (no size limit here) into *g. */
-static int S_run(const char *in, size_t len, int year, bool hints, gt_gs1 *g, gt_error *err)
+/* Parse in[0..len) (no size limit here) into *g; with pairs, the AIs read
+ * must also keep the rules for combining AIs (S_pairs). */
+static int S_run(const char *in, size_t len, int year, bool hints, bool pairs, gt_gs1 *g,
+		 gt_error *err)
 {
 	S_ctx c = {.in = in, .len = len, .year = year, .hints = hints, .g = g, .err = err};
 	memset(g, 0, sizeof(*g));
@@ -868,7 +974,7 @@ static int S_run(const char *in, size_t len, int year, bool hints, gt_gs1 *g, gt
 		    !strncmp(in + p, "02", 2) || !strncmp(in + p, "414", 3)) {
 			c.err = NULL;
 			c.hints = false;
-			if (S_parse_plain(&c, p, end) == 0) {
+			if (S_parse_plain(&c, p, end) == 0 && (!pairs || S_pairs(&c) == 0)) {
 				S_derive(&c);
 				return 0;
 			}
@@ -905,6 +1011,8 @@ static int S_run(const char *in, size_t len, int year, bool hints, gt_gs1 *g, gt
 		return rc;
 	if (g->n_ais == 0)
 		return gt_fail(err, GT_EINVAL, "the code holds no AI");
+	if (pairs && (rc = S_pairs(&c)) < 0)
+		return rc;
 	S_derive(&c);
 	return 0;
 }
@@ -920,7 +1028,7 @@ int gt_gs1_parse(const char *code, size_t len, int current_year, gt_gs1 *out, gt
 		return gt_fail(err, GT_ETOOBIG, "the code is %zu bytes long, over the limit of %d",
 			       len, GT_GS1_MAX_INPUT);
 	gt_gs1 g;
-	int rc = S_run(code ? code : "", len, current_year, true, &g, err);
+	int rc = S_run(code ? code : "", len, current_year, true, true, &g, err);
 	if (rc == 0)
 		*out = g;
 	return rc;

@@ -55,8 +55,9 @@ typedef struct gt_gs1 {
  * years after current_year's YY is in the previous century, one 50 or more
  * years before it in the next.
  * On success returns 0 and fills *out. On failure returns GT_EINVAL (the
- * code is malformed or invalid, or current_year is out of range) or
- * GT_ETOOBIG (over GT_GS1_MAX_INPUT bytes or GT_GS1_MAX_AIS AIs), with a
+ * code is malformed or invalid, its AIs break a GS1 rule for combining AIs
+ * such as "21 needs 01", or current_year is out of range) or GT_ETOOBIG
+ * (over GT_GS1_MAX_INPUT bytes or GT_GS1_MAX_AIS AIs), with a
  * message naming the AI and/or the 1-based byte position in code[] and what
  * was expected; *out is then unchanged. */
 int gt_gs1_parse(const char *code, size_t len, int current_year, gt_gs1 *out, gt_error *err);

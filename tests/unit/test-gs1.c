@@ -72,6 +72,29 @@ static char *S_json(const gt_gs1 *g)
 	return (char *)b.data;
 }
 
+/* What AI ai needs beside it to keep the rules for combining AIs, in bracketed
+ * form: appended after "(ai)value", it leaves the positions of ai's value as
+ * they are. */
+static const char *S_with(const char *ai)
+{
+	static const struct {
+		const char *ai, *with;
+	} w[] = {
+		{"02", "(37)1(00)106141411234567897"},
+		{"37", "(00)106141411234567897(02)09506000134369"},
+		{"250", "(01)09506000134352(21)1"},
+		{"00", ""},
+		{"01", ""},
+		{"400", ""},
+		{"414", ""},
+		{"8004", ""},
+	};
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (strcmp(w[i].ai, ai) == 0)
+			return w[i].with;
+	return "(01)09506000134352"; /* 10 11 15 17 21 22 30 240 241 7003 8200 */
+}
+
 static const char S_supported[] = "(goodtrace reads AIs 00, 01, 02, 10, 11, 15, 17, 21, 22, 30, "
 				  "37, 240, 241, 250, 400, 414, 7003, 8004 and 8200)";
 
@@ -190,7 +213,7 @@ static void S_every_digit(const char *ai, const char *value, const char *name)
 {
 	size_t n = strlen(value);
 	char in[64], want[160];
-	snprintf(in, sizeof(in), "(%s)%s", ai, value);
+	snprintf(in, sizeof(in), "(%s)%s%s", ai, value, S_with(ai));
 	gt_gs1 g;
 	S_ok(in, &g);
 	cr_assert_str_eq(g.ais[0].value, value);
@@ -200,8 +223,8 @@ static void S_every_digit(const char *ai, const char *value, const char *name)
 			continue;
 		in[strlen(ai) + 2 + n - 1] = d;
 		snprintf(want, sizeof(want),
-			 "AI (%s) at position %zu: check digit of %s %s should be %c", ai,
-			 strlen(ai) + 3, name, in + strlen(ai) + 2, right);
+			 "AI (%s) at position %zu: check digit of %s %.*s should be %c", ai,
+			 strlen(ai) + 3, name, (int)n, in + strlen(ai) + 2, right);
 		S_fails(in, want);
 	}
 }
@@ -299,11 +322,12 @@ static const struct ai_case S_cases[] = {
 	 "http://example.com/#x", 19, "'#' " X82},
 };
 
-/* "(ai)value" into out (not inlined: GCC with ASan misjudges the table's strings as null). */
+/* "(ai)value" and what ai needs beside it into out (not inlined: GCC with
+ * ASan misjudges the table's strings as null). */
 __attribute__((noinline)) static void S_code(char *out, size_t size, const char *ai,
 					     const char *value)
 {
-	snprintf(out, size, "(%s)%s", ai, value);
+	snprintf(out, size, "(%s)%s%s", ai, value, S_with(ai));
 }
 
 Test(gs1, every_ai_rules)
@@ -321,7 +345,6 @@ Test(gs1, every_ai_rules)
 			snprintf(in, sizeof(in), "(400)PO-1");
 		}
 		cr_assert_eq(S_parse_n(in, strlen(in), &g, &e), 0, "%s: %s", in, e.msg);
-		cr_assert_eq(g.n_ais, 1);
 		cr_assert_str_eq(g.ais[0].ai, c->ai);
 		if (*c->too_long) {
 			S_code(in, sizeof(in), c->ai, c->too_long);
@@ -342,7 +365,7 @@ Test(gs1, every_ai_rules)
 
 Test(gs1, max_lengths_exactly)
 {
-	char in[128];
+	char in[192];
 	struct {
 		const char *ai;
 		size_t max;
@@ -354,7 +377,8 @@ Test(gs1, max_lengths_exactly)
 		for (size_t n = 1; n <= m[i].max + 1; n++) {
 			int k = snprintf(in, sizeof(in), "(%s)", m[i].ai);
 			memset(in + k, m[i].fill, n);
-			in[k + (int)n] = 0;
+			snprintf(in + k + (int)n, sizeof(in) - (size_t)k - n, "%s",
+				 S_with(m[i].ai));
 			gt_gs1 g;
 			int rc = S_parse_n(in, strlen(in), &g, NULL);
 			cr_assert_eq(rc, n <= m[i].max ? 0 : GT_EINVAL, "AI %s, %zu characters",
@@ -373,10 +397,11 @@ Test(gs1, character_set_82_exactly)
 	for (int ch = 0; ch < 256; ch++) {
 		if (ch == 0x1d || ch == '^')
 			continue; /* separators */
-		char in[8] = {'1', '0', 'A', (char)ch, 'B'};
+		char in[32] = {'1', '0', 'A', (char)ch, 'B'};
+		memcpy(in + 5, "^0109506000134352", 17); /* 10 needs 01 or 02 */
 		gt_gs1 g;
 		gt_error e = {0};
-		int rc = S_parse_n(in, 5, &g, &e);
+		int rc = S_parse_n(in, 22, &g, &e);
 		bool allowed = ch != 0 && strchr(set82, ch) != NULL;
 		cr_assert_eq(rc, allowed ? 0 : GT_EINVAL, "byte 0x%02X: %s", ch, e.msg);
 		if (allowed)
@@ -399,8 +424,8 @@ Test(gs1, character_set_82_exactly)
 static const char *S_expiry(const char *yymmdd, int now)
 {
 	static gt_gs1 g;
-	char in[32];
-	snprintf(in, sizeof(in), "(17)%s", yymmdd);
+	char in[48];
+	snprintf(in, sizeof(in), "(17)%s(01)09506000134352", yymmdd);
 	if (gt_gs1_parse(in, strlen(in), now, &g, NULL) < 0)
 		return NULL;
 	return g.expiry;
@@ -439,7 +464,7 @@ Test(gs1, dates_day_00_is_end_of_month)
 	cr_assert_str_eq(S_expiry("000229", 2049), "2000-02-29");
 	/* 11 and 15 take day 00 too, but only 17 is the expiry. */
 	gt_gs1 g;
-	S_ok("(11)270200(15)280200", &g);
+	S_ok("(01)09506000134352(11)270200(15)280200", &g);
 	cr_assert_str_eq(g.expiry, "");
 }
 
@@ -465,14 +490,14 @@ Test(gs1, century_rule_boundaries)
 	cr_assert_eq(gt_gs1_parse("(17)270101", 10, 999, &g, &e), GT_EINVAL);
 	cr_assert_str_eq(e.msg, "the current year 999 is out of range (1000 to 9899)");
 	cr_assert_eq(gt_gs1_parse("(17)270101", 10, 9900, &g, NULL), GT_EINVAL);
-	cr_assert_eq(gt_gs1_parse("(17)270101", 10, 1000, &g, NULL), 0);
+	cr_assert_eq(gt_gs1_parse("(01)09506000134352(17)270101", 28, 1000, &g, NULL), 0);
 	cr_assert_str_eq(g.expiry, "1027-01-01");
 }
 
 Test(gs1, date_and_time_7003)
 {
 	S_ais_are("(01)09506000134352(7003)2712312359", "(01)09506000134352(7003)2712312359");
-	S_ais_are("(7003)2802291200", "(7003)2802291200");
+	S_ais_are("(7003)2802291200(01)09506000134352", "(7003)2802291200(01)09506000134352");
 	S_fails("(7003)2712312400",
 		"AI (7003) at position 7: \"2712312400\" is not a date and time (hour 24)");
 	S_fails("(7003)2712312360",
@@ -491,7 +516,7 @@ Test(gs1, bracketed_details)
 {
 	/* Spaces around AIs, escaped '(' in a value, ')' in a value. */
 	S_ais_are("(01) 09506000134352 (10) ABC", "(01)09506000134352(10)ABC");
-	S_ais_are("(10)A\\(B)C(21)1", "(10)A(B)C(21)1");
+	S_ais_are("(01)09506000134352(10)A\\(B)C(21)1", "(01)09506000134352(10)A(B)C(21)1");
 	S_fails("(10)A(B)",
 		"position 6: expected an AI of 2 to 4 digits in brackets, such as (01)");
 	S_fails("(1)2", "position 1: expected an AI of 2 to 4 digits in brackets, such as (01)");
@@ -517,7 +542,7 @@ Test(gs1, separated_details)
 	/* Fixed-length AIs follow each other directly. */
 	S_ais_are("0109506000134352172712311127010115270101", "(01)09506000134352(17)271231"
 							      "(11)270101(15)270101");
-	S_ais_are("414950600000000821X", "(414)9506000000008(21)X");
+	S_ais_are("4149506000000008400X", "(414)9506000000008(400)X");
 	S_fails("0109506000134352^^10A", "position 18: two separators in a row");
 	S_fails("^^0109506000134352", "position 2: two separators in a row");
 	S_fails("0109506000134352^10A^",
@@ -615,11 +640,13 @@ Test(gs1, digital_link_forms)
 	S_ais_are("https://example.org/00/106141411234567897?400=PO1",
 		  "(00)106141411234567897(400)PO1");
 	S_ais_are("https://example.org/414/9506000000008", "(414)9506000000008");
-	S_ais_are("https://example.org/8004/0614141ASSET?8200=x", "(8004)0614141ASSET(8200)x");
-	S_ais_are("https://example.org/01/09506000134352?30=12&37=5&240=A&241=B&250=C&11=270101&"
-		  "15=270100&7003=2712312359&02=09506000134369",
-		  "(01)09506000134352(30)12(37)5(240)A(241)B(250)C(11)270101(15)270100"
-		  "(7003)2712312359(02)09506000134369");
+	S_ais_are("https://example.org/8004/0614141ASSET?400=PO1", "(8004)0614141ASSET(400)PO1");
+	S_ais_are("https://example.org/01/09506000134352/21/S1?30=12&240=A&241=B&250=C&11=270101&"
+		  "15=270100&7003=2712312359&8200=x",
+		  "(01)09506000134352(21)S1(30)12(240)A(241)B(250)C(11)270101(15)270100"
+		  "(7003)2712312359(8200)x");
+	S_ais_are("https://example.org/00/106141411234567897?02=09506000134369&37=5&10=L",
+		  "(00)106141411234567897(02)09506000134369(37)5(10)L");
 }
 
 Test(gs1, digital_link_short_gtins)
@@ -727,6 +754,143 @@ Test(gs1, digital_link_refusals)
 		"position 42: byte 0xC3 is not allowed in a URI");
 }
 
+/* ---- rules for combining AIs (General Specifications 4.14) ------------ */
+
+#define GTIN "09506000134352"
+#define GTIN2 "09506000134369" /* AI 02, the GTIN of the contained items */
+#define SSCC "106141411234567897"
+#define GLN "9506000000008"
+#define DL "https://example.org"
+
+/* Each rule kept and broken, as element strings and as Digital Link URIs. */
+static const struct {
+	const char *in;
+	const char *want; /* NULL: accepted */
+} S_pair_cases[] = {
+	/* Alone, 00, 01, 414 and 8004 need nothing; 400 needs nothing. */
+	{"(00)" SSCC, NULL},
+	{"(01)" GTIN, NULL},
+	{"(414)" GLN "(400)PO1", NULL},
+	{"(8004)0614141ASSET(400)PO1", NULL},
+	{DL "/00/" SSCC "?400=PO1", NULL},
+	{DL "/414/" GLN "?400=PO1", NULL},
+	{DL "/8004/0614141ASSET?400=PO1", NULL},
+	{"(400)PO1", NULL},
+
+	/* 01 and 02 cannot appear together (whatever else is there). */
+	{"(01)" GTIN "(02)" GTIN2, "AI (01) at position 1 and AI (02) at position 19 cannot appear "
+				   "together"},
+	{"(00)" SSCC "(02)" GTIN2 "(37)1(01)" GTIN,
+	 "AI (02) at position 23 and AI (01) at position 46 cannot appear together"},
+	{"01" GTIN "02" GTIN2 "371", "AI (01) at position 1 and AI (02) at position 17 cannot "
+				     "appear together"},
+	{DL "/01/" GTIN "?02=" GTIN2,
+	 "AI (01) at position 21 and AI (02) at position 39 cannot appear together"},
+	/* 01 and 37 cannot appear together. */
+	{"(01)" GTIN "(37)5", "AI (01) at position 1 and AI (37) at position 19 cannot appear "
+			      "together"},
+	{"01" GTIN "375",
+	 "AI (01) at position 1 and AI (37) at position 17 cannot appear together"},
+	{DL "/01/" GTIN "?37=5",
+	 "AI (01) at position 21 and AI (37) at position 39 cannot appear together"},
+
+	/* 02 needs 37; 37 needs 00 and 02. */
+	{"(00)" SSCC "(02)" GTIN2 "(37)12", NULL},
+	{"(02)" GTIN2 "(37)12(00)" SSCC, NULL},
+	{"00" SSCC "02" GTIN2 "3712", NULL},
+	{DL "/00/" SSCC "?02=" GTIN2 "&37=12", NULL},
+	{"(00)" SSCC "(02)" GTIN2, "AI (02) at position 23 requires AI (37)"},
+	{"(02)" GTIN2, "AI (02) at position 1 requires AI (37)"},
+	{DL "/00/" SSCC "?02=" GTIN2, "AI (02) at position 43 requires AI (37)"},
+	{"(02)" GTIN2 "(37)12", "AI (37) at position 19 requires AI (00)"},
+	{DL "/414/" GLN "?02=" GTIN2 "&37=12", "AI (37) at position 57 requires AI (00)"},
+	{"(00)" SSCC "(37)12", "AI (37) at position 23 requires AI (02)"},
+	{DL "/00/" SSCC "?37=12", "AI (37) at position 43 requires AI (02)"},
+	{"(37)12", "AI (37) at position 1 requires AI (00) and AI (02)"},
+	{DL "/8004/0614141ASSET?37=12", "AI (37) at position 39 requires AI (00) and AI (02)"},
+
+	/* 10, 11, 15, 17, 30, 240, 241 and 7003 need 01 or 02. */
+	{"(01)" GTIN "(10)L(11)270101(15)270101(17)271231(30)5(240)A(241)B(7003)2712312359", NULL},
+	{"(00)" SSCC "(02)" GTIN2 "(37)1(10)L(11)270101(15)270101(17)271231(30)5(240)A(241)B"
+	 "(7003)2712312359",
+	 NULL},
+	{DL "/01/" GTIN "/10/L?11=270101&15=270101&17=271231&30=5&240=A&241=B&7003=2712312359",
+	 NULL},
+	{DL "/00/" SSCC "?02=" GTIN2 "&37=1&10=L&11=270101&15=270101&17=271231&30=5&240=A&241=B&"
+	    "7003=2712312359",
+	 NULL},
+	{"(10)L", "AI (10) at position 1 requires AI (01) or AI (02)"},
+	{"(00)" SSCC "(11)270101", "AI (11) at position 23 requires AI (01) or AI (02)"},
+	{"(15)270101(00)" SSCC, "AI (15) at position 1 requires AI (01) or AI (02)"},
+	{"17271231", "AI (17) at position 1 requires AI (01) or AI (02)"},
+	{"(414)" GLN "(30)5", "AI (30) at position 19 requires AI (01) or AI (02)"},
+	{"(240)A", "AI (240) at position 1 requires AI (01) or AI (02)"},
+	{"(241)B", "AI (241) at position 1 requires AI (01) or AI (02)"},
+	{"(7003)2712312359", "AI (7003) at position 1 requires AI (01) or AI (02)"},
+	{DL "/00/" SSCC "?10=L", "AI (10) at position 43 requires AI (01) or AI (02)"},
+	{DL "/00/" SSCC "?11=270101", "AI (11) at position 43 requires AI (01) or AI (02)"},
+	{DL "/414/" GLN "?15=270101", "AI (15) at position 39 requires AI (01) or AI (02)"},
+	{DL "/414/" GLN "?17=271231", "AI (17) at position 39 requires AI (01) or AI (02)"},
+	{DL "/8004/X?30=5", "AI (30) at position 28 requires AI (01) or AI (02)"},
+	{DL "/8004/X?240=A", "AI (240) at position 28 requires AI (01) or AI (02)"},
+	{DL "/8004/X?241=B", "AI (241) at position 28 requires AI (01) or AI (02)"},
+	{DL "/00/" SSCC "?7003=2712312359", "AI (7003) at position 43 requires AI (01) or AI (02)"},
+
+	/* 21, 22 and 8200 need 01: 02 is not enough. */
+	{"(01)" GTIN "(22)V(21)S(8200)http://example.com/p", NULL},
+	{DL "/01/" GTIN "/22/V/21/S?8200=http%3A%2F%2Fexample.com%2Fp", NULL},
+	{"(00)" SSCC "(02)" GTIN2 "(37)1(21)S", "AI (21) at position 46 requires AI (01)"},
+	{"(00)" SSCC "(02)" GTIN2 "(37)1(22)V", "AI (22) at position 46 requires AI (01)"},
+	{"(00)" SSCC "(02)" GTIN2 "(37)1(8200)http://example.com/p",
+	 "AI (8200) at position 46 requires AI (01)"},
+	{"21S", "AI (21) at position 1 requires AI (01)"},
+	{DL "/00/" SSCC "?02=" GTIN2 "&37=1&21=S", "AI (21) at position 66 requires AI (01)"},
+	{DL "/00/" SSCC "?22=V", "AI (22) at position 43 requires AI (01)"},
+	{DL "/8004/0614141ASSET?8200=x", "AI (8200) at position 39 requires AI (01)"},
+
+	/* 250 needs 01 and 21. */
+	{"(01)" GTIN "(21)S(250)T", NULL},
+	{"(250)T(21)S(01)" GTIN, NULL},
+	{DL "/01/" GTIN "/21/S?250=T", NULL},
+	{"(01)" GTIN "(250)T", "AI (250) at position 19 requires AI (21)"},
+	{"(00)" SSCC "(250)T", "AI (250) at position 23 requires AI (01) and AI (21)"},
+	{"(250)T", "AI (250) at position 1 requires AI (01) and AI (21)"},
+	{DL "/01/" GTIN "?250=T", "AI (250) at position 39 requires AI (21)"},
+	{DL "/01/" GTIN "/10/L?250=T", "AI (250) at position 44 requires AI (21)"},
+	{DL "/00/" SSCC "?250=T", "AI (250) at position 43 requires AI (01) and AI (21)"},
+
+	/* Invalid pairs are named before missing AIs; then the first AI in
+	 * input order that misses one. */
+	{"(02)" GTIN2 "(01)" GTIN, "AI (02) at position 1 and AI (01) at position 19 cannot "
+				   "appear together"},
+	{"(10)L(21)S", "AI (10) at position 1 requires AI (01) or AI (02)"},
+	{"(21)S(10)L", "AI (21) at position 1 requires AI (01)"},
+	/* Value errors come first: the rules apply to AIs that are valid. */
+	{"(21)S(17)271341", "AI (17) at position 10: \"271341\" is not a date (month 13)"},
+	{"(01)" GTIN "(37)x", "AI (37) at position 23: 'x' is not a digit"},
+};
+
+Test(gs1, combining_ais)
+{
+	for (size_t i = 0; i < sizeof(S_pair_cases) / sizeof(S_pair_cases[0]); i++) {
+		gt_gs1 g;
+		if (S_pair_cases[i].want)
+			S_fails(S_pair_cases[i].in, S_pair_cases[i].want);
+		else
+			S_ok(S_pair_cases[i].in, &g);
+	}
+}
+
+Test(gs1, combining_ais_after_a_missing_separator)
+{
+	/* The separator is named first, then the broken rule once it is there. */
+	S_fails("10ABCDEFGHIJKLMNOPQRS2112345",
+		"AI (10) at position 1 is variable-length and must be followed by a separator (GS "
+		"or ^) before AI (21) at position 22");
+	S_fails("10ABCDEFGHIJKLMNOPQRS^2112345",
+		"AI (10) at position 1 requires AI (01) or AI (02)");
+}
+
 /* ---- repeats and unknown AIs ------------------------------------------- */
 
 Test(gs1, repeated_ais)
@@ -799,11 +963,21 @@ Test(gs1, chinese_drug_codes)
 	S_ok("01095060001343523012", &g);
 	cr_assert_eq(g.format, GT_GS1_ELEMENT_STRING);
 	cr_assert_str_eq(S_ais(&g), "(01)09506000134352(30)12");
+	S_ok("01095060001343522112", &g);
+	cr_assert_eq(g.format, GT_GS1_ELEMENT_STRING);
+	S_ok("41495060000000084001", &g);
+	cr_assert_eq(g.format, GT_GS1_ELEMENT_STRING);
+	cr_assert_str_eq(S_ais(&g), "(414)9506000000008(400)1");
+	/* ... and otherwise a Chinese code, also when the AIs break the rules
+	 * for combining AIs: 02 needs 37 and 37 needs 00, 01 and 37 cannot
+	 * appear together, 30 needs 01 or 02. */
 	S_ok("02095060001343693712", &g);
-	cr_assert_eq(g.format, GT_GS1_ELEMENT_STRING);
+	cr_assert_eq(g.format, GT_GS1_CN_DRUG_CODE);
+	S_ok("01095060001343523712", &g);
+	cr_assert_eq(g.format, GT_GS1_CN_DRUG_CODE);
 	S_ok("41495060000000083012", &g);
-	cr_assert_eq(g.format, GT_GS1_ELEMENT_STRING);
-	/* ... and otherwise a Chinese code. */
+	cr_assert_eq(g.format, GT_GS1_CN_DRUG_CODE);
+	cr_assert_str_eq(g.cn_product_code, "4149506");
 	S_ok("00106141411234567898", &g); /* wrong SSCC check digit */
 	cr_assert_eq(g.format, GT_GS1_CN_DRUG_CODE);
 	cr_assert_str_eq(g.cn_product_code, "0010614");
@@ -812,6 +986,8 @@ Test(gs1, chinese_drug_codes)
 	/* With brackets or an AIM identifier it is an element string whatever. */
 	S_ok("]C101095060001343523012", &g);
 	cr_assert_eq(g.format, GT_GS1_ELEMENT_STRING);
+	S_fails("]C101095060001343523712",
+		"AI (01) at position 4 and AI (37) at position 20 cannot appear together");
 
 	S_fails("8123456012345678901",
 		"not a Chinese drug traceability code (19 digits, not 20); as a GS1 element "
@@ -858,14 +1034,14 @@ Test(gs1, limits)
 	cr_assert_eq(S_parse_n(in, GT_GS1_MAX_INPUT + 1, &g, &e), GT_ETOOBIG);
 	cr_assert_str_eq(e.msg, "the code is 4097 bytes long, over the limit of 4096");
 	/* 32 element strings (repeats count), not 33. */
-	size_t n = 0;
-	for (int i = 0; i < 32; i++)
+	size_t n = (size_t)snprintf(in, sizeof(in), "(01)09506000134352");
+	for (int i = 0; i < 31; i++)
 		n += (size_t)snprintf(in + n, sizeof(in) - n, "(10)A");
 	cr_assert_eq(S_parse_n(in, n, &g, &e), 0, "%s", e.msg);
-	cr_assert_eq(g.n_ais, 1);
+	cr_assert_eq(g.n_ais, 2);
 	n += (size_t)snprintf(in + n, sizeof(in) - n, "(21)B");
 	cr_assert_eq(S_parse_n(in, n, &g, &e), GT_ETOOBIG);
-	cr_assert_str_eq(e.msg, "AI (21) at position 161: more than 32 AIs");
+	cr_assert_str_eq(e.msg, "AI (21) at position 174: more than 32 AIs");
 	/* Long runs and odd inputs stay bounded and are refused clearly. */
 	memset(in, '1', GT_GS1_MAX_INPUT);
 	memcpy(in, "10", 2);
@@ -895,7 +1071,7 @@ Test(gs1, bracketed_round_trip)
 		"https://example.org/01/09506000134352/10/A%28B%29?8200=http%3A%2F%2Fx.org%2Fa(b)",
 		"]d20109506000134352"
 		"10((((^21)))",
-		"(8200)\\(\\(\\((10)x",
+		"(01)09506000134352(8200)\\(\\(\\((10)x",
 	};
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		gt_gs1 a, b;
@@ -911,10 +1087,10 @@ Test(gs1, bracketed_round_trip)
 		gt_buf_done(&buf);
 	}
 	gt_gs1 g;
-	S_ok("(10)A\\(B", &g);
+	S_ok("(01)09506000134352(10)A\\(B", &g);
 	gt_buf buf = GT_BUF_INIT;
 	cr_assert_eq(gt_gs1_bracketed(&g, &buf), 0);
-	cr_assert_str_eq((const char *)buf.data, "(10)A\\(B");
+	cr_assert_str_eq((const char *)buf.data, "(01)09506000134352(10)A\\(B");
 	gt_buf_done(&buf);
 	S_ok("81234560123456789012", &g);
 	cr_assert_eq(gt_gs1_bracketed(&g, &buf), 0);

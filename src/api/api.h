@@ -13,6 +13,7 @@
 #include "log/log.h"
 #include "store/store.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 /* Limits on everything a client controls; over one, a 4xx problem. */
 typedef struct gt_api_limits {
 	size_t body_max;     /* request body bytes (default 1 MiB) -> 413 */
+	size_t doc_max;	     /* bytes of an EPCIS document to capture (default 16 MiB) -> 413 */
 	size_t json_depth;   /* nesting (default 16) -> 400 json-too-deep */
 	size_t string_max;   /* bytes in any JSON string (default 4096) -> 400 */
 	size_t batch_max;    /* items in a batch request (default 1000) -> 400 */
@@ -40,6 +42,12 @@ typedef struct gt_api_options {
 	const char *vkey_path; /* DIR/log.vkey: served as /log/vkey */
 	const char *web_dir;   /* the pages, served under / */
 	gt_api_limits limits;  /* zero fields take the defaults */
+	/* The public check calls a serialised pack "suspect" once this many
+	 * distinct networks have checked it within 30 days (default 5; at most
+	 * 8). trust_forwarded: take the client's address from X-Forwarded-For
+	 * (only behind a proxy that sets it). */
+	unsigned suspect_places;
+	bool trust_forwarded;
 	/* Errors clients are not told the details of (answered 500
 	 * "internal") and libmicrohttpd's own messages, for the program to
 	 * log; called from server threads, at any time until gt_api_stop

@@ -9,6 +9,7 @@
 #define GT_API_API_INT_H
 
 #include "api/api.h"
+#include "api/suspect.h"
 #include "auth/auth.h"
 
 #include <jansson.h>
@@ -55,6 +56,9 @@ struct gt_api {
 	 * their response. */
 	_Atomic bool stopping;
 	gt_api_route_stats *stats; /* one per route, then one for "other" */
+	gt_suspect *suspect;	   /* places that checked each pack lately */
+	unsigned suspect_places;
+	bool trust_forwarded;
 	void (*on_error)(void *arg, const char *msg);
 	void *on_error_arg;
 };
@@ -110,6 +114,8 @@ enum {
 	GT_ROUTE_BODY = 1 << 1,	  /* takes a JSON object body */
 	GT_ROUTE_REST = 1 << 2,	  /* the last parameter takes the rest of the path */
 	GT_ROUTE_HIDDEN = 1 << 3, /* not an API route: not in gt_api_routes_print */
+	GT_ROUTE_DOC = 1 << 4,	  /* with BODY: a document (JSON-LD too, up to doc_max, with
+				     10,000 items per array and non-integer numbers) */
 };
 
 struct gt_route {
@@ -269,5 +275,25 @@ enum MHD_Result gt_h_recall_lift(gt_req *r);
 enum MHD_Result gt_h_recall_get(gt_req *r);
 enum MHD_Result gt_h_recall_list(gt_req *r);
 enum MHD_Result gt_h_check(gt_req *r);
+enum MHD_Result gt_h_recall_holders(gt_req *r);
+enum MHD_Result gt_h_notice_list(gt_req *r);
+/* A row of the notice columns (GT_Q_NOTICE_GET) as the API shows it: {"id",
+ * "recall", "holder", "gtin", "lot", "index", "at", "acknowledged": null or
+ * {"index", "action", "note"?, "at"}, "recall_detail": {"class", "reason",
+ * "effective", "regulator", "lifted_at"?}}. */
+json_t *gt_api_notice_json(gt_stmt *st);
+enum MHD_Result gt_h_notice_ack(gt_req *r);
+enum MHD_Result gt_h_webhook_create(gt_req *r);
+enum MHD_Result gt_h_webhook_list(gt_req *r);
+enum MHD_Result gt_h_webhook_delete(gt_req *r);
+enum MHD_Result gt_h_custody(gt_req *r);
+/* The canonical Digital Link of a trade item: https://id.gs1.org/01/<gtin>/
+ * <ai>/<value percent-encoded> (ai "10" a lot, "21" a serial). */
+json_t *gt_api_item_id(const char *gtin, const char *ai, const char *value);
+enum MHD_Result gt_h_epcis_capture(gt_req *r);
+enum MHD_Result gt_h_epcis_capture_get(gt_req *r);
+enum MHD_Result gt_h_epcis_event_post(gt_req *r);
+enum MHD_Result gt_h_epcis_events(gt_req *r);
+enum MHD_Result gt_h_epcis_event_get(gt_req *r);
 
 #endif

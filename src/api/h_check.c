@@ -2,20 +2,28 @@
  * to use, and the proofs of the log entries the answer rests on. */
 #include "api/api_int.h"
 #include "core/time.h"
+#include "trace/epcis.h"
 #include "trace/gs1.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define S_TRAIL_MAX 40 /* events in the trail */
 
 /* What a check found, while it is being built. */
 typedef struct {
 	gt_store_conn *c;
 	json_t *out;	    /* the answer */
-	const char *status; /* "ok", "recalled", "expired", "unknown" */
-	char reason[300];   /* why, for "unknown" */
+	const char *status; /* "ok", "recalled", "suspect", "already_dispensed", "expired", "unknown" */
+	char reason[400];   /* why, for "unknown", "suspect", "already_dispensed" */
 	int64_t idx[64];    /* entries the answer rests on */
 	size_t nidx;
 	char gtin[15], lot[21], maker[41], manufactured[11], expiry[11];
+	char serial[21];     /* of the registered pack the code names, if any */
+	char state[16];	     /* the pack's: "dispensed", "destroyed" or "" */
+	int64_t state_idx;   /* the event that set it */
+	json_t *state_event; /* its trail item (borrowed from out) */
 } S_check;
 
 static void S_rests_on(S_check *k, int64_t idx)
@@ -104,8 +112,16 @@ static int S_pack(S_check *k, const char *serial, gt_error *err)
 	} else {
 		snprintf(k->lot, sizeof(k->lot), "%s", lot);
 	}
-	json_object_set_new(k->out, "pack", json_pack("{s:s, s:s}", "serial", serial, "lot", lot));
+	json_object_set_new(k->out, "pack",
+			    json_pack("{s:s, s:s, s:o}", "serial", serial, "lot", lot, "state",
+				      S_text_col(st, 4)));
 	S_rests_on(k, gt_stmt_i64(st, 3));
+	snprintf(k->serial, sizeof(k->serial), "%s", serial);
+	if (!gt_stmt_is_null(st, 4)) {
+		snprintf(k->state, sizeof(k->state), "%s", gt_stmt_text(st, 4, NULL));
+		k->state_idx = gt_stmt_i64(st, 5);
+		S_rests_on(k, k->state_idx);
+	}
 	gt_stmt_close(st);
 	return 1;
 }
@@ -172,6 +188,123 @@ static int S_recalls(S_check *k, const char *now, gt_error *err)
 		json_object_set(k->out, "recall", worst);
 	}
 	return rc;
+}
+
+/* The organisations among an event's sources or destinations. */
+static json_t *S_parties(const json_t *list, const char *key)
+{
+	json_t *out = json_array();
+	size_t i, n = strlen(GT_EPCIS_ORG_URN);
+	const json_t *x;
+	json_array_foreach(list, i, x)
+	{
+		const char *v = json_string_value(json_object_get(x, key));
+		if (v && !strncmp(v, GT_EPCIS_ORG_URN, n))
+			json_array_append_new(out, json_string(v + n));
+	}
+	return out;
+}
+
+/* An event as a step of the trail. */
+static json_t *S_trail_item(gt_stmt *st)
+{
+	json_t *ev = json_loads(gt_stmt_text(st, 1, NULL), 0, NULL);
+	if (!ev)
+		return NULL;
+	json_t *item = json_pack(
+		"{s:I, s:O, s:O, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:s, s:o, s:o}", "index",
+		(json_int_t)gt_stmt_i64(st, 0), "eventID", json_object_get(ev, "eventID"), "type",
+		json_object_get(ev, "type"), "eventTime", json_object_get(ev, "eventTime"),
+		"action", json_object_get(ev, "action"), "bizStep", json_object_get(ev, "bizStep"),
+		"disposition", json_object_get(ev, "disposition"), "readPoint",
+		json_object_get(json_object_get(ev, "readPoint"), "id"), "bizLocation",
+		json_object_get(json_object_get(ev, "bizLocation"), "id"), "at",
+		gt_stmt_text(st, 2, NULL), "by", gt_stmt_text(st, 3, NULL), "from",
+		S_parties(json_object_get(ev, "sourceList"), "source"), "to",
+		S_parties(json_object_get(ev, "destinationList"), "destination"));
+	json_decref(ev);
+	return item;
+}
+
+/* The custody trail: the events naming the pack, its batch, or anything
+ * that held them; each is proved with the answer. */
+static int S_trail(S_check *k, gt_error *err)
+{
+	json_t *ids = json_array();
+	if (k->serial[0])
+		json_array_append_new(ids, gt_api_item_id(k->gtin, "21", k->serial));
+	json_array_append_new(ids, gt_api_item_id(k->gtin, "10", k->lot));
+	char *text = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	if (!text)
+		return gt_fail(err, GT_ENOMEM, "out of memory");
+	gt_stmt *st;
+	int rc = gt_stmt_open(k->c, GT_Q_EVENT_TRAIL, &st, err);
+	if (rc == 0) {
+		gt_stmt_bind_text(st, 1, text, (size_t)-1);
+		gt_stmt_bind_i64(st, 2, S_TRAIL_MAX);
+		json_t *trail = json_object_get(k->out, "trail");
+		while ((rc = gt_stmt_step(st, err)) == 1) {
+			json_t *item = S_trail_item(st);
+			if (!item) {
+				rc = gt_fail(err, GT_ECORRUPT, "an event of the trail cannot be read");
+				break;
+			}
+			S_rests_on(k, gt_stmt_i64(st, 0));
+			if (gt_stmt_i64(st, 0) == k->state_idx)
+				k->state_event = item;
+			json_array_append_new(trail, item);
+		}
+		gt_stmt_close(st);
+	}
+	free(text);
+	return rc;
+}
+
+/* A pack no longer in the supply chain, or checked from many places:
+ * "suspect" or "already_dispensed" (with the reason), unless already
+ * unknown or recalled. */
+static void S_pack_status(gt_req *r, S_check *k)
+{
+	if (strcmp(k->status, "ok") != 0 || !k->serial[0])
+		return;
+	const char *when = k->state_event ?
+				   json_string_value(json_object_get(k->state_event, "eventTime")) :
+				   NULL;
+	const char *by =
+		k->state_event ? json_string_value(json_object_get(k->state_event, "by")) : NULL;
+	if (!strcmp(k->state, "destroyed")) {
+		k->status = "suspect";
+		snprintf(k->reason, sizeof(k->reason),
+			 "this pack was recorded destroyed%s%s%s%s: a pack with its code should "
+			 "not exist",
+			 when ? " at " : "", when ? when : "", by ? " by " : "", by ? by : "");
+		return;
+	}
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const char *fwd = r->api->trust_forwarded ?
+				  MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+							      "X-Forwarded-For") :
+				  NULL;
+	uint32_t place = gt_suspect_place(ci ? ci->client_addr : NULL, fwd);
+	unsigned places = gt_suspect_note(r->api->suspect, k->gtin, k->serial, place,
+					  (uint32_t)(gt_time_now_ms() / 1000));
+	json_object_set_new(k->out, "places_checked", json_integer(places));
+	if (places >= r->api->suspect_places) {
+		k->status = "suspect";
+		snprintf(k->reason, sizeof(k->reason),
+			 "this pack's code was checked from %u different places in the last 30 "
+			 "days: it may have been copied",
+			 places);
+		return;
+	}
+	if (!strcmp(k->state, "dispensed")) {
+		k->status = "already_dispensed";
+		snprintf(k->reason, sizeof(k->reason),
+			 "this pack was already dispensed%s%s%s%s: its code is used once", when ? " at " : "",
+			 when ? when : "", by ? " by " : "", by ? by : "");
+	}
 }
 
 /* Inclusion proofs of the entries the answer rests on, against the
@@ -253,6 +386,10 @@ enum MHD_Result gt_h_check(gt_req *r)
 	}
 	if (rc == 1 && k.manufactured[0])
 		rc = S_recalls(&k, now, &err);
+	if (rc >= 0 && k.manufactured[0])
+		rc = S_trail(&k, &err);
+	if (rc >= 0)
+		S_pack_status(r, &k);
 	if (rc >= 0 && strcmp(k.status, "ok") == 0 && k.expiry[0] && strncmp(k.expiry, now, 10) < 0)
 		k.status = "expired";
 	gt_store_reader_done(k.c);

@@ -25,6 +25,8 @@
 #define S_PER_IP_MAX 512
 #define S_TIMEOUT_S 30
 #define S_ITEMS_MIN 1000 /* members of any array or object, at least */
+#define S_DOC_MAX (16 * 1024 * 1024) /* bytes of an EPCIS document */
+#define S_DOC_ITEMS 10000	    /* members of an array or object in one */
 
 static void S_req_free(gt_req *r)
 {
@@ -37,6 +39,13 @@ static void S_req_free(gt_req *r)
 
 /* Whether the request's media type is application/json (parameters such
  * as charset allowed). */
+/* The most body bytes the request's route takes. */
+static size_t S_body_max(const gt_req *r)
+{
+	return r->route && (r->route->flags & GT_ROUTE_DOC) ? r->api->limits.doc_max :
+							       r->api->limits.body_max;
+}
+
 static bool S_is_json(gt_req *r)
 {
 	const char *ct =
@@ -45,10 +54,13 @@ static bool S_is_json(gt_req *r)
 		return false;
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
-	static const char want[] = "application/json";
-	if (strncasecmp(ct, want, sizeof(want) - 1) != 0)
+	static const char want[] = "application/json", ld[] = "application/ld+json";
+	if (strncasecmp(ct, want, sizeof(want) - 1) == 0)
+		ct += sizeof(want) - 1;
+	else if ((r->route->flags & GT_ROUTE_DOC) && strncasecmp(ct, ld, sizeof(ld) - 1) == 0)
+		ct += sizeof(ld) - 1; /* EPCIS documents are JSON-LD */
+	else
 		return false;
-	ct += sizeof(want) - 1;
 	while (*ct == ' ' || *ct == '\t')
 		ct++;
 	return *ct == 0 || *ct == ';';
@@ -90,7 +102,7 @@ static enum MHD_Result S_check(gt_req *r)
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_CONTENT_LENGTH);
 	uint64_t len;
-	size_t max = r->api->limits.body_max;
+	size_t max = S_body_max(r);
 	/* A body a little over the limit is read and thrown away, so that the
 	 * client, still sending, reads the 413 instead of a broken pipe (a
 	 * response queued mid-upload closes the connection); a body far over
@@ -140,7 +152,7 @@ static void S_body_add(gt_req *r, const char *data, size_t size)
 {
 	if (!r->route || !(r->route->flags & GT_ROUTE_BODY) || r->body_over)
 		return;
-	if (size > r->api->limits.body_max - r->body.len || gt_buf_add(&r->body, data, size) < 0) {
+	if (size > S_body_max(r) - r->body.len || gt_buf_add(&r->body, data, size) < 0) {
 		r->body_over = true;
 		gt_buf_done(&r->body);
 	}
@@ -151,12 +163,15 @@ static void S_body_add(gt_req *r, const char *data, size_t size)
 static enum MHD_Result S_parse_body(gt_req *r)
 {
 	const gt_api_limits *l = &r->api->limits;
+	bool doc = r->route->flags & GT_ROUTE_DOC;
 	gt_json_limits lim = {
-		.max_bytes = l->body_max,
+		.max_bytes = S_body_max(r),
 		.max_depth = l->json_depth,
 		.max_string = l->string_max,
 		.max_items = l->batch_max > S_ITEMS_MIN ? l->batch_max : S_ITEMS_MIN,
 	};
+	if (doc && lim.max_items < S_DOC_ITEMS)
+		lim.max_items = S_DOC_ITEMS;
 	enum gt_json_over over = GT_JSON_OVER_NONE;
 	gt_error err = {0};
 	const void *text = r->body.data ? (const void *)r->body.data : "";
@@ -174,7 +189,7 @@ static enum MHD_Result S_parse_body(gt_req *r)
 					      err.msg);
 		default:
 			return gt_api_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
-					      "the request body is over %zu bytes", l->body_max);
+					      "the request body is over %zu bytes", S_body_max(r));
 		}
 	}
 	if (rc == GT_EINVAL)
@@ -184,7 +199,7 @@ static enum MHD_Result S_parse_body(gt_req *r)
 	if (!json_is_object(r->json))
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
 				      "the request body must be a JSON object");
-	if (gt_json_has_real(r->json))
+	if (!doc && gt_json_has_real(r->json))
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
 				      "numbers must be integers");
 	return MHD_YES;
@@ -200,8 +215,7 @@ static enum MHD_Result S_dispatch(gt_req *r)
 	}
 	if (r->body_over)
 		return gt_api_problem(r, MHD_HTTP_CONTENT_TOO_LARGE, "body-too-large",
-				      "the request body is over %zu bytes",
-				      r->api->limits.body_max);
+				      "the request body is over %zu bytes", S_body_max(r));
 	if (r->route->flags & GT_ROUTE_BODY) {
 		enum MHD_Result ret = S_parse_body(r);
 		if (ret != MHD_YES || r->state == GT_REQ_ANSWERED)
@@ -233,7 +247,7 @@ static enum MHD_Result S_access(void *cls, struct MHD_Connection *conn, const ch
 		 * without a body would otherwise drain for ever) ends the
 		 * connection. */
 		r->body_seen += *upload_data_size;
-		if (r->body_seen > (uint64_t)r->api->limits.body_max * 8)
+		if (r->body_seen > (uint64_t)S_body_max(r) * 8)
 			return MHD_NO;
 		S_body_add(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
@@ -279,6 +293,8 @@ static void S_limits_default(gt_api_limits *l)
 {
 	if (!l->body_max)
 		l->body_max = S_BODY_MAX;
+	if (!l->doc_max)
+		l->doc_max = S_DOC_MAX;
 	if (!l->json_depth)
 		l->json_depth = S_JSON_DEPTH;
 	if (!l->string_max)
@@ -301,6 +317,7 @@ static void S_free(gt_api *api)
 	free(api->vkey_path);
 	free(api->web_dir);
 	free(api->stats);
+	gt_suspect_free(api->suspect);
 	free(api);
 }
 
@@ -344,7 +361,12 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 	api->vkey_path = strdup(opt->vkey_path);
 	api->web_dir = strdup(opt->web_dir);
 	api->stats = calloc(gt_api_route_count() + 1, sizeof(*api->stats));
-	if (!api->log_dir || !api->vkey_path || !api->web_dir || !api->stats) {
+	api->suspect_places = opt->suspect_places ? opt->suspect_places : 5;
+	if (api->suspect_places > GT_SUSPECT_PLACES)
+		api->suspect_places = GT_SUSPECT_PLACES;
+	api->trust_forwarded = opt->trust_forwarded;
+	if (!api->log_dir || !api->vkey_path || !api->web_dir || !api->stats ||
+	    gt_suspect_new(0, 0, &api->suspect) < 0) {
 		rc = gt_fail(err, GT_ENOMEM, "out of memory");
 		goto fail;
 	}

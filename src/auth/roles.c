@@ -39,6 +39,14 @@ static const struct {
 	/* recalls: only regulators flag batches and lift the flags */
 	{"trace.recall", "regulator"},
 	{"trace.recall.lift", "regulator"},
+	/* custody: the supply chain records what it handles (EPCIS events) */
+	{"trace.event.capture", "manufacturer distributor clinic"},
+	/* recall notices: holders read theirs, acknowledge them and set webhooks;
+	 * regulators see every holder of a recall and who has not acknowledged */
+	{"trace.notice.read", "manufacturer distributor clinic"},
+	{"trace.notice.ack", "manufacturer distributor clinic"},
+	{"trace.webhook.manage", "manufacturer distributor clinic"},
+	{"trace.recall.holders", "regulator"},
 };
 
 static int S_find(const char *action)

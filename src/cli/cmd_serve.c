@@ -1,5 +1,6 @@
 /* goodtrace serve: run the service (ledger + HTTP) until SIGTERM/SIGINT. */
 #include "api/api.h"
+#include "api/webhook.h"
 #include "cli/cli.h"
 #include "cli/service.h"
 #include "core/time.h"
@@ -16,10 +17,17 @@
 #ifndef GT_WEB_DIR
 #define GT_WEB_DIR "web"
 #endif
+#ifdef GT_VERSION
+#define S_WEBHOOK_UA "goodtrace-webhook/" GT_VERSION
+#else
+#define S_WEBHOOK_UA "goodtrace-webhook"
+#endif
 
 static const char S_usage[] =
 	"Usage: goodtrace serve --data DIR [--listen HOST:PORT] [--web DIR] [--threads N]\n"
 	"                       [--max-per-ip N] [--checkpoint-interval MS]\n"
+	"                       [--suspect-places N] [--trust-forwarded]\n"
+	"                       [--webhook-retry-ms MS] [--webhook-attempts N]\n"
 	"\n"
 	"Serve a data directory: the JSON API under /api/v1/, the log under /log/,\n"
 	"the web pages under /, /healthz and /metrics. Entries the store has not\n"
@@ -45,6 +53,20 @@ static const char S_usage[] =
 	"                      60000); when writes pause for a 25th of it, what is\n"
 	"                      pending is published at once\n"
 	"                      [GOODTRACE_CHECKPOINT_INTERVAL]\n"
+	"  --suspect-places N  the public check calls a serialised pack \"suspect\"\n"
+	"                      once this many networks (IPv4 /24, IPv6 /48) have\n"
+	"                      checked it within 30 days (default 5, 2 to 8)\n"
+	"  --trust-forwarded   take the client's address from X-Forwarded-For (only\n"
+	"                      behind a proxy that sets it)\n"
+	"  --webhook-retry-ms MS\n"
+	"                      recall notices are POSTed to the webhooks holders\n"
+	"                      registered; after a failed attempt n the next waits\n"
+	"                      MS * 2^(n-1), at most an hour (default 1000, 10 to\n"
+	"                      3600000)\n"
+	"  --webhook-attempts N\n"
+	"                      attempts at one notice before it is given up (it\n"
+	"                      stays readable at /api/v1/notifications; default 8,\n"
+	"                      1 to 20)\n"
 	"  --help              show this help\n";
 
 /* Split "host:port" or "[v6]:port". */
@@ -109,6 +131,10 @@ int gt_cmd_serve(int argc, char **argv)
 			 GT_OPT_VALUE("threads"),
 			 GT_OPT_VALUE("max-per-ip"),
 			 GT_OPT_VALUE("checkpoint-interval"),
+			 GT_OPT_VALUE("suspect-places"),
+			 GT_OPT_FLAG("trust-forwarded"),
+			 GT_OPT_VALUE("webhook-retry-ms"),
+			 GT_OPT_VALUE("webhook-attempts"),
 			 GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
@@ -134,6 +160,17 @@ int gt_cmd_serve(int argc, char **argv)
 		return GT_EXIT_USAGE;
 	if (gt_args_get(opts, "max-per-ip")->value &&
 	    gt_args_u64(gt_args_get(opts, "max-per-ip"), 1, 65536, &per_ip) < 0)
+		return GT_EXIT_USAGE;
+	uint64_t suspect_places = 0;
+	if (gt_args_get(opts, "suspect-places")->value &&
+	    gt_args_u64(gt_args_get(opts, "suspect-places"), 2, 8, &suspect_places) < 0)
+		return GT_EXIT_USAGE;
+	uint64_t retry_ms = 0, attempts = 0;
+	if (gt_args_get(opts, "webhook-retry-ms")->value &&
+	    gt_args_u64(gt_args_get(opts, "webhook-retry-ms"), 10, 3600000, &retry_ms) < 0)
+		return GT_EXIT_USAGE;
+	if (gt_args_get(opts, "webhook-attempts")->value &&
+	    gt_args_u64(gt_args_get(opts, "webhook-attempts"), 1, 20, &attempts) < 0)
 		return GT_EXIT_USAGE;
 	uint64_t checkpoint_ms = 0;
 	const char *cpi =
@@ -184,11 +221,28 @@ int gt_cmd_serve(int argc, char **argv)
 		.vkey_path = s.paths.vkey,
 		.web_dir = web,
 		.limits = {.per_ip_max = (unsigned)per_ip},
+		.suspect_places = (unsigned)suspect_places,
+		.trust_forwarded = gt_args_get(opts, "trust-forwarded")->given,
 		.on_error = S_log_error,
 	};
 	gt_api *api = NULL;
 	if (gt_api_start(&ao, &api, &err) < 0) {
 		gt_cli_error("serve: %s", err.msg);
+		gt_service_close(&s);
+		return GT_EXIT_FAIL;
+	}
+	gt_webhooks_options wo = {
+		.store = s.store,
+		.ledger = s.ledger,
+		.retry_base_ms = (unsigned)retry_ms,
+		.max_attempts = (unsigned)attempts,
+		.user_agent = S_WEBHOOK_UA,
+		.on_error = S_log_error,
+	};
+	gt_webhooks *hooks = NULL;
+	if (gt_webhooks_start(&wo, &hooks, &err) < 0) {
+		gt_cli_error("serve: %s", err.msg);
+		gt_api_stop(api, 10000);
 		gt_service_close(&s);
 		return GT_EXIT_FAIL;
 	}
@@ -203,6 +257,7 @@ int gt_cmd_serve(int argc, char **argv)
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "goodtrace: %s: stopping (finishing requests in flight)\n",
 		sig == SIGINT ? "SIGINT" : "SIGTERM");
+	gt_webhooks_stop(hooks); /* before the ledger it records deliveries with */
 	gt_api_stop(api, 10000);
 	gt_ledger_free(s.ledger); /* finishes every queued command */
 	s.ledger = NULL;

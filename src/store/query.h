@@ -80,8 +80,11 @@ typedef enum gt_query {
 	GT_Q_BATCH_ADD_PACKS,
 	/* (1 gtin, 2 serial, 3 lot, 4 idx) */
 	GT_Q_PACK_PUT,
-	/* (1 gtin, 2 serial) -> gtin, serial, lot, idx */
+	/* (1 gtin, 2 serial) -> gtin, serial, lot, idx, state ("dispensed" or
+	 * "destroyed", NULL while in the supply chain), state_idx (the event) */
 	GT_Q_PACK_GET,
+	/* (1 gtin, 2 serial, 3 state, 4 state_idx) */
+	GT_Q_PACK_STATE,
 	/* (1 gtin) -> how many batches the product has */
 	GT_Q_BATCH_COUNT_PRODUCT,
 	/* (1 maker, 2 manufactured from, 3 to, inclusive) -> how many batches */
@@ -102,6 +105,79 @@ typedef enum gt_query {
 	GT_Q_RECALL_FOR_BATCH,
 	/* (1 idx < ?1, 2 limit) newest first -> the columns of GT_Q_RECALL_GET */
 	GT_Q_RECALL_LIST,
+
+	/* ---- custody: EPCIS events and what they tell --------------------- */
+	/* (1 idx, 2 event_id, 3 type, 4 event_time ms, 5 action or NULL,
+	 *  6 biz_step or NULL, 7 disposition or NULL, 8 read_point or NULL,
+	 *  9 biz_location or NULL, 10 org, 11 capture, 12 at, 13 doc (the event's
+	 *  canonical JSON)); GT_EEXIST if event_id exists */
+	GT_Q_EVENT_PUT,
+	/* (1 epc, 2 kind (GT_EPCIS_K_* bit), 3 idx); a repeat is ignored */
+	GT_Q_EVENT_EPC_PUT,
+	/* (1 event_id) -> idx, doc, at, org */
+	GT_Q_EVENT_BY_ID,
+	/* Events matching every filter given (NULL: no filter), by idx:
+	 * (1 types, 2 GE eventTime ms, 3 LT eventTime ms, 4 GE recordTime,
+	 *  5 LT recordTime (RFC 3339 UTC text), 6 bizSteps, 7 dispositions,
+	 *  8 bizLocations, 9 readPoints, 10 actions (each list a JSON array of
+	 *  strings), 11-12, 13-14, 15-16: up to three identifier matches, each a
+	 *  JSON array of [lo, hi] ranges of identifiers and a GT_EPCIS_K_* mask,
+	 *  17 idx > ?17, 18 limit) -> idx, doc, at */
+	GT_Q_EVENT_FIND,
+	/* The same, for when ?11 is given: driven by the identifiers matched. */
+	GT_Q_EVENT_FIND_EPC,
+	/* (1 capture) -> count(*), min(at), max(at), org (NULL when no event) */
+	GT_Q_CAPTURE_GET,
+	/* (1 parent, 2 child, 3 idx): an aggregation put child in parent */
+	GT_Q_CONTENT_ADD,
+	/* (1 parent, 2 child or NULL for all, 3 idx): taken out */
+	GT_Q_CONTENT_REMOVE,
+	/* (1 id) -> id and every identifier now inside it, to depth 4 */
+	GT_Q_CONTENT_EXPAND,
+	/* (1 JSON array of ids, 2 limit) -> idx, doc, at, org of the events naming
+	 * any of them or any container they were ever in (to depth 4), by idx */
+	GT_Q_EVENT_TRAIL,
+	/* (1 gtin, 2 lot, 3 org, 4 idx): org had custody; changes 1 row the
+	 * first time, 0 after (then GT_Q_CUSTODY_TOUCH) */
+	GT_Q_CUSTODY_ADD,
+	/* (1 gtin, 2 lot, 3 org, 4 idx) */
+	GT_Q_CUSTODY_TOUCH,
+	/* (1 gtin, 2 lot, 3 org > ?3, 4 limit) by org -> org, first_idx, last_idx */
+	GT_Q_CUSTODY_LIST,
+
+	/* ---- recall notices: one per recall, holder and batch --------------- */
+	/* (1 org, 2 gtin, 3 lot, 4 maker, 5 manufactured, 6 idx, 7 at): a notice
+	 * of every recall in force covering the batch, for a new holder */
+	GT_Q_NOTICE_FOR_HOLDER,
+	/* (1 recall idx, 2 at): a notice for every holder of every batch the
+	 * recall covers */
+	GT_Q_NOTICE_FOR_RECALL,
+	/* (1 id) -> the notice columns (see S_NOTICE_COLS in the backend):
+	 * id, recall, org, gtin, lot, idx, at, ack_idx, ack_action, ack_note,
+	 * ack_at, class, reason, effective, regulator, lifted_at */
+	GT_Q_NOTICE_GET,
+	/* (1 org, 2 pending only (0/1), 3 id > ?3, 4 limit) by id */
+	GT_Q_NOTICE_LIST_ORG,
+	/* (1 recall, 2 pending only (0/1), 3 id > ?3, 4 limit) by id */
+	GT_Q_NOTICE_LIST_RECALL,
+	/* (1 recall) -> notices, acknowledged, holders, holders acknowledged all */
+	GT_Q_NOTICE_COUNT_RECALL,
+	/* (1 id, 2 ack_idx, 3 action, 4 note or NULL, 5 at) */
+	GT_Q_NOTICE_ACK,
+
+	/* ---- private: webhooks for recall notices --------------------------- */
+	/* (1 id, 2 org, 3 url, 4 secret, 5 created_at, 6 cursor) */
+	GT_Q_WEBHOOK_PUT,
+	/* (1 id) -> id, org, url, secret, created_at, cursor, delivered, failures,
+	 *           last_status, last_error, last_at */
+	GT_Q_WEBHOOK_GET,
+	/* (1 org or NULL for all, 2 id > ?2, 3 limit) by id -> as GT_Q_WEBHOOK_GET */
+	GT_Q_WEBHOOK_LIST,
+	/* (1 id, 2 org): changes 0 or 1 row */
+	GT_Q_WEBHOOK_DELETE,
+	/* (1 id, 2 cursor, 3 delivered to add, 4 failures to add, 5 last_status,
+	 *  6 last_error or NULL, 7 last_at) */
+	GT_Q_WEBHOOK_PROGRESS,
 
 	GT_Q__COUNT
 } gt_query;

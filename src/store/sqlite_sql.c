@@ -12,6 +12,33 @@
 	"idx, regulator, scope, gtin, lot, maker, made_from, made_to, class, reason, effective," \
 	" at, lifted_idx, lifted_at, lift_reason"
 
+/* The filters of the event queries (see GT_Q_EVENT_FIND). */
+#define S_EVENT_MATCH(list, mask)                                                         \
+	"(" list " IS NULL OR EXISTS (SELECT 1 FROM json_each(" list ") v JOIN"           \
+	" trace_event_epcs m ON m.epc >= json_extract(v.value, '$[0]')"                   \
+	" AND m.epc < json_extract(v.value, '$[1]') WHERE m.idx = e.idx"                  \
+	" AND (m.kind & " mask ") != 0))"
+#define S_EVENT_IN(list, col) "(" list " IS NULL OR " col " IN (SELECT value FROM json_each(" list ")))"
+#define S_EVENT_FILTERS                                                                   \
+	S_EVENT_IN("?1", "e.type") " AND (?2 IS NULL OR e.event_time >= ?2)"               \
+				   " AND (?3 IS NULL OR e.event_time < ?3)"                \
+				   " AND (?4 IS NULL OR e.at >= ?4)"                        \
+				   " AND (?5 IS NULL OR e.at < ?5) AND " S_EVENT_IN(       \
+					   "?6", "e.biz_step") " AND " S_EVENT_IN("?7",     \
+					   "e.disposition") " AND " S_EVENT_IN("?8",        \
+					   "e.biz_location") " AND " S_EVENT_IN("?9",       \
+					   "e.read_point") " AND " S_EVENT_IN("?10",        \
+					   "e.action") " AND " S_EVENT_MATCH("?11", "?12")  \
+				   " AND " S_EVENT_MATCH("?13", "?14") " AND "              \
+				   S_EVENT_MATCH("?15", "?16")
+#define S_NOTICE_COLS                                                                         \
+	"n.id, n.recall, n.org, n.gtin, n.lot, n.idx, n.at, n.ack_idx, n.ack_action,"        \
+	" n.ack_note, n.ack_at, r.class, r.reason, r.effective, r.regulator, r.lifted_at"    \
+	" FROM trace_notices n JOIN trace_recalls r ON r.idx = n.recall"
+#define S_WEBHOOK_COLS                                                                    \
+	"id, org, url, secret, created_at, cursor, delivered, failures, last_status,"     \
+	" last_error, last_at"
+
 const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 	/* ---- entries ---- */
 	[GT_Q_ENTRY_PUT] = {"entry_put",
@@ -90,8 +117,10 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 						     " WHERE gtin = ?1 AND lot = ?2"},
 	[GT_Q_PACK_PUT] = {"pack_put", "INSERT INTO trace_packs (gtin, serial, lot, idx)"
 				       " VALUES (?1, ?2, ?3, ?4)"},
-	[GT_Q_PACK_GET] = {"pack_get", "SELECT gtin, serial, lot, idx FROM trace_packs"
-				       " WHERE gtin = ?1 AND serial = ?2"},
+	[GT_Q_PACK_GET] = {"pack_get", "SELECT gtin, serial, lot, idx, state, state_idx"
+				       " FROM trace_packs WHERE gtin = ?1 AND serial = ?2"},
+	[GT_Q_PACK_STATE] = {"pack_state", "UPDATE trace_packs SET state = ?3, state_idx = ?4"
+					   " WHERE gtin = ?1 AND serial = ?2"},
 
 	[GT_Q_BATCH_COUNT_PRODUCT] = {"batch_count_product",
 				      "SELECT count(*) FROM trace_batches WHERE gtin = ?1"},
@@ -113,6 +142,102 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 				   " made_to)) ORDER BY idx"},
 	[GT_Q_RECALL_LIST] = {"recall_list", "SELECT " S_RECALL_COLS " FROM trace_recalls"
 					     " WHERE idx < ?1 ORDER BY idx DESC LIMIT ?2"},
+
+	/* ---- custody ---- */
+	[GT_Q_EVENT_PUT] = {"event_put",
+			    "INSERT INTO trace_events (idx, event_id, type, event_time, action,"
+			    " biz_step, disposition, read_point, biz_location, org, capture, at,"
+			    " doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+	[GT_Q_EVENT_EPC_PUT] = {"event_epc_put", "INSERT OR IGNORE INTO trace_event_epcs"
+						 " (epc, kind, idx) VALUES (?1, ?2, ?3)"},
+	[GT_Q_EVENT_BY_ID] = {"event_by_id",
+			      "SELECT idx, doc, at, org FROM trace_events WHERE event_id = ?1"},
+	[GT_Q_EVENT_FIND] = {"event_find", "SELECT e.idx, e.doc, e.at FROM trace_events e"
+					   " WHERE e.idx > ?17 AND " S_EVENT_FILTERS
+					   " ORDER BY e.idx LIMIT ?18"},
+	[GT_Q_EVENT_FIND_EPC] = {"event_find_epc",
+				 "SELECT e.idx, e.doc, e.at FROM trace_events e WHERE e.idx IN"
+				 " (SELECT m.idx FROM json_each(?11) v JOIN trace_event_epcs m"
+				 " ON m.epc >= json_extract(v.value, '$[0]')"
+				 " AND m.epc < json_extract(v.value, '$[1]')"
+				 " WHERE (m.kind & ?12) != 0 AND m.idx > ?17)"
+				 " AND " S_EVENT_FILTERS " ORDER BY e.idx LIMIT ?18"},
+	[GT_Q_CAPTURE_GET] = {"capture_get", "SELECT count(*), min(at), max(at), min(org)"
+					     " FROM trace_events WHERE capture = ?1"},
+	[GT_Q_CONTENT_ADD] = {"content_add",
+			      "INSERT INTO trace_contents (parent, child, idx, removed_idx)"
+			      " VALUES (?1, ?2, ?3, NULL) ON CONFLICT (parent, child) DO UPDATE"
+			      " SET idx = excluded.idx, removed_idx = NULL"},
+	[GT_Q_CONTENT_REMOVE] = {"content_remove",
+				 "UPDATE trace_contents SET removed_idx = ?3 WHERE parent = ?1"
+				 " AND (?2 IS NULL OR child = ?2) AND removed_idx IS NULL"},
+	[GT_Q_CONTENT_EXPAND] = {"content_expand",
+				 "WITH RECURSIVE c(id, depth) AS (SELECT ?1, 0 UNION"
+				 " SELECT t.child, c.depth + 1 FROM trace_contents t JOIN c"
+				 " ON t.parent = c.id WHERE t.removed_idx IS NULL"
+				 " AND c.depth < 4) SELECT DISTINCT id FROM c"},
+	[GT_Q_EVENT_TRAIL] = {"event_trail",
+			      "WITH RECURSIVE p(id, depth) AS (SELECT value, 0 FROM json_each(?1)"
+			      " UNION SELECT t.parent, p.depth + 1 FROM trace_contents t JOIN p"
+			      " ON t.child = p.id WHERE p.depth < 4)"
+			      " SELECT e.idx, e.doc, e.at, e.org FROM trace_events e WHERE e.idx IN"
+			      " (SELECT m.idx FROM p JOIN trace_event_epcs m ON m.epc = p.id)"
+			      " ORDER BY e.idx LIMIT ?2"},
+	[GT_Q_CUSTODY_ADD] = {"custody_add",
+			      "INSERT OR IGNORE INTO trace_custody (gtin, lot, org, first_idx,"
+			      " last_idx) VALUES (?1, ?2, ?3, ?4, ?4)"},
+	[GT_Q_CUSTODY_TOUCH] = {"custody_touch", "UPDATE trace_custody SET last_idx = ?4"
+						 " WHERE gtin = ?1 AND lot = ?2 AND org = ?3"},
+	[GT_Q_CUSTODY_LIST] = {"custody_list",
+			       "SELECT org, first_idx, last_idx FROM trace_custody"
+			       " WHERE gtin = ?1 AND lot = ?2 AND org > ?3 ORDER BY org LIMIT ?4"},
+
+	/* ---- recall notices ---- */
+	[GT_Q_NOTICE_FOR_HOLDER] = {"notice_for_holder",
+				    "INSERT OR IGNORE INTO trace_notices (recall, org, gtin, lot,"
+				    " idx, at) SELECT r.idx, ?1, ?2, ?3, ?6, ?7 FROM trace_recalls r"
+				    " WHERE r.lifted_idx IS NULL AND ((r.gtin = ?2 AND (r.lot IS NULL"
+				    " OR r.lot = ?3)) OR (r.maker = ?4 AND ?5 BETWEEN r.made_from AND"
+				    " r.made_to)) ORDER BY r.idx"},
+	[GT_Q_NOTICE_FOR_RECALL] = {"notice_for_recall",
+				    "INSERT OR IGNORE INTO trace_notices (recall, org, gtin, lot,"
+				    " idx, at) SELECT r.idx, c.org, c.gtin, c.lot, r.idx, ?2"
+				    " FROM trace_recalls r JOIN trace_batches b ON (r.gtin = b.gtin"
+				    " AND (r.lot IS NULL OR r.lot = b.lot)) OR (r.maker = b.maker AND"
+				    " b.manufactured BETWEEN r.made_from AND r.made_to)"
+				    " JOIN trace_custody c ON c.gtin = b.gtin AND c.lot = b.lot"
+				    " WHERE r.idx = ?1 ORDER BY c.gtin, c.lot, c.org"},
+	[GT_Q_NOTICE_GET] = {"notice_get", "SELECT " S_NOTICE_COLS " WHERE n.id = ?1"},
+	[GT_Q_NOTICE_LIST_ORG] = {"notice_list_org",
+				  "SELECT " S_NOTICE_COLS " WHERE n.org = ?1 AND (?2 = 0 OR"
+				  " (n.ack_idx IS NULL AND r.lifted_idx IS NULL)) AND n.id > ?3"
+				  " ORDER BY n.id LIMIT ?4"},
+	[GT_Q_NOTICE_LIST_RECALL] = {"notice_list_recall",
+				     "SELECT " S_NOTICE_COLS " WHERE n.recall = ?1 AND (?2 = 0 OR"
+				     " n.ack_idx IS NULL) AND n.id > ?3 ORDER BY n.id LIMIT ?4"},
+	[GT_Q_NOTICE_COUNT_RECALL] = {"notice_count_recall",
+				      "SELECT count(*), count(ack_idx), count(DISTINCT org),"
+				      " (SELECT count(*) FROM (SELECT org FROM trace_notices"
+				      " WHERE recall = ?1 GROUP BY org HAVING count(ack_idx) ="
+				      " count(*))) FROM trace_notices WHERE recall = ?1"},
+	[GT_Q_NOTICE_ACK] = {"notice_ack", "UPDATE trace_notices SET ack_idx = ?2, ack_action = ?3,"
+					   " ack_note = ?4, ack_at = ?5 WHERE id = ?1"},
+
+	/* ---- private: webhooks ---- */
+	[GT_Q_WEBHOOK_PUT] = {"webhook_put",
+			      "INSERT INTO private_webhooks (id, org, url, secret, created_at,"
+			      " cursor, delivered, failures) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0)"},
+	[GT_Q_WEBHOOK_GET] = {"webhook_get",
+			      "SELECT " S_WEBHOOK_COLS " FROM private_webhooks WHERE id = ?1"},
+	[GT_Q_WEBHOOK_LIST] = {"webhook_list", "SELECT " S_WEBHOOK_COLS " FROM private_webhooks"
+					       " WHERE (?1 IS NULL OR org = ?1) AND id > ?2"
+					       " ORDER BY id LIMIT ?3"},
+	[GT_Q_WEBHOOK_DELETE] = {"webhook_delete",
+				 "DELETE FROM private_webhooks WHERE id = ?1 AND org = ?2"},
+	[GT_Q_WEBHOOK_PROGRESS] = {"webhook_progress",
+				   "UPDATE private_webhooks SET cursor = ?2, delivered ="
+				   " delivered + ?3, failures = failures + ?4, last_status = ?5,"
+				   " last_error = ?6, last_at = ?7 WHERE id = ?1"},
 
 	/* ---- the backend's own ---- */
 	[GT_SQLITE_APPLIED_GET] = {"applied_get", "SELECT value FROM meta WHERE key = 'applied'"},
@@ -258,6 +383,78 @@ const char *const gt_sqlite_migrations[] = {
 	");"
 	"CREATE INDEX trace_recalls_gtin ON trace_recalls (gtin) WHERE gtin IS NOT NULL;"
 	"CREATE INDEX trace_recalls_maker ON trace_recalls (maker) WHERE maker IS NOT NULL;",
+
+	/* 3 -> 4: custody (EPCIS events), pack states, recall notices, webhooks. */
+	"ALTER TABLE trace_packs ADD COLUMN state TEXT;"
+	"ALTER TABLE trace_packs ADD COLUMN state_idx INTEGER;"
+	"CREATE TABLE trace_events ("
+	" idx INTEGER PRIMARY KEY,"
+	" event_id TEXT NOT NULL UNIQUE,"
+	" type TEXT NOT NULL,"
+	" event_time INTEGER NOT NULL,"
+	" action TEXT,"
+	" biz_step TEXT,"
+	" disposition TEXT,"
+	" read_point TEXT,"
+	" biz_location TEXT,"
+	" org TEXT NOT NULL,"
+	" capture INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" doc TEXT NOT NULL"
+	");"
+	"CREATE INDEX trace_events_time ON trace_events (event_time);"
+	"CREATE INDEX trace_events_capture ON trace_events (capture);"
+	"CREATE TABLE trace_event_epcs ("
+	" epc TEXT NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" PRIMARY KEY (epc, idx, kind)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE trace_contents ("
+	" parent TEXT NOT NULL,"
+	" child TEXT NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" removed_idx INTEGER,"
+	" PRIMARY KEY (parent, child)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX trace_contents_child ON trace_contents (child);"
+	"CREATE TABLE trace_custody ("
+	" gtin TEXT NOT NULL,"
+	" lot TEXT NOT NULL,"
+	" org TEXT NOT NULL,"
+	" first_idx INTEGER NOT NULL,"
+	" last_idx INTEGER NOT NULL,"
+	" PRIMARY KEY (gtin, lot, org)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE trace_notices ("
+	" id INTEGER PRIMARY KEY,"
+	" recall INTEGER NOT NULL,"
+	" org TEXT NOT NULL,"
+	" gtin TEXT NOT NULL,"
+	" lot TEXT NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" ack_idx INTEGER,"
+	" ack_action TEXT,"
+	" ack_note TEXT,"
+	" ack_at TEXT,"
+	" UNIQUE (recall, org, gtin, lot)"
+	");"
+	"CREATE INDEX trace_notices_org ON trace_notices (org, id);"
+	"CREATE TABLE private_webhooks ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" org TEXT NOT NULL,"
+	" url TEXT NOT NULL,"
+	" secret TEXT NOT NULL,"
+	" created_at TEXT NOT NULL,"
+	" cursor INTEGER NOT NULL,"
+	" delivered INTEGER NOT NULL,"
+	" failures INTEGER NOT NULL,"
+	" last_status INTEGER,"
+	" last_error TEXT,"
+	" last_at TEXT"
+	") WITHOUT ROWID;"
+	"CREATE INDEX private_webhooks_org ON private_webhooks (org, id);",
 };
 
 const int gt_sqlite_schema_version =

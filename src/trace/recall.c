@@ -154,6 +154,8 @@ int gt_trace_recall_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 				  gt_trace_opt(v, "manufactured_to"),
 				  (int64_t)json_integer_value(json_object_get(v, "class")),
 				  gt_trace_opt(v, "reason"), gt_trace_opt(v, "effective"), e->at);
+	if (r >= 0) /* every holder of every batch it covers is told */
+		r = gt_store_exec(c, GT_Q_NOTICE_FOR_RECALL, err, "it", (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
 }
 

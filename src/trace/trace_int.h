@@ -30,5 +30,14 @@ int gt_trace_recall_decide(gt_decide *d, const json_t *in, gt_error *err);
 int gt_trace_recall_apply(gt_store_conn *c, const gt_entry *e, gt_error *err);
 int gt_trace_lift_decide(gt_decide *d, const json_t *in, gt_error *err);
 int gt_trace_lift_apply(gt_store_conn *c, const gt_entry *e, gt_error *err);
+/* custody.c */
+int gt_trace_capture_decide(gt_decide *d, const json_t *in, gt_error *err);
+int gt_trace_event_apply(gt_store_conn *c, const gt_entry *e, gt_error *err);
+/* notice.c */
+int gt_trace_ack_decide(gt_decide *d, const json_t *in, gt_error *err);
+int gt_trace_ack_apply(gt_store_conn *c, const gt_entry *e, gt_error *err);
+int gt_trace_webhook_add_decide(gt_decide *d, const json_t *in, gt_error *err);
+int gt_trace_webhook_remove_decide(gt_decide *d, const json_t *in, gt_error *err);
+int gt_trace_webhook_progress_decide(gt_decide *d, const json_t *in, gt_error *err);
 
 #endif

@@ -73,7 +73,7 @@ test('a registered, unexpired, unrecalled pack is ok, in every code form', async
     assert.deepEqual(c.maker, { id: 'rabivax', name: 'Org rabivax' });
     assert.equal(c.batch.lot, 'ABC123');
     assert.equal(c.batch.expiry, '2027-12-31');
-    assert.deepEqual(c.pack, { serial: '0001', lot: 'ABC123' });
+    assert.deepEqual(c.pack, { serial: '0001', lot: 'ABC123', state: null });
     assert.deepEqual(verifyProofs(c).sort(), ['trace.batch', 'trace.packs', 'trace.product']);
   }
 });

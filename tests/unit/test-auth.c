@@ -48,6 +48,11 @@ static const struct {
 	{"trace.pack.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
 	{"trace.recall", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
 	{"trace.recall.lift", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"trace.event.capture", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.notice.read", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.notice.ack", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.webhook.manage", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.recall.holders", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
 };
 
 Test(roles, the_roles_of_the_design)

@@ -199,7 +199,9 @@ Test(store, migrates_a_new_file_and_reopens)
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
 	cr_assert_str_eq((const char *)sqlite3_column_text(st, 0),
 			 "attestations entries meta orgs private_contacts private_tokens "
-			 "trace_batches trace_packs trace_products trace_recalls");
+			 "private_webhooks trace_batches trace_contents trace_custody "
+			 "trace_event_epcs trace_events trace_notices trace_packs trace_products "
+			 "trace_recalls");
 	sqlite3_finalize(st);
 	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);

@@ -36,6 +36,7 @@
 /* Full tiles of levels 1 and up are few and on every proof's path: keep
  * this many of them (16 KiB each) in a direct-mapped cache. */
 #define S_CACHE_SLOTS 256
+#define S_OFFS_SLOTS 4096 /* full entry bundles whose entry offsets are kept (4 MiB) */
 #define S_SYNC_FDS_MAX 1024
 /* Bytes of sequenced entries held for integration at most; a sequence call
  * that would go past it, or past S_COMMIT_MAX entries, integrates first. */
@@ -111,6 +112,14 @@ struct gt_log {
 		uint64_t index;
 	} cache_key[S_CACHE_SLOTS];
 	gt_hash (*cache_rows)[GT_TILE_ROWS_LEN];
+
+	/* Where each entry of recently read full bundles starts (immutable
+	 * files): an entry is then read with one pread, not the whole bundle. */
+	pthread_mutex_t offs_mu;
+	struct S_offs {
+		uint64_t bundle_plus1; /* 0: empty slot */
+		uint32_t off[GT_TILE_WIDTH + 1]; /* of each length prefix, then the end */
+	} *offs;
 };
 
 /* ---- small helpers ---- */
@@ -1032,6 +1041,8 @@ void gt_log_free(gt_log *log)
 	pthread_mutex_destroy(&log->imu);
 	pthread_mutex_destroy(&log->wmu);
 	free(log->cache_rows);
+	free(log->offs);
+	pthread_mutex_destroy(&log->offs_mu);
 	free(log->dirty_dirs);
 	free(log->public_dir);
 	free(log->state_dir);
@@ -1244,6 +1255,8 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	pthread_mutex_init(&log->imu, NULL);
 	pthread_mutex_init(&log->wmu, NULL);
 	log->cache_rows = malloc(S_CACHE_SLOTS * sizeof(*log->cache_rows));
+	pthread_mutex_init(&log->offs_mu, NULL);
+	log->offs = calloc(S_OFFS_SLOTS, sizeof(*log->offs));
 	S_candidate pub = {.note = GT_BUF_INIT};
 	S_journal journal = {.file = {GT_BUF_INIT, GT_BUF_INIT}};
 	int rc = 0;
@@ -1429,6 +1442,65 @@ int gt_log_root_at(gt_log *log, uint64_t size, gt_hash *out, gt_error *err)
 	return gt_tree_root(&r, size, out, err);
 }
 
+/* Entry index of a full bundle, from the offsets cache: 1 read into out,
+ * 0 not cached (nothing done), or an error. */
+static int S_entry_cached(gt_log *log, uint64_t index, gt_buf *out, gt_error *err)
+{
+	uint64_t bundle = index >> 8;
+	unsigned i = (unsigned)(index & 255);
+	struct S_offs *o = log->offs ? &log->offs[bundle % S_OFFS_SLOTS] : NULL;
+	uint32_t from = 0, to = 0;
+	pthread_mutex_lock(&log->offs_mu);
+	bool hit = o && o->bundle_plus1 == bundle + 1;
+	if (hit) {
+		from = o->off[i] + 2;
+		to = o->off[i + 1];
+	}
+	pthread_mutex_unlock(&log->offs_mu);
+	if (!hit)
+		return 0;
+	char path[GT_TILE_PATH_MAX];
+	gt_tile_path(path, GT_TILE_ENTRIES, bundle, 0);
+	int fd = openat(log->pubfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gt_fail_errno(err, errno, "cannot open %s/%s", log->public_dir, path);
+	size_t len = to - from;
+	int rc = gt_buf_reserve(out, len) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") : 0;
+	if (rc == 0) {
+		ssize_t n = pread(fd, out->data + out->len, len, from);
+		if (n < 0)
+			rc = gt_fail_errno(err, errno, "cannot read %s/%s", log->public_dir, path);
+		else if ((size_t)n != len)
+			rc = gt_fail(err, GT_ECORRUPT, "entry bundle %s is shorter than before",
+				     path);
+		else
+			out->len += len;
+	}
+	close(fd);
+	return rc < 0 ? rc : 1;
+}
+
+/* Remember where the entries of full bundle start (all of b). */
+static void S_entry_offsets(gt_log *log, uint64_t bundle, const gt_buf *b)
+{
+	if (!log->offs)
+		return;
+	uint32_t off[GT_TILE_WIDTH + 1];
+	gt_bytes all = {b->data, b->len}, e;
+	size_t pos = 0;
+	for (unsigned i = 0; i < GT_TILE_WIDTH; i++) {
+		off[i] = (uint32_t)pos;
+		if (gt_bundle_next(&all, &pos, &e) <= 0)
+			return;
+	}
+	off[GT_TILE_WIDTH] = (uint32_t)pos;
+	pthread_mutex_lock(&log->offs_mu);
+	struct S_offs *o = &log->offs[bundle % S_OFFS_SLOTS];
+	o->bundle_plus1 = bundle + 1;
+	memcpy(o->off, off, sizeof(off));
+	pthread_mutex_unlock(&log->offs_mu);
+}
+
 int gt_log_entry(gt_log *log, uint64_t index, gt_buf *out, gt_error *err)
 {
 	uint64_t size = gt_log_size(log);
@@ -1437,12 +1509,19 @@ int gt_log_entry(gt_log *log, uint64_t index, gt_buf *out, gt_error *err)
 			       "entry %llu does not exist (the log has %llu entries)",
 			       (unsigned long long)index, (unsigned long long)size);
 	uint64_t bundle = index >> 8;
-	unsigned width =
-		bundle < gt_tile_full_count(size, 0) ? 256 : gt_tile_partial_width(size, 0);
+	bool full = bundle < gt_tile_full_count(size, 0);
+	unsigned width = full ? 256 : gt_tile_partial_width(size, 0);
+	if (full) {
+		int hit = S_entry_cached(log, index, out, err);
+		if (hit != 0)
+			return hit < 0 ? hit : 0;
+	}
 	gt_buf b = GT_BUF_INIT;
 	int rc = gt_tile_fetch(S_fetch_public, log, GT_TILE_ENTRIES, bundle, width, &b, err);
 	if (rc < 0)
 		goto done;
+	if (full)
+		S_entry_offsets(log, bundle, &b);
 	gt_bytes all = {b.data, b.len}, e;
 	size_t pos = 0;
 	for (unsigned i = 0; i <= (index & 255); i++) {

@@ -19,14 +19,16 @@ static const char S_usage[] =
 	"Usage: goodtrace check [--server URL] [--vkey KEY] [--json] CODE\n"
 	"\n"
 	"Check a vaccine or medicine pack: ask the server what CODE (any form that\n"
-	"`goodtrace gs1` reads) names, and whether it is ok, recalled, expired or\n"
-	"unknown (never registered: possibly counterfeit). The entries the answer rests\n"
-	"on come with inclusion proofs; they are verified here against the signed\n"
-	"checkpoint, so the answer does not rest on trusting the server.\n"
+	"`goodtrace gs1` reads) names, its custody trail, and whether it is ok,\n"
+	"recalled, suspect (recorded destroyed, or checked from many places: copied),\n"
+	"already dispensed, expired or unknown (never registered: possibly\n"
+	"counterfeit). The entries the answer rests on come with inclusion proofs; they\n"
+	"are verified here against the signed checkpoint, so the answer does not rest\n"
+	"on trusting the server.\n"
 	"\n"
-	"Exits 0 when the status is ok and every proof verifies; 1 when the status is\n"
-	"recalled, expired or unknown, or a proof does not verify; 2 when the code is\n"
-	"malformed or the server cannot be asked.\n"
+	"Exits 0 when the status is ok and every proof verifies; 1 for any other\n"
+	"status, or when a proof does not verify; 2 when the code is malformed or the\n"
+	"server cannot be asked.\n"
 	"\n"
 	"Options:\n"
 	"  --server URL  the goodtrace server [GOODTRACE_SERVER] (default\n"
@@ -121,11 +123,12 @@ static void S_print(const json_t *ans, int verified, bool pinned)
 {
 	const char *status = S_str(ans, "status");
 	const json_t *recall = json_object_get(ans, "recall");
-	char upper[16];
+	char upper[32];
 	size_t i = 0;
 	for (; status[i] && i < sizeof(upper) - 1; i++)
-		upper[i] =
-			(char)(status[i] >= 'a' && status[i] <= 'z' ? status[i] - 32 : status[i]);
+		upper[i] = status[i] == '_' ? ' ' :
+			   (char)(status[i] >= 'a' && status[i] <= 'z' ? status[i] - 32 :
+									 status[i]);
 	upper[i] = 0;
 	if (recall)
 		printf("%s (class %lld): %s\n", upper,
@@ -145,6 +148,20 @@ static void S_print(const json_t *ans, int verified, bool pinned)
 		       S_str(b, "manufactured"), S_str(b, "expiry"));
 	if (pk)
 		printf("  pack     serial %s\n", S_str(pk, "serial"));
+	size_t k;
+	const json_t *t;
+	json_array_foreach(json_object_get(ans, "trail"), k, t)
+	{
+		/* "2026-11-20T10:00:00Z shipping by province-cdc to county-clinic" */
+		printf("  %s %-22s %s by %s", k == 0 ? "trail   " : "        ", S_str(t, "eventTime"),
+		       json_object_get(t, "bizStep") ? S_str(t, "bizStep") : S_str(t, "type"),
+		       S_str(t, "by"));
+		size_t j;
+		const json_t *o;
+		json_array_foreach(json_object_get(t, "to"), j, o)
+			printf("%s%s", j == 0 ? " to " : ", ", json_string_value(o));
+		printf("\n");
+	}
 	printf("  proofs   %d entr%s verified against the signed checkpoint of size %lld%s\n",
 	       verified, verified == 1 ? "y" : "ies",
 	       (long long)json_integer_value(json_object_get(ans, "tree_size")),

@@ -127,6 +127,12 @@ test('an administered pack is already_dispensed; a destroyed one is suspect', as
   assert.match(c.reason, /already dispensed at .* by county-clinic/);
   assert.equal(c.pack.state, 'dispensed');
   assert.ok(c.proofs.some((p) => p.index === r.json.index), 'the dispensing event is proved');
+  // The command line says the same, with the trail, and exits 1.
+  const cli = run(['check', '--server', server.url, code('S001')]);
+  assert.equal(cli.code, 1, cli.stdout + cli.stderr);
+  assert.match(cli.stdout, /^ALREADY DISPENSED: this pack was already dispensed at .* by county-clinic/);
+  assert.match(cli.stdout, /trail +2026-.* shipping by rabies-maker to province-cdc\n/);
+  assert.match(cli.stdout, / dispensing by county-clinic\n/);
   r = await post('/api/v1/custody/destroy', clinic.token, { gtin, serials: ['S002'] });
   assert.equal(r.status, 201, r.text);
   c = await check(code('S002'));

@@ -1,8 +1,10 @@
 // The check page in Chromium against the real server: a maker's product,
-// batches and packs and a regulator's recall made through the API; codes
+// batches and packs, a regulator's recall, and packs shipped, received,
+// administered and destroyed (custody events) made through the API; codes
 // checked by typing, from the address and by a (stubbed) camera; every
-// status with the proofs verified in the browser; answers tampered with on
-// the way (page.route) shown as not verified; both languages; axe-core.
+// status with the proofs verified in the browser; the trail as a timeline;
+// answers tampered with on the way (page.route) shown as not verified; both
+// languages; axe-core.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +23,11 @@ const EXPIRED = `(01)${GTIN}(10)OLD1`;
 const UNKNOWN = `(01)${GTIN}(10)NOPE`;
 const BAD = '(01)0950600013435'; // 13 digits
 const REASON = 'potency below specification';
+// Lot TR1 goes maker -> province CDC -> county clinic; T001 is administered,
+// T002 destroyed, T003 is still in the clinic's fridge.
+const DISPENSED = `(01)${GTIN}(10)TR1(21)T001`;
+const DESTROYED = `(01)${GTIN}(10)TR1(21)T002`;
+const TRAIL = `(01)${GTIN}(10)TR1(21)T003`;
 
 let server;
 let browser;
@@ -47,6 +54,18 @@ before(async () => {
 	await batch('OLD1', '2020-01-10', '2021-01-10');
 	await must('POST', '/api/v1/packs', maker, { gtin: GTIN, lot: 'ABC123', serials: ['0001', '0002'] });
 	await must('POST', '/api/v1/recalls', regulator, { scope: 'batch', gtin: GTIN, lot: 'RB2', class: 1, reason: REASON });
+	const cdc = await org('province-cdc', 'Province CDC', 'distributor');
+	const clinic = await org('county-clinic', 'County Clinic', 'clinic');
+	await batch('TR1', '2025-06-01', '2040-06-01');
+	const serials = ['T001', 'T002', 'T003'];
+	await must('POST', '/api/v1/packs', maker, { gtin: GTIN, lot: 'TR1', serials });
+	const custody = (action, token, body) => must('POST', `/api/v1/custody/${action}`, token, { gtin: GTIN, ...body });
+	await custody('ship', maker, { lot: 'TR1', quantity: 3, to: 'province-cdc', time: '2026-02-01T08:00:00Z' });
+	await custody('receive', cdc, { lot: 'TR1', quantity: 3, from: 'rabivax', time: '2026-02-02T09:30:00Z' });
+	await custody('ship', cdc, { serials, to: 'county-clinic', time: '2026-02-05T10:00:00Z' });
+	await custody('receive', clinic, { serials, from: 'province-cdc', time: '2026-02-06T11:00:00Z' });
+	await custody('administer', clinic, { serials: ['T001'], time: '2026-03-01T09:15:00Z' });
+	await custody('destroy', clinic, { serials: ['T002'], time: '2026-03-02T16:00:00Z' });
 	browser = await launchBrowser();
 });
 
@@ -492,23 +511,187 @@ describe('check page', SUITE, () => {
 		await done(page);
 	});
 
-	test('a trail, when there is one, is a timeline in order', T, async () => {
-		const page = await open();
-		await tamper(page, (j) => {
-			j.trail = [
-				{ at: '2026-02-01T08:00:00.000Z', description: 'Shipped by Rabivax Biologicals' },
-				{ at: '2026-02-03T10:30:00.000Z', type: 'receiving' },
-			];
-		});
-		await check(page, OK);
-		const items = page.locator('ol#trail > li');
-		assert.equal(await items.count(), 2);
-		assert.equal(await items.nth(0).locator('time').getAttribute('datetime'), '2026-02-01T08:00:00.000Z');
-		assert.deepEqual(await page.$$eval('ol#trail .timeline-what', (els) => els.map((e) => e.textContent)), [
-			'Shipped by Rabivax Biologicals',
-			'receiving',
-		]);
+	test('a trail of shipments and receipts is a timeline in order, in both languages, each event proved', T, async () => {
+		const page = await open('/check', { locale: 'en-GB' });
+		const v = await check(page, TRAIL);
+		assert.equal(v.status, 'ok');
+		assert.equal(v.verified, 'pass');
 		assert.equal(await page.locator('#trail-empty').count(), 0);
+		const items = page.locator('ol#trail > li.timeline-item');
+		assert.equal(await items.count(), 4);
+		const trail = () =>
+			page.$$eval('ol#trail > li', (lis) =>
+				lis.map((li) => ({
+					index: li.dataset.index,
+					step: li.dataset.step,
+					time: li.querySelector('time').getAttribute('datetime'),
+					what: li.querySelector('.timeline-what').textContent,
+					fields: [...li.querySelectorAll('dl.timeline-fields dt')].map((dt) => `${dt.textContent}=${dt.nextElementSibling.textContent}`),
+					link: li.querySelector('a').getAttribute('href'),
+				})),
+			);
+		let got = await trail();
+		assert.deepEqual(
+			got.map((x) => [x.step, x.time, x.what]),
+			[
+				['shipping', '2026-02-01T08:00:00Z', 'Shipped'],
+				['receiving', '2026-02-02T09:30:00Z', 'Received'],
+				['shipping', '2026-02-05T10:00:00Z', 'Shipped'],
+				['receiving', '2026-02-06T11:00:00Z', 'Received'],
+			],
+		);
+		assert.deepEqual(
+			got.map((x) => x.fields),
+			[
+				['Recorded by=rabivax', 'From=rabivax', 'To=province-cdc'],
+				['Recorded by=province-cdc', 'From=rabivax', 'To=province-cdc'],
+				['Recorded by=province-cdc', 'From=province-cdc', 'To=county-clinic'],
+				['Recorded by=county-clinic', 'From=province-cdc', 'To=county-clinic'],
+			],
+		);
+		assert.match(await items.nth(0).locator('.timeline-time').textContent(), /^01\/02\/2026, 08:00 UTC$/);
+		// Oldest first, each linking to its entry in the explorer; and each is
+		// an entry the browser proved and compared.
+		const indexes = got.map((x) => Number(x.index));
+		assert.deepEqual([...indexes].sort((a, b) => a - b), indexes);
+		assert.deepEqual(got.map((x) => x.link), indexes.map((i) => `/explorer?index=${i}`));
+		const checks = await allChecks(page);
+		for (const i of indexes) assert.equal(checks[`${i}:agree-trail`], 'pass', JSON.stringify(checks));
+		assert.ok(Object.values(checks).every((s) => s === 'pass'), JSON.stringify(checks));
+		const types = await page.$$eval('#proof-entries .proof-entry h4 code', (els) => els.map((e) => e.textContent));
+		assert.equal(types.filter((t) => t === 'trace.event').length, 4);
+		// In Chinese: the steps and the labels too.
+		await page.getByLabel('Language').selectOption('zh');
+		await verdict(page, TRAIL);
+		got = await trail();
+		assert.deepEqual(got.map((x) => x.what), ['发运', '接收', '发运', '接收']);
+		assert.deepEqual(got[2].fields, ['记录机构=province-cdc', '来源=province-cdc', '去向=county-clinic']);
+		assert.equal(await page.locator('#trail-h2').textContent(), STRINGS.zh['pack.trail.h2']);
+		assert.match(await items.nth(3).locator('a').textContent(), /^日志条目 \d+$/);
+		await done(page);
+	});
+
+	test('a pack already administered says so, with when and by whom', T, async () => {
+		const page = await open('/check', { locale: 'en-GB' });
+		let v = await check(page, DISPENSED);
+		assert.equal(v.status, 'already_dispensed');
+		assert.equal(v.verified, 'pass');
+		assert.equal(v.title, 'Already used — do not use again');
+		assert.match(v.text, /This pack was recorded as administered or dispensed on 01\/03\/2026, 09:15 UTC by county-clinic\./);
+		assert.match(v.text, /If you were given this pack as new, do not use it/);
+		// The last step of its trail is the administration, shown and proved.
+		const last = page.locator('ol#trail > li').last();
+		assert.equal(await last.getAttribute('data-state'), 'dispensed');
+		assert.equal(await last.locator('.timeline-what').textContent(), 'Administered/dispensed');
+		assert.equal(await last.locator('.trail-by').textContent(), 'county-clinic');
+		const checks = await allChecks(page);
+		assert.ok(Object.keys(checks).some((k) => k.endsWith(':agree-state')), "the pack's state is compared with its event");
+		assert.ok(Object.values(checks).every((s) => s === 'pass'), JSON.stringify(checks));
+		// Amber, like a warning, with an icon of its own.
+		const look = await page.$eval('#verdict', (el) => ({ border: getComputedStyle(el).borderTopColor, icon: el.querySelector('svg').innerHTML }));
+		assert.equal(look.border, 'rgb(138, 97, 0)');
+		await page.getByLabel('Language').selectOption('zh');
+		v = await verdict(page, DISPENSED);
+		assert.equal(v.title, STRINGS.zh['pack.v.dispensed.t']);
+		assert.match(v.text, /由 county-clinic 记录为已接种\/已发药/);
+		assert.equal(await last.locator('.timeline-what').textContent(), '接种/发药');
+		await done(page);
+	});
+
+	test('a destroyed pack is suspect: do not use, as strongly as a recall', T, async () => {
+		const page = await open('/check', { locale: 'en-GB' });
+		const recalled = await check(page, RECALLED);
+		const recalledLook = await page.$eval('#verdict', (el) => ({ border: getComputedStyle(el).borderTopColor, bg: getComputedStyle(el).backgroundColor, icon: el.querySelector('svg').innerHTML }));
+		assert.equal(recalled.status, 'recalled');
+		let v = await check(page, DESTROYED);
+		assert.equal(v.status, 'suspect');
+		assert.equal(v.verified, 'pass');
+		assert.equal(v.title, 'Suspect — do not use');
+		assert.match(v.text, /This pack was recorded as destroyed on 02\/03\/2026, 16:00 UTC by county-clinic\. A pack with this code should no longer exist/);
+		assert.match(v.text, /Do not use it\. Keep it, and report it/);
+		const look = await page.$eval('#verdict', (el) => ({ border: getComputedStyle(el).borderTopColor, bg: getComputedStyle(el).backgroundColor, icon: el.querySelector('svg').innerHTML }));
+		assert.equal(look.border, recalledLook.border, 'red, as a recall');
+		assert.equal(look.bg, recalledLook.bg);
+		assert.notEqual(look.icon, recalledLook.icon, 'but an icon of its own');
+		assert.equal(await page.locator('ol#trail > li').last().getAttribute('data-state'), 'destroyed');
+		assert.equal(await page.locator('ol#trail > li').last().locator('.timeline-what').textContent(), 'Destroyed');
+		const checks = await allChecks(page);
+		assert.ok(Object.values(checks).every((s) => s === 'pass'), JSON.stringify(checks));
+		await page.getByLabel('Language').selectOption('zh');
+		v = await verdict(page, DESTROYED);
+		assert.equal(v.title, STRINGS.zh['pack.v.suspect.t']);
+		assert.match(v.text, /由 county-clinic 记录为已销毁/);
+		await page.getByLabel('语言').selectOption('en');
+		// Suspect because checked from many places (the server's count, as the
+		// status is its reading: changed here on the way), it says how many.
+		await tamper(page, (j) => {
+			j.status = 'suspect';
+			j.places_checked = 6;
+			j.reason = "this pack's code was checked from 6 different places in the last 30 days: it may have been copied";
+		});
+		v = await check(page, TRAIL);
+		assert.equal(v.status, 'suspect');
+		assert.match(v.text, /checked from 6 different places in the last 30 days/);
+		await done(page);
+	});
+
+	test('a trail event changed, or shown without its entry, fails verification', T, async () => {
+		const page = await open();
+		let index = null;
+		// A receipt shown as a shipment.
+		await tamper(page, (j) => {
+			const it = j.trail.find((x) => x.bizStep === 'receiving');
+			it.bizStep = 'shipping';
+			index = String(it.index);
+		});
+		let v = await check(page, TRAIL);
+		assert.equal(v.status, 'unverified');
+		assert.equal(v.verified, 'fail');
+		assert.match(v.text, /The server's answer was: safe to use\./);
+		let checks = await allChecks(page);
+		assert.deepEqual(Object.entries(checks).filter(([, s]) => s !== 'pass').map(([k]) => k), [`${index}:agree-trail`]);
+		assert.match(await page.locator(`#proof-entries [data-index="${index}"] [data-check="agree-trail"] .check-detail`).textContent(), /differs from this entry in: bizStep/);
+		await page.unroute(isCheckApi);
+
+		// Another time.
+		await tamper(page, (j) => {
+			j.trail[0].eventTime = '2026-01-15T08:00:00Z';
+			index = String(j.trail[0].index);
+		});
+		await check(page, TRAIL);
+		checks = await allChecks(page);
+		assert.deepEqual(Object.entries(checks).filter(([, s]) => s !== 'pass').map(([k]) => k), [`${index}:agree-trail`]);
+		await page.unroute(isCheckApi);
+
+		// An event's entry dropped from the proofs, the event still shown.
+		await tamper(page, (j) => {
+			j.proofs = j.proofs.filter((p) => String(p.index) !== String(j.trail[1].index));
+		});
+		v = await check(page, TRAIL);
+		assert.equal(v.status, 'unverified');
+		checks = await allChecks(page);
+		assert.equal(checks['missing:missing-trail'], 'fail');
+		await page.unroute(isCheckApi);
+
+		// An event made up, with no entry at all.
+		await tamper(page, (j) => {
+			j.trail.push({ at: '2026-02-08T08:00:00.000Z', eventTime: '2026-02-08T08:00:00Z', bizStep: 'receiving', by: 'far-away', from: [], to: [] });
+		});
+		v = await check(page, TRAIL);
+		assert.equal(v.status, 'unverified');
+		assert.equal((await allChecks(page))['missing:missing-trail'], 'fail');
+		assert.equal(await page.locator('ol#trail > li').count(), 5);
+		await page.unroute(isCheckApi);
+
+		// A pack shown as administered with no event that did it.
+		await tamper(page, (j) => {
+			j.status = 'already_dispensed';
+			j.pack.state = 'dispensed';
+		});
+		v = await check(page, TRAIL);
+		assert.equal(v.status, 'unverified');
+		assert.match(v.text, /The server's answer was: already used\./);
+		assert.equal((await allChecks(page))['missing:missing-state'], 'fail');
 		await done(page);
 	});
 
@@ -534,10 +717,10 @@ describe('check page', SUITE, () => {
 	test('the layout fits a phone screen', T, async () => {
 		const page = await newPage(browser);
 		await page.setViewportSize({ width: 360, height: 740 });
-		for (const [code, lang] of [[RECALLED, 'en'], [OK, 'zh']]) {
+		for (const [code, lang] of [[RECALLED, 'en'], [DISPENSED, 'en'], [OK, 'zh'], [DESTROYED, 'zh']]) {
 			await page.goto(`${server.url}/check?code=${encodeURIComponent(code)}`);
 			await page.waitForSelector('html[data-ready="true"]');
-			if (lang === 'zh') await page.getByLabel('Language').selectOption('zh');
+			if (lang === 'zh') await page.getByLabel(/^(Language|语言)$/).selectOption('zh');
 			await verdict(page, code);
 			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 			assert.ok(overflow <= 0, `${code} (${lang}): the page scrolls sideways by ${overflow}px`);
@@ -556,10 +739,10 @@ describe('check page accessibility', SUITE, () => {
 	}
 
 	for (const locale of ['en-US', 'zh-CN']) {
-		test(`axe-core: ok, recalled, not verified and input errors (${locale})`, T, async () => {
+		test(`axe-core: ok, recalled, unknown, a trail, already dispensed, suspect, not verified and input errors (${locale})`, T, async () => {
 			const page = await open('/check', { locale, bypassCSP: true, init: fakeCamera, arg: { code: null } });
 			await axe(page, `empty (${locale})`);
-			for (const code of [OK, RECALLED, UNKNOWN]) {
+			for (const code of [OK, RECALLED, UNKNOWN, TRAIL, DISPENSED, DESTROYED]) {
 				await page.goto(`${server.url}/check?code=${encodeURIComponent(code)}`);
 				await page.waitForSelector('html[data-ready="true"]');
 				await verdict(page, code);

@@ -8,9 +8,10 @@
 // inclusion proof; here, with WebCrypto (merkle.js, checks.js), the
 // checkpoint's signature is checked with the log's verifier key, each
 // entry's leaf hash is recomputed from its exact text and its root from
-// the proof, and what the page shows (product, batch, pack, recalls) is
-// compared with what those entries record. If anything fails, the status
-// says the answer is not verified, whatever the server said.
+// the proof, and what the page shows (product, batch, pack and its state,
+// recalls, each custody event of the trail) is compared with what those
+// entries record. If anything fails, the status says the answer is not
+// verified, whatever the server said.
 
 import { initSite, h } from './site.js';
 import { t, locale, onLangChange } from './i18n.js';
@@ -19,6 +20,11 @@ import { checkpointChecks, entryChecks, renderCheck } from './checks.js';
 
 const FORMATS = ['data_matrix', 'qr_code', 'code_128', 'ean_13'];
 const SCAN_INTERVAL_MS = 150;
+const STATUSES = ['ok', 'recalled', 'suspect', 'already_dispensed', 'expired', 'unknown'];
+/** CBV business steps with a name of their own on the page (pack.step.*);
+ * any other is shown as recorded. */
+const STEPS = ['shipping', 'receiving', 'dispensing', 'destroying', 'packing', 'unpacking', 'commissioning', 'storing', 'inspecting', 'loading', 'unloading'];
+const ORG_URN = 'urn:goodtrace:org:';
 
 /* ---------- state (re-rendered on every language switch) ---------- */
 
@@ -110,6 +116,33 @@ function parseEntry(raw) {
 	}
 }
 
+/** What an EPCIS event (or a trail item) does to a pack, as the server
+ * reads it: 'destroyed', 'dispensed' or null. */
+function stateOf(ev) {
+	if (!ev || typeof ev !== 'object') return null;
+	if (ev.bizStep === 'destroying' || ev.disposition === 'destroyed') return 'destroyed';
+	if (ev.bizStep === 'dispensing' || ev.disposition === 'dispensed') return 'dispensed';
+	return null;
+}
+
+/** The organisations (urn:goodtrace:org:<id>) of an event's sources or destinations. */
+function orgsOf(list, key) {
+	if (!Array.isArray(list)) return [];
+	return list.map((x) => str(x && x[key])).filter((v) => v.startsWith(ORG_URN)).map((v) => v.slice(ORG_URN.length));
+}
+
+const listText = (v) => (Array.isArray(v) ? v.map(str).join(', ') : str(v));
+
+/** The trail's items (objects or not, as the server sent them). */
+const trailOf = (a) => (Array.isArray(a.trail) ? a.trail : []);
+
+/** The latest trail item that gave the pack this state, or null. */
+function stateEvent(a, state) {
+	const trail = trailOf(a);
+	for (let i = trail.length - 1; i >= 0; i--) if (stateOf(trail[i]) === state) return trail[i];
+	return null;
+}
+
 /** Names of the fields where shown (the answer) and recorded (the entry) differ. */
 function differ(pairs) {
 	return pairs.filter(([, shown, recorded]) => str(shown) !== str(recorded)).map(([name]) => name);
@@ -178,6 +211,45 @@ function claims(a) {
 				['regulator', `org:${str(r.regulator)}`, e.by],
 			],
 		});
+	// The pack's state rests on a custody event that gave it, and an
+	// already_dispensed answer on a dispensing one (that the event names
+	// this pack, itself or through a container, is the server's reading).
+	const state = a.pack ? a.pack.state : null;
+	if ((state !== null && state !== undefined) || a.status === 'already_dispensed') {
+		const want = a.status === 'already_dispensed' ? 'dispensed' : state;
+		out.push({
+			id: 'state',
+			what: { key: 'pack.what.state' },
+			find: (e) => e.type === 'trace.event' && (want === 'dispensed' || want === 'destroyed') && stateOf(e.data?.event) === want,
+			compare: (e) => [['state', state, stateOf(e.data?.event)]],
+		});
+	}
+	// Each custody event of the trail, against the trace.event entry of its index.
+	for (const item of trailOf(a)) {
+		const it = item && typeof item === 'object' ? item : {};
+		out.push({
+			id: 'trail',
+			what: { key: 'pack.what.trail', vars: { index: str(it.index) } },
+			find: (e, p) => e.type === 'trace.event' && it.index !== undefined && it.index !== null && str(p.index) === str(it.index),
+			compare: (e) => {
+				const ev = e.data && e.data.event && typeof e.data.event === 'object' ? e.data.event : {};
+				return [
+					['eventID', it.eventID, ev.eventID],
+					['type', it.type, ev.type],
+					['eventTime', it.eventTime, ev.eventTime],
+					['action', it.action, ev.action],
+					['bizStep', it.bizStep, ev.bizStep],
+					['disposition', it.disposition, ev.disposition],
+					['readPoint', it.readPoint, ev.readPoint?.id],
+					['bizLocation', it.bizLocation, ev.bizLocation?.id],
+					['at', it.at, e.at],
+					['by', `org:${str(it.by)}`, e.by],
+					['from', listText(it.from), orgsOf(ev.sourceList, 'source').join(', ')],
+					['to', listText(it.to), orgsOf(ev.destinationList, 'destination').join(', ')],
+				];
+			},
+		});
+	}
 	// A status that rests on a batch needs the product and the batch.
 	if (a.status !== 'unknown') {
 		if (!a.product) out.push({ id: 'product', what: { key: 'pack.what.product' }, find: () => false });
@@ -296,6 +368,15 @@ function icon(kind) {
 		// A stop sign.
 		add('path', { d: 'M15 2 h18 l13 13 v18 l-13 13 h-18 l-13 -13 v-18 z', fill: 'currentColor' });
 		add('path', { d: 'M16 16 l16 16 M32 16 l-16 16', ...stroke, stroke: '#fff' });
+	} else if (kind === 'suspect') {
+		// A diamond with an exclamation mark.
+		add('path', { d: 'M24 1 L47 24 L24 47 L1 24 z', fill: 'currentColor', 'stroke-linejoin': 'round' });
+		add('path', { d: 'M24 13 v14', ...stroke, stroke: '#fff' });
+		add('circle', { cx: '24', cy: '35', r: '3', fill: '#fff' });
+	} else if (kind === 'already_dispensed') {
+		// A clock: it has happened already.
+		add('circle', { cx: '24', cy: '24', r: '22', fill: 'currentColor' });
+		add('path', { d: 'M24 11 v13 l9 6', ...stroke, stroke: '#fff' });
 	} else if (kind === 'unknown') {
 		add('circle', { cx: '24', cy: '24', r: '22', fill: 'currentColor' });
 		add('path', { d: 'M17 18 a7 7 0 1 1 10 6 c-2 1 -3 2.5 -3 5', ...stroke, stroke: '#fff' });
@@ -362,6 +443,23 @@ function verdictParts(r) {
 		const rc = a.recall || {};
 		lines.push([t('pack.v.recalled.d', { class: str(rc.class) }), h('span', { class: 'verdict-reason' }, str(rc.reason))]);
 		lines.push(t('pack.v.recalled.advice'));
+	} else if (a.status === 'suspect') {
+		title = t('pack.v.suspect.t');
+		const ev = stateEvent(a, 'destroyed');
+		if (a.pack && a.pack.state === 'destroyed')
+			lines.push(ev ? t('pack.v.suspect.destroyed', { time: timeText(ev.eventTime), by: str(ev.by) }) : t('pack.v.suspect.destroyedNoTime'));
+		else if (Number.isInteger(a.places_checked)) lines.push(t('pack.v.suspect.places', { n: a.places_checked }));
+		else if (a.reason) lines.push([t('pack.v.unknown.reason'), english(a.reason)]);
+		lines.push(t('pack.v.suspect.advice'));
+	} else if (a.status === 'already_dispensed') {
+		title = t('pack.v.dispensed.t');
+		const ev = stateEvent(a, 'dispensed');
+		if (ev) lines.push(t('pack.v.dispensed.d', { time: timeText(ev.eventTime), by: str(ev.by) }));
+		else {
+			lines.push(t('pack.v.dispensed.noTime'));
+			if (a.reason) lines.push([t('pack.v.unknown.reason'), english(a.reason)]);
+		}
+		lines.push(t('pack.v.dispensed.advice'));
 	} else if (a.status === 'expired') {
 		title = t('pack.v.expired.t');
 		lines.push(t('pack.v.expired.d', { date: dateText(a.batch?.expiry) }));
@@ -374,7 +472,7 @@ function verdictParts(r) {
 	if (v.outcome === 'fail' || v.outcome === 'pending') {
 		// Whatever the server said, an answer that does not verify is not
 		// shown as its status: it is shown as not verified.
-		const said = t(`pack.said.${['ok', 'recalled', 'expired'].includes(a.status) ? a.status : 'unknown'}`);
+		const said = t(`pack.said.${STATUSES.includes(a.status) ? a.status : 'unknown'}`);
 		return {
 			status: 'unverified',
 			title: t(v.outcome === 'pending' ? 'pack.v.pending.t' : 'pack.v.unverified.t'),
@@ -480,22 +578,50 @@ function renderRecalls(a) {
 	];
 }
 
+/** A business step in the reader's language, or as recorded. */
+function stepText(ev) {
+	if (STEPS.includes(ev.bizStep)) return t(`pack.step.${ev.bizStep}`);
+	return h('code', null, str(ev.bizStep ?? ev.type));
+}
+
 function renderTrail(a) {
-	const trail = Array.isArray(a.trail) ? a.trail : [];
+	const trail = trailOf(a);
 	return [
 		h('h2', { id: 'trail-h2' }, t('pack.trail.h2')),
 		trail.length === 0
 			? h('p', { class: 'muted', id: 'trail-empty' }, t('pack.trail.empty'))
-			: h(
-					'ol',
-					{ class: 'timeline', id: 'trail' },
-					trail.map((ev) => {
-						const e = ev && typeof ev === 'object' ? ev : { description: str(ev) };
-						const at = e.at ?? e.eventTime ?? e.time ?? null;
-						const what = e.description ?? e.summary ?? e.type ?? e.bizStep ?? JSON.stringify(e);
-						return h('li', { class: 'timeline-item' }, at ? h('p', { class: 'timeline-time' }, time(at)) : null, h('p', { class: 'timeline-what' }, str(what)));
-					}),
-				),
+			: [
+					h('p', { class: 'muted', id: 'trail-intro' }, t('pack.trail.intro')),
+					h(
+						'ol',
+						{ class: 'timeline', id: 'trail', 'aria-labelledby': 'trail-h2' },
+						trail.map((item) => {
+							const ev = item && typeof item === 'object' ? item : {};
+							const when = ev.eventTime ?? ev.at ?? null;
+							const from = Array.isArray(ev.from) ? ev.from.map(str) : [];
+							const to = Array.isArray(ev.to) ? ev.to.map(str) : [];
+							const place = ev.bizLocation ?? ev.readPoint ?? null;
+							const rows = [
+								ev.by !== undefined && ev.by !== null ? [h('dt', null, t('pack.trail.by')), h('dd', { class: 'trail-by' }, str(ev.by))] : null,
+								from.length ? [h('dt', null, t('pack.trail.from')), h('dd', { class: 'trail-from' }, from.join(', '))] : null,
+								to.length ? [h('dt', null, t('pack.trail.to')), h('dd', { class: 'trail-to' }, to.join(', '))] : null,
+								place ? [h('dt', null, t('pack.trail.place')), h('dd', null, h('code', null, str(place)))] : null,
+							].filter(Boolean);
+							const data = { index: str(ev.index), step: str(ev.bizStep) };
+							if (stateOf(ev)) data.state = stateOf(ev);
+							return h(
+								'li',
+								{ class: 'timeline-item', dataset: data },
+								when ? h('p', { class: 'timeline-time' }, time(when)) : null,
+								h('p', { class: 'timeline-what' }, stepText(ev)),
+								rows.length ? h('dl', { class: 'timeline-fields' }, rows) : null,
+								ev.index !== undefined && ev.index !== null
+									? h('p', { class: 'timeline-entry' }, h('a', { href: `/explorer?index=${encodeURIComponent(str(ev.index))}` }, t('pack.trail.entry', { index: str(ev.index) })))
+									: null,
+							);
+						}),
+					),
+				],
 	];
 }
 
@@ -592,7 +718,7 @@ function renderInputError() {
 
 function wellFormed(a) {
 	if (!a || typeof a !== 'object') return 'not an object';
-	if (!['ok', 'recalled', 'expired', 'unknown'].includes(a.status)) return 'no known "status"';
+	if (!STATUSES.includes(a.status)) return 'no known "status"';
 	if (typeof a.checkpoint !== 'string') return 'no "checkpoint" string';
 	if (!Array.isArray(a.proofs) || !a.proofs.every((p) => p && typeof p === 'object')) return 'no "proofs" array';
 	return null;

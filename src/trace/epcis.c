@@ -57,13 +57,13 @@ int gt_epcis_time(const char *s, int64_t *ret_ms)
 	const char *p = s + 19;
 	int ms = 0;
 	if (*p == '.') {
-		p++;
-		int n = 0;
-		for (; *p >= '0' && *p <= '9'; p++, n++)
-			if (n < 3)
+		const char *f = ++p;
+		for (; *p >= '0' && *p <= '9'; p++)
+			if (p - f < 3)
 				ms = ms * 10 + (*p - '0');
-		if (n == 0 || n > 12)
+		if (p == f)
 			return GT_EINVAL;
+		int n = p - f < 3 ? (int)(p - f) : 3;
 		for (; n < 3; n++)
 			ms *= 10;
 	}

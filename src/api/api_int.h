@@ -146,6 +146,9 @@ enum MHD_Result gt_api_queue(gt_req *r, unsigned status, struct MHD_Response *re
  * Cache-Control cache (either may be NULL). NULL when out of memory. */
 struct MHD_Response *gt_api_response(const void *data, size_t len, const char *ctype,
 				     const char *cache);
+/* v (stolen) as a compact JSON response with Cache-Control: no-store, for
+ * the caller to add headers to; NULL when out of memory. */
+struct MHD_Response *gt_api_json_response(json_t *v);
 /* Answer v (stolen) as compact JSON with Cache-Control: no-store. */
 enum MHD_Result gt_api_json(gt_req *r, unsigned status, json_t *v);
 

@@ -14,10 +14,11 @@
 /* What a check found, while it is being built. */
 typedef struct {
 	gt_store_conn *c;
-	json_t *out;	    /* the answer */
-	const char *status; /* "ok", "recalled", "suspect", "already_dispensed", "expired", "unknown" */
-	char reason[400];   /* why, for "unknown", "suspect", "already_dispensed" */
-	int64_t idx[64];    /* entries the answer rests on */
+	json_t *out; /* the answer */
+	const char *
+		status; /* "ok", "recalled", "suspect", "already_dispensed", "expired", "unknown" */
+	char reason[400]; /* why, for "unknown", "suspect", "already_dispensed" */
+	int64_t idx[64];  /* entries the answer rests on */
 	size_t nidx;
 	char gtin[15], lot[21], maker[41], manufactured[11], expiry[11];
 	char serial[21];     /* of the registered pack the code names, if any */
@@ -247,7 +248,8 @@ static int S_trail(S_check *k, gt_error *err)
 		while ((rc = gt_stmt_step(st, err)) == 1) {
 			json_t *item = S_trail_item(st);
 			if (!item) {
-				rc = gt_fail(err, GT_ECORRUPT, "an event of the trail cannot be read");
+				rc = gt_fail(err, GT_ECORRUPT,
+					     "an event of the trail cannot be read");
 				break;
 			}
 			S_rests_on(k, gt_stmt_i64(st, 0));
@@ -283,10 +285,10 @@ static void S_pack_status(gt_req *r, S_check *k)
 	}
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const char *fwd = r->api->trust_forwarded ?
-				  MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-							      "X-Forwarded-For") :
-				  NULL;
+	const char *fwd =
+		r->api->trust_forwarded ?
+			MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-For") :
+			NULL;
 	uint32_t place = gt_suspect_place(ci ? ci->client_addr : NULL, fwd);
 	unsigned places = gt_suspect_note(r->api->suspect, k->gtin, k->serial, place,
 					  (uint32_t)(gt_time_now_ms() / 1000));
@@ -302,8 +304,8 @@ static void S_pack_status(gt_req *r, S_check *k)
 	if (!strcmp(k->state, "dispensed")) {
 		k->status = "already_dispensed";
 		snprintf(k->reason, sizeof(k->reason),
-			 "this pack was already dispensed%s%s%s%s: its code is used once", when ? " at " : "",
-			 when ? when : "", by ? " by " : "", by ? by : "");
+			 "this pack was already dispensed%s%s%s%s: its code is used once",
+			 when ? " at " : "", when ? when : "", by ? " by " : "", by ? by : "");
 	}
 }
 

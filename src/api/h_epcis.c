@@ -20,18 +20,14 @@
 static enum MHD_Result S_reply(gt_req *r, unsigned status, json_t *v, const char *location,
 			       const char *link)
 {
-	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
-	json_decref(v);
-	if (!text)
+	struct MHD_Response *resp = gt_api_json_response(v);
+	if (!resp)
 		return gt_api_problem_code(r, GT_ENOMEM, NULL);
-	struct MHD_Response *resp =
-		gt_api_response(text, strlen(text), "application/json", "no-store");
-	free(text);
-	if (resp && (MHD_add_response_header(resp, "GS1-EPCIS-Version", "2.0.0") != MHD_YES ||
-		     MHD_add_response_header(resp, "GS1-CBV-Version", "2.0.0") != MHD_YES ||
-		     (location && MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
-							  location) != MHD_YES) ||
-		     (link && MHD_add_response_header(resp, MHD_HTTP_HEADER_LINK, link) != MHD_YES))) {
+	if ((MHD_add_response_header(resp, "GS1-EPCIS-Version", "2.0.0") != MHD_YES ||
+	     MHD_add_response_header(resp, "GS1-CBV-Version", "2.0.0") != MHD_YES ||
+	     (location &&
+	      MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location) != MHD_YES) ||
+	     (link && MHD_add_response_header(resp, MHD_HTTP_HEADER_LINK, link) != MHD_YES))) {
 		MHD_destroy_response(resp);
 		resp = NULL;
 	}
@@ -88,11 +84,12 @@ enum MHD_Result gt_h_epcis_capture(gt_req *r)
 
 static enum MHD_Result S_event_done(gt_req *r, const gt_ledger_result *res)
 {
-	const char *id = json_string_value(json_array_get(json_object_get(res->reply, "eventIDs"), 0));
+	const char *id =
+		json_string_value(json_array_get(json_object_get(res->reply, "eventIDs"), 0));
 	char loc[GT_EPC_MAX * 3 + 32];
 	size_t n = (size_t)snprintf(loc, sizeof(loc), "/epcis/events/");
-	for (const unsigned char *p = (const unsigned char *)(id ? id : ""); *p && n + 4 < sizeof(loc);
-	     p++) {
+	for (const unsigned char *p = (const unsigned char *)(id ? id : "");
+	     *p && n + 4 < sizeof(loc); p++) {
 		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 			     (*p >= '0' && *p <= '9') || strchr("-._~", *p);
 		n += (size_t)snprintf(loc + n, sizeof(loc) - n, plain ? "%c" : "%%%02X", *p);
@@ -146,8 +143,8 @@ enum MHD_Result gt_h_epcis_capture_get(gt_req *r)
 
 /* The parameters of a query, as bound to GT_Q_EVENT_FIND. */
 typedef struct S_query {
-	json_t *list[11];    /* ?1, ?6..?10: lists (JSON arrays) or NULL */
-	int64_t time[2];     /* GE / LT eventTime */
+	json_t *list[11]; /* ?1, ?6..?10: lists (JSON arrays) or NULL */
+	int64_t time[2];  /* GE / LT eventTime */
 	bool has_time[2];
 	char rtime[2][GT_TIME_LEN + 1]; /* GE / LT recordTime */
 	json_t *match[S_MATCHES];
@@ -198,8 +195,8 @@ static const struct {
 	{"MATCH_parentID", GT_EPCIS_K_PARENT},
 	{"MATCH_inputEPC", GT_EPCIS_K_INPUT},
 	{"MATCH_outputEPC", GT_EPCIS_K_OUTPUT},
-	{"MATCH_anyEPC", GT_EPCIS_K_EPC | GT_EPCIS_K_CHILD | GT_EPCIS_K_PARENT |
-				 GT_EPCIS_K_INPUT | GT_EPCIS_K_OUTPUT},
+	{"MATCH_anyEPC", GT_EPCIS_K_EPC | GT_EPCIS_K_CHILD | GT_EPCIS_K_PARENT | GT_EPCIS_K_INPUT |
+				 GT_EPCIS_K_OUTPUT},
 	{"MATCH_epcClass", GT_EPCIS_K_CLASS | GT_EPCIS_K_CHILD_CLASS},
 	{"MATCH_inputEPCClass", GT_EPCIS_K_INPUT_CLASS},
 	{"MATCH_outputEPCClass", GT_EPCIS_K_OUTPUT_CLASS},
@@ -346,8 +343,8 @@ static enum MHD_Result S_param(void *cls, enum MHD_ValueKind kind, const char *k
 			continue;
 		int64_t ms;
 		if (gt_epcis_time(v, &ms) < 0)
-			return S_bad(x, "%s: \"%s\" is not a time like 2026-11-23T08:00:00.000Z", key,
-				     v);
+			return S_bad(x, "%s: \"%s\" is not a time like 2026-11-23T08:00:00.000Z",
+				     key, v);
 		if (i < 2) {
 			q->time[i] = ms;
 			q->has_time[i] = true;
@@ -434,7 +431,8 @@ enum MHD_Result gt_h_epcis_events(gt_req *r)
 	if (token && (token[0] != 'e' || gt_api_parse_u64(token + 1, INT64_MAX, &q.after) < 0)) {
 		S_query_done(&q);
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "query-parameter",
-				      "nextPageToken: \"%s\" is not a token this server gave", token);
+				      "nextPageToken: \"%s\" is not a token this server gave",
+				      token);
 	}
 	gt_store_conn *c;
 	gt_stmt *st;
@@ -454,8 +452,9 @@ enum MHD_Result gt_h_epcis_events(gt_req *r)
 				}
 				json_error_t jerr;
 				json_t *kept = json_loads(gt_stmt_text(st, 1, NULL), 0, &jerr);
-				json_t *ev = kept ? gt_epcis_render(kept, gt_stmt_text(st, 2, NULL)) :
-						    NULL;
+				json_t *ev =
+					kept ? gt_epcis_render(kept, gt_stmt_text(st, 2, NULL)) :
+					       NULL;
 				json_decref(kept);
 				if (!ev) {
 					rc = gt_fail(&err, GT_ECORRUPT,
@@ -492,7 +491,8 @@ enum MHD_Result gt_h_epcis_events(gt_req *r)
 			snprintf(link, n, "</epcis/events?%.*snextPageToken=e%llu>; rel=\"next\"",
 				 (int)q.self.len, (const char *)q.self.data,
 				 (unsigned long long)last);
-		json_object_set_new(doc, "nextPageToken", json_sprintf("e%llu", (unsigned long long)last));
+		json_object_set_new(doc, "nextPageToken",
+				    json_sprintf("e%llu", (unsigned long long)last));
 	}
 	S_query_done(&q);
 	ans = S_reply(r, MHD_HTTP_OK, doc, NULL, link);
@@ -541,7 +541,8 @@ static void S_dl_segment(gt_buf *b, const char *s)
 		char e[4];
 		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 			     (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-		int n = plain ? snprintf(e, sizeof(e), "%c", *p) : snprintf(e, sizeof(e), "%%%02X", *p);
+		int n = plain ? snprintf(e, sizeof(e), "%c", *p) :
+				snprintf(e, sizeof(e), "%%%02X", *p);
 		gt_buf_add(b, e, (size_t)n);
 	}
 }
@@ -584,8 +585,8 @@ static const struct {
 static int S_custody_event(gt_req *r, size_t a, json_t **ret, char *msg, size_t msglen)
 {
 	const json_t *in = r->json;
-	static const char *const allowed[] = {"gtin", "lot",	  "serials", "quantity",
-					      "to",   "from",	  "time",    "location", NULL};
+	static const char *const allowed[] = {"gtin", "lot",  "serials",  "quantity", "to",
+					      "from", "time", "location", NULL};
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)in, k, v)
@@ -606,8 +607,9 @@ static int S_custody_event(gt_req *r, size_t a, json_t **ret, char *msg, size_t 
 	const json_t *qty = json_object_get(in, "quantity");
 	const char *time = json_string_value(json_object_get(in, "time"));
 	const char *loc = json_string_value(json_object_get(in, "location"));
-	const char *other =
-		S_actions[a].other ? json_string_value(json_object_get(in, S_actions[a].other)) : NULL;
+	const char *other = S_actions[a].other ?
+				    json_string_value(json_object_get(in, S_actions[a].other)) :
+				    NULL;
 	bool gtin_ok = gtin && strlen(gtin) == 14 && strspn(gtin, "0123456789") == 14;
 	if (!gtin_ok) {
 		snprintf(msg, msglen, "gtin is required: the product's 14-digit GTIN");
@@ -628,8 +630,9 @@ static int S_custody_event(gt_req *r, size_t a, json_t **ret, char *msg, size_t 
 		return GT_EINVAL;
 	}
 	if (qty && (!json_is_integer(qty) || json_integer_value(qty) < 1 || serials)) {
-		snprintf(msg, msglen, "quantity must be a whole number of packs, 1 or more, and "
-				      "only for a lot without serials");
+		snprintf(msg, msglen,
+			 "quantity must be a whole number of packs, 1 or more, and "
+			 "only for a lot without serials");
 		return GT_EINVAL;
 	}
 	if (!serials && !qty) {
@@ -663,18 +666,21 @@ static int S_custody_event(gt_req *r, size_t a, json_t **ret, char *msg, size_t 
 			    json_string_length(s) > 20) {
 				json_decref(epcs);
 				json_decref(ev);
-				snprintf(msg, msglen, "serials[%zu] must be a serial of 1 to 20 "
-						      "characters",
+				snprintf(msg, msglen,
+					 "serials[%zu] must be a serial of 1 to 20 "
+					 "characters",
 					 i);
 				return GT_EINVAL;
 			}
-			json_array_append_new(epcs, gt_api_item_id(gtin, "21", json_string_value(s)));
+			json_array_append_new(epcs,
+					      gt_api_item_id(gtin, "21", json_string_value(s)));
 		}
 		json_object_set_new(ev, "epcList", epcs);
 	} else {
 		json_object_set_new(ev, "quantityList",
-				    json_pack("[{s:o, s:I}]", "epcClass", gt_api_item_id(gtin, "10", lot),
-					      "quantity", (json_int_t)json_integer_value(qty)));
+				    json_pack("[{s:o, s:I}]", "epcClass",
+					      gt_api_item_id(gtin, "10", lot), "quantity",
+					      (json_int_t)json_integer_value(qty)));
 	}
 	if (loc)
 		json_object_set_new(ev, "bizLocation", json_pack("{s:s}", "id", loc));
@@ -703,7 +709,8 @@ static enum MHD_Result S_custody_done(gt_req *r, const gt_ledger_result *res)
 enum MHD_Result gt_h_custody(gt_req *r)
 {
 	size_t a = 0;
-	while (a < sizeof(S_actions) / sizeof(S_actions[0]) && strcmp(S_actions[a].name, r->param[0]))
+	while (a < sizeof(S_actions) / sizeof(S_actions[0]) &&
+	       strcmp(S_actions[a].name, r->param[0]))
 		a++;
 	if (a == sizeof(S_actions) / sizeof(S_actions[0]))
 		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
@@ -713,5 +720,6 @@ enum MHD_Result gt_h_custody(gt_req *r)
 	char msg[200];
 	if (S_custody_event(r, a, &ev, msg, sizeof(msg)) < 0)
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid", "%s", msg);
-	return gt_api_submit(r, "trace.capture", json_pack("{s:[o]}", "events", ev), S_custody_done);
+	return gt_api_submit(r, "trace.capture", json_pack("{s:[o]}", "events", ev),
+			     S_custody_done);
 }

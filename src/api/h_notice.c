@@ -13,16 +13,15 @@ json_t *gt_api_notice_json(gt_stmt *st)
 				"action", gt_stmt_text(st, 8, NULL), "note",
 				gt_stmt_is_null(st, 9) ? NULL : gt_stmt_text(st, 9, NULL), "at",
 				gt_stmt_text(st, 10, NULL));
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:{s:I, s:s, s:s, s:s, s:s?}}",
-			 "id", (json_int_t)gt_stmt_i64(st, 0), "recall",
-			 (json_int_t)gt_stmt_i64(st, 1), "holder", gt_stmt_text(st, 2, NULL), "gtin",
-			 gt_stmt_text(st, 3, NULL), "lot", gt_stmt_text(st, 4, NULL), "index",
-			 (json_int_t)gt_stmt_i64(st, 5), "at", gt_stmt_text(st, 6, NULL),
-			 "acknowledged", ack, "recall_detail", "class",
-			 (json_int_t)gt_stmt_i64(st, 11), "reason", gt_stmt_text(st, 12, NULL),
-			 "effective", gt_stmt_text(st, 13, NULL), "regulator",
-			 gt_stmt_text(st, 14, NULL), "lifted_at",
-			 gt_stmt_is_null(st, 15) ? NULL : gt_stmt_text(st, 15, NULL));
+	return json_pack(
+		"{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:{s:I, s:s, s:s, s:s, s:s?}}", "id",
+		(json_int_t)gt_stmt_i64(st, 0), "recall", (json_int_t)gt_stmt_i64(st, 1), "holder",
+		gt_stmt_text(st, 2, NULL), "gtin", gt_stmt_text(st, 3, NULL), "lot",
+		gt_stmt_text(st, 4, NULL), "index", (json_int_t)gt_stmt_i64(st, 5), "at",
+		gt_stmt_text(st, 6, NULL), "acknowledged", ack, "recall_detail", "class",
+		(json_int_t)gt_stmt_i64(st, 11), "reason", gt_stmt_text(st, 12, NULL), "effective",
+		gt_stmt_text(st, 13, NULL), "regulator", gt_stmt_text(st, 14, NULL), "lifted_at",
+		gt_stmt_is_null(st, 15) ? NULL : gt_stmt_text(st, 15, NULL));
 }
 
 /* ?pending=true|false (default false): 0, 1, or a 400 answered. */
@@ -47,8 +46,8 @@ enum MHD_Result gt_h_notice_list(gt_req *r)
 	    gt_api_query_u64(r, "after", 0, INT64_MAX, &after, &ans) < 0)
 		return ans;
 	gt_api_arg args[] = {GT_ARG_TEXT(r->who.org), GT_ARG_INT(pending), GT_ARG_INT(after)};
-	return gt_api_list(r, GT_Q_NOTICE_LIST_ORG, args, 3, limit, gt_api_notice_json, "id", "notifications",
-			   "next_after");
+	return gt_api_list(r, GT_Q_NOTICE_LIST_ORG, args, 3, limit, gt_api_notice_json, "id",
+			   "notifications", "next_after");
 }
 
 enum MHD_Result gt_h_notice_ack(gt_req *r)
@@ -161,8 +160,9 @@ static json_t *S_webhook(gt_stmt *st)
 	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:s?, s:s?}", "id",
 			 gt_stmt_text(st, 0, NULL), "url", gt_stmt_text(st, 2, NULL), "created_at",
 			 gt_stmt_text(st, 4, NULL), "delivered_through",
-			 (json_int_t)gt_stmt_i64(st, 5), "delivered", (json_int_t)gt_stmt_i64(st, 6),
-			 "failures", (json_int_t)gt_stmt_i64(st, 7), "last_status",
+			 (json_int_t)gt_stmt_i64(st, 5), "delivered",
+			 (json_int_t)gt_stmt_i64(st, 6), "failures", (json_int_t)gt_stmt_i64(st, 7),
+			 "last_status",
 			 gt_stmt_is_null(st, 8) ? json_null() : json_integer(gt_stmt_i64(st, 8)),
 			 "last_error", gt_stmt_is_null(st, 9) ? NULL : gt_stmt_text(st, 9, NULL),
 			 "last_at", gt_stmt_is_null(st, 10) ? NULL : gt_stmt_text(st, 10, NULL));

@@ -39,14 +39,22 @@ enum MHD_Result gt_api_queue(gt_req *r, unsigned status, struct MHD_Response *re
 	return ret;
 }
 
-enum MHD_Result gt_api_json(gt_req *r, unsigned status, json_t *v)
+struct MHD_Response *gt_api_json_response(json_t *v)
 {
 	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
 	json_decref(v);
 	if (!text)
-		return gt_api_problem_code(r, GT_ENOMEM, NULL);
+		return NULL;
 	struct MHD_Response *resp =
 		gt_api_response(text, strlen(text), "application/json", "no-store");
 	free(text);
+	return resp;
+}
+
+enum MHD_Result gt_api_json(gt_req *r, unsigned status, json_t *v)
+{
+	struct MHD_Response *resp = gt_api_json_response(v);
+	if (!resp)
+		return gt_api_problem_code(r, GT_ENOMEM, NULL);
 	return gt_api_queue(r, status, resp);
 }

@@ -105,8 +105,8 @@ uint32_t gt_suspect_place(const struct sockaddr *sa, const char *forwarded)
 unsigned gt_suspect_note(gt_suspect *s, const char *gtin, const char *serial, uint32_t place,
 			 uint32_t now_s)
 {
-	uint64_t key = S_hash(serial, strlen(serial) + 1, S_hash(gtin, strlen(gtin) + 1,
-								   14695981039346656037ULL));
+	uint64_t key = S_hash(serial, strlen(serial) + 1,
+			      S_hash(gtin, strlen(gtin) + 1, 14695981039346656037ULL));
 	if (key == 0)
 		key = 1;
 	size_t set = (size_t)(key % s->sets);

@@ -9,8 +9,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define GT_SUSPECT_SLOTS 65536		  /* sets of four packs (about 16 MiB) */
-#define GT_SUSPECT_PLACES 8		  /* places remembered per pack */
+#define GT_SUSPECT_SLOTS 65536		 /* sets of four packs (about 16 MiB) */
+#define GT_SUSPECT_PLACES 8		 /* places remembered per pack */
 #define GT_SUSPECT_WINDOW_S (30 * 86400) /* how long a place counts */
 
 typedef struct gt_suspect gt_suspect;

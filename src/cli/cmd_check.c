@@ -126,9 +126,10 @@ static void S_print(const json_t *ans, int verified, bool pinned)
 	char upper[32];
 	size_t i = 0;
 	for (; status[i] && i < sizeof(upper) - 1; i++)
-		upper[i] = status[i] == '_' ? ' ' :
-			   (char)(status[i] >= 'a' && status[i] <= 'z' ? status[i] - 32 :
-									 status[i]);
+		upper[i] = status[i] == '_' ?
+				   ' ' :
+				   (char)(status[i] >= 'a' && status[i] <= 'z' ? status[i] - 32 :
+										 status[i]);
 	upper[i] = 0;
 	if (recall)
 		printf("%s (class %lld): %s\n", upper,
@@ -153,7 +154,8 @@ static void S_print(const json_t *ans, int verified, bool pinned)
 	json_array_foreach(json_object_get(ans, "trail"), k, t)
 	{
 		/* "2026-11-20T10:00:00Z shipping by province-cdc to county-clinic" */
-		printf("  %s %-22s %s by %s", k == 0 ? "trail   " : "        ", S_str(t, "eventTime"),
+		printf("  %s %-22s %s by %s", k == 0 ? "trail   " : "        ",
+		       S_str(t, "eventTime"),
 		       json_object_get(t, "bizStep") ? S_str(t, "bizStep") : S_str(t, "type"),
 		       S_str(t, "by"));
 		size_t j;

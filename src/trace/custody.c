@@ -65,8 +65,9 @@ int gt_trace_capture_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (!json_is_array(events) || json_array_size(events) == 0)
 		return gt_fail(err, GT_EINVAL, "the document has no events");
 	if (json_array_size(events) > GT_EPCIS_CAPTURE_MAX)
-		return gt_fail(err, GT_ETOOBIG, "the document has %zu events; at most %d are allowed "
-						"in one capture",
+		return gt_fail(err, GT_ETOOBIG,
+			       "the document has %zu events; at most %d are allowed "
+			       "in one capture",
 			       json_array_size(events), GT_EPCIS_CAPTURE_MAX);
 	if (ctx && !json_is_array(ctx))
 		return gt_fail(err, GT_EINVAL, "context must be a list");
@@ -375,16 +376,15 @@ int gt_trace_event_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	}
 	const json_t *rp = json_object_get(json_object_get(ev, "readPoint"), "id");
 	const json_t *bl = json_object_get(json_object_get(ev, "bizLocation"), "id");
-	int64_t n = gt_store_exec(
-		c, GT_Q_EVENT_PUT, err, "ittittttttitt", (int64_t)e->index,
-		json_string_value(json_object_get(ev, "eventID")),
-		json_string_value(json_object_get(ev, "type")), ms,
-		json_string_value(json_object_get(ev, "action")),
-		json_string_value(json_object_get(ev, "bizStep")),
-		json_string_value(json_object_get(ev, "disposition")), json_string_value(rp),
-		json_string_value(bl), gt_trace_by(e),
-		(int64_t)json_integer_value(json_object_get(e->data, "capture")), e->at,
-		(const char *)doc.data);
+	int64_t n = gt_store_exec(c, GT_Q_EVENT_PUT, err, "ittittttttitt", (int64_t)e->index,
+				  json_string_value(json_object_get(ev, "eventID")),
+				  json_string_value(json_object_get(ev, "type")), ms,
+				  json_string_value(json_object_get(ev, "action")),
+				  json_string_value(json_object_get(ev, "bizStep")),
+				  json_string_value(json_object_get(ev, "disposition")),
+				  json_string_value(rp), json_string_value(bl), gt_trace_by(e),
+				  (int64_t)json_integer_value(json_object_get(e->data, "capture")),
+				  e->at, (const char *)doc.data);
 	gt_buf_done(&doc);
 	if (n < 0)
 		return (int)n;
@@ -394,8 +394,7 @@ int gt_trace_event_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	/* Custody and pack states. */
 	S_batches b = {0};
 	const char *state = S_pack_state(ev);
-	static const char *const inst[] = {"epcList", "childEPCs", "inputEPCList",
-					   "outputEPCList"};
+	static const char *const inst[] = {"epcList", "childEPCs", "inputEPCList", "outputEPCList"};
 	for (size_t l = 0; rc == 0 && l < 4; l++) {
 		size_t i;
 		const json_t *x;

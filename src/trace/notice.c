@@ -110,8 +110,9 @@ int gt_trace_webhook_add_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EINVAL, "url must be an http:// or https:// address");
 	for (const char *p = url; *p; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			return gt_fail(err, GT_EINVAL, "url must not contain spaces or control "
-						       "characters");
+			return gt_fail(err, GT_EINVAL,
+				       "url must not contain spaces or control "
+				       "characters");
 	gt_store_conn *c = gt_decide_conn(d);
 	gt_stmt *st;
 	rc = gt_stmt_open(c, GT_Q_WEBHOOK_LIST, &st, err);
@@ -127,8 +128,9 @@ int gt_trace_webhook_add_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc < 0)
 		return rc;
 	if (n >= GT_TRACE_WEBHOOKS_MAX)
-		return gt_fail(err, GT_ESTATE, "%s has %d webhooks already, the most allowed; "
-					       "remove one first",
+		return gt_fail(err, GT_ESTATE,
+			       "%s has %d webhooks already, the most allowed; "
+			       "remove one first",
 			       org, n);
 	unsigned char rnd[16 + 32];
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
@@ -138,8 +140,8 @@ int gt_trace_webhook_add_decide(gt_decide *d, const json_t *in, gt_error *err)
 	S_hex(rnd, 8, id + 3);
 	memcpy(secret, "whsec_", 6);
 	S_hex(rnd + 16, 32, secret + 6);
-	int64_t r = gt_store_exec(c, GT_Q_WEBHOOK_PUT, err, "ttttti", id, org,
-				  url, secret, gt_decide_at(d), (int64_t)0);
+	int64_t r = gt_store_exec(c, GT_Q_WEBHOOK_PUT, err, "ttttti", id, org, url, secret,
+				  gt_decide_at(d), (int64_t)0);
 	if (r < 0)
 		return (int)r;
 	gt_decide_reply(d, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "url", url, "secret", secret,
@@ -171,7 +173,7 @@ int gt_trace_webhook_remove_decide(gt_decide *d, const json_t *in, gt_error *err
 /* The deliverer's record of one attempt (the system only). */
 int gt_trace_webhook_progress_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"id",	  "cursor", "delivered", "failures",
+	static const char *const keys[] = {"id",     "cursor", "delivered", "failures",
 					   "status", "error",  NULL};
 	const char *id, *error = NULL;
 	int64_t cursor, delivered, failures, status;

@@ -5,6 +5,10 @@ BENCH_ENTRIES ?= 10000000
 BENCH_SIZE ?= 256
 BENCH_BATCH ?= 1024
 BENCH_HTTP_SECONDS ?= 20
+BENCH_CHECK_BATCHES ?= 100000
+BENCH_CHECK_SERIALS ?= 100
+BENCH_CHECK_SECONDS ?= 20
+BENCH_CHECK_EVENTS ?= 100
 
 .PHONY: all build run test bench fmt clean help deps
 
@@ -18,7 +22,10 @@ help:
 	@echo 'make bench   build, then benchmark log appends (bench/log-bench), then the HTTP'
 	@echo '             service: durable writes and proof reads (bench/http-bench)'
 	@echo '             (BENCH_ENTRIES=$(BENCH_ENTRIES) BENCH_SIZE=$(BENCH_SIZE) BENCH_BATCH=$(BENCH_BATCH)'
-	@echo '             BENCH_HTTP_SECONDS=$(BENCH_HTTP_SECONDS) per HTTP run)'
+	@echo '             BENCH_HTTP_SECONDS=$(BENCH_HTTP_SECONDS) per HTTP run), then the public check over'
+	@echo '             BENCH_CHECK_BATCHES=$(BENCH_CHECK_BATCHES) batches of BENCH_CHECK_SERIALS=$(BENCH_CHECK_SERIALS) serials'
+	@echo '             and EPCIS capture, BENCH_CHECK_EVENTS=$(BENCH_CHECK_EVENTS) events per document'
+	@echo '             (bench/check-bench, BENCH_CHECK_SECONDS=$(BENCH_CHECK_SECONDS) per run; the set-up takes minutes)'
 	@echo 'make fmt     clang-format the C sources in place'
 	@echo 'make clean   remove build/, build-asan/ and build-fuzz/'
 
@@ -43,6 +50,9 @@ test: deps
 bench: build
 	bench/log-bench build/goodtrace --entries $(BENCH_ENTRIES) --size $(BENCH_SIZE) --batch $(BENCH_BATCH)
 	bench/http-bench build/goodtrace build/gt-httpload --duration $(BENCH_HTTP_SECONDS)
+	bench/check-bench build/goodtrace build/gt-httpload --batches $(BENCH_CHECK_BATCHES) \
+		--serials $(BENCH_CHECK_SERIALS) --duration $(BENCH_CHECK_SECONDS) \
+		--capture-events $(BENCH_CHECK_EVENTS)
 
 fmt: deps
 	find src tests bench -name '*.[ch]' -print0 | xargs -0 -r clang-format -i

@@ -263,8 +263,10 @@ enum MHD_Result gt_h_attest_list(gt_req *r);
 /* The published checkpoint (appended to note) and its size. */
 int gt_api_checkpoint(gt_log *log, gt_buf *note, uint64_t *size, gt_error *err);
 /* Entry index (< size) with its inclusion proof in the tree of size:
- * {"index","raw","entry","leaf_hash","hashes"} (a new reference). */
-int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, json_t **ret, gt_error *err);
+ * {"index","raw","leaf_hash","hashes"} and, with_entry, "entry" (raw parsed)
+ * (a new reference). */
+int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, bool with_entry, json_t **ret,
+		       gt_error *err);
 
 enum MHD_Result gt_h_product_create(gt_req *r);
 enum MHD_Result gt_h_product_get(gt_req *r);

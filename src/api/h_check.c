@@ -322,7 +322,10 @@ static int S_proofs(gt_req *r, S_check *k, gt_error *err)
 		if ((uint64_t)k->idx[i] >= size)
 			p = json_pack("{s:I, s:b}", "index", (json_int_t)k->idx[i], "pending", 1);
 		else
-			rc = gt_api_entry_proof(r->api->log, (uint64_t)k->idx[i], size, &p, err);
+			/* raw only: the entries are the bulk of the answer, and a
+			 * verifier reads raw anyway (it is what is hashed). */
+			rc = gt_api_entry_proof(r->api->log, (uint64_t)k->idx[i], size, false,
+						&p, err);
 		if (p)
 			json_array_append_new(proofs, p);
 	}

@@ -122,7 +122,8 @@ int gt_api_checkpoint(gt_log *log, gt_buf *note, uint64_t *size, gt_error *err)
 	return S_checkpoint_size(note, size, err);
 }
 
-int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, json_t **ret, gt_error *err)
+int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, bool with_entry, json_t **ret,
+		       gt_error *err)
 {
 	gt_buf raw = GT_BUF_INIT;
 	gt_hash leaf, hashes[GT_PROOF_MAX];
@@ -133,11 +134,13 @@ int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, json_t **ret,
 	if (rc == 0)
 		rc = gt_log_inclusion_proof(log, index, size, &proof, err);
 	if (rc == 0) {
-		json_t *entry = json_loadb((const char *)raw.data, raw.len, 0, NULL);
-		*ret = json_pack("{s:I, s:s%, s:o, s:o, s:o}", "index", (json_int_t)index, "raw",
-				 (const char *)raw.data, raw.len, "entry",
-				 entry ? entry : json_null(), "leaf_hash", S_hash(&leaf), "hashes",
-				 S_hashes(&proof));
+		*ret = json_pack("{s:I, s:s%, s:o, s:o}", "index", (json_int_t)index, "raw",
+				 (const char *)raw.data, raw.len, "leaf_hash", S_hash(&leaf),
+				 "hashes", S_hashes(&proof));
+		if (*ret && with_entry) {
+			json_t *entry = json_loadb((const char *)raw.data, raw.len, 0, NULL);
+			json_object_set_new(*ret, "entry", entry ? entry : json_null());
+		}
 		if (!*ret)
 			rc = gt_fail(err, GT_ENOMEM, "out of memory");
 	} else if (rc == GT_EINVAL) {
@@ -180,7 +183,7 @@ enum MHD_Result gt_h_log_entry(gt_req *r)
 					     (unsigned long long)index, (unsigned long long)size);
 		goto done;
 	}
-	rc = gt_api_entry_proof(log, index, size, &v, &err);
+	rc = gt_api_entry_proof(log, index, size, true, &v, &err);
 	if (rc < 0) {
 		ret = gt_api_problem_code(r, rc, err.msg);
 		goto done;

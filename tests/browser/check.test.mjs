@@ -459,7 +459,7 @@ describe('check page', SUITE, () => {
 
 		// A recall dropped from the proofs, still shown.
 		await tamper(page, (j) => {
-			j.proofs = j.proofs.filter((p) => p.entry.type !== 'trace.recall');
+			j.proofs = j.proofs.filter((p) => JSON.parse(p.raw).type !== 'trace.recall');
 		});
 		v = await check(page, RECALLED);
 		assert.equal(v.status, 'unverified');
@@ -469,7 +469,7 @@ describe('check page', SUITE, () => {
 
 		// An entry's text changed: its leaf and root fail.
 		await tamper(page, (j) => {
-			const p = j.proofs.find((x) => x.entry.type === 'trace.batch');
+			const p = j.proofs.find((x) => JSON.parse(x.raw).type === 'trace.batch');
 			p.raw = p.raw.replace('2040-12-31', '2041-12-31');
 		});
 		v = await check(page, `(01)${GTIN}(10)ABC123`);
@@ -496,7 +496,7 @@ describe('check page', SUITE, () => {
 	test('an entry not yet in a checkpoint leaves the answer not verified yet', T, async () => {
 		const page = await open();
 		await tamper(page, (j) => {
-			const i = j.proofs.findIndex((p) => p.entry.type === 'trace.packs');
+			const i = j.proofs.findIndex((p) => JSON.parse(p.raw).type === 'trace.packs');
 			j.proofs[i] = { index: j.proofs[i].index, pending: true };
 		});
 		const v = await check(page, OK);

@@ -15,6 +15,20 @@
 #define S_MATCHES 3   /* MATCH_ parameters in one query */
 #define S_CONTEXT "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
+/* Append s percent-encoded: every byte but A-Z a-z 0-9 - . _ ~ and those in
+ * keep as %HH (upper-case hex). */
+static void S_pct(gt_buf *b, const char *s, const char *keep)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char e[4];
+		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			     (*p >= '0' && *p <= '9') || strchr("-._~", *p) || strchr(keep, *p);
+		int n = plain ? snprintf(e, sizeof(e), "%c", *p) :
+				snprintf(e, sizeof(e), "%%%02X", *p);
+		gt_buf_add(b, e, (size_t)n);
+	}
+}
+
 /* Queue v (stolen) as JSON with status and the EPCIS version headers, and
  * optionally a Location and a Link. */
 static enum MHD_Result S_reply(gt_req *r, unsigned status, json_t *v, const char *location,
@@ -86,19 +100,17 @@ static enum MHD_Result S_event_done(gt_req *r, const gt_ledger_result *res)
 {
 	const char *id =
 		json_string_value(json_array_get(json_object_get(res->reply, "eventIDs"), 0));
-	char loc[GT_EPC_MAX * 3 + 32];
-	size_t n = (size_t)snprintf(loc, sizeof(loc), "/epcis/events/");
-	for (const unsigned char *p = (const unsigned char *)(id ? id : "");
-	     *p && n + 4 < sizeof(loc); p++) {
-		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			     (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-		n += (size_t)snprintf(loc + n, sizeof(loc) - n, plain ? "%c" : "%%%02X", *p);
-	}
-	return S_reply(r, MHD_HTTP_CREATED,
-		       json_pack("{s:s?, s:O, s:I, s:s}", "eventID", id, "captureID",
-				 json_object_get(res->reply, "captureID"), "index",
-				 (json_int_t)res->first, "at", res->at),
-		       loc, NULL);
+	gt_buf loc = GT_BUF_INIT;
+	gt_buf_addstr(&loc, "/epcis/events/");
+	S_pct(&loc, id ? id : "", "");
+	gt_buf_add(&loc, "", 1);
+	enum MHD_Result ans = S_reply(r, MHD_HTTP_CREATED,
+				      json_pack("{s:s?, s:O, s:I, s:s}", "eventID", id, "captureID",
+						json_object_get(res->reply, "captureID"), "index",
+						(json_int_t)res->first, "at", res->at),
+				      (const char *)loc.data, NULL);
+	gt_buf_done(&loc);
+	return ans;
 }
 
 enum MHD_Result gt_h_epcis_event_post(gt_req *r)
@@ -143,7 +155,7 @@ enum MHD_Result gt_h_epcis_capture_get(gt_req *r)
 
 /* The parameters of a query, as bound to GT_Q_EVENT_FIND. */
 typedef struct S_query {
-	json_t *list[11]; /* ?1, ?6..?10: lists (JSON arrays) or NULL */
+	json_t *list[10]; /* ?1 and ?6..?10 (index = position - 1): JSON arrays or NULL */
 	int64_t time[2];  /* GE / LT eventTime */
 	bool has_time[2];
 	char rtime[2][GT_TIME_LEN + 1]; /* GE / LT recordTime */
@@ -156,7 +168,7 @@ typedef struct S_query {
 
 static void S_query_done(S_query *q)
 {
-	for (size_t i = 0; i < 11; i++)
+	for (size_t i = 0; i < 10; i++)
 		json_decref(q->list[i]);
 	for (size_t i = 0; i < S_MATCHES; i++)
 		json_decref(q->match[i]);
@@ -360,12 +372,11 @@ static enum MHD_Result S_param(void *cls, enum MHD_ValueKind kind, const char *k
 /* Bind q to st (GT_Q_EVENT_FIND or _EPC) with limit. */
 static void S_bind(gt_stmt *st, const S_query *q, uint64_t limit)
 {
-	static const int list_pos[] = {1, 0, 0, 0, 0, 6, 7, 8, 9, 10};
 	for (int i = 0; i < 10; i++) {
-		if (!list_pos[i])
-			continue;
+		if (i >= 1 && i <= 4)
+			continue; /* ?2..?5 are the times */
 		char *t = q->list[i] ? json_dumps(q->list[i], JSON_COMPACT) : NULL;
-		gt_stmt_bind_text(st, list_pos[i], t, (size_t)-1);
+		gt_stmt_bind_text(st, i + 1, t, (size_t)-1);
 		free(t);
 	}
 	for (int i = 0; i < 2; i++) {
@@ -393,19 +404,9 @@ static enum MHD_Result S_keep(void *cls, enum MHD_ValueKind kind, const char *ke
 	(void)kind;
 	if (!strcmp(key, "nextPageToken"))
 		return MHD_YES;
-	const char *parts[2] = {key, value ? value : ""};
-	for (int i = 0; i < 2; i++) {
-		if (i)
-			gt_buf_add(b, "=", 1);
-		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
-			char e[4];
-			bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-				     (*p >= '0' && *p <= '9') || strchr("-._~:|,", *p);
-			int n = plain ? snprintf(e, sizeof(e), "%c", *p) :
-					snprintf(e, sizeof(e), "%%%02X", *p);
-			gt_buf_add(b, e, (size_t)n);
-		}
-	}
+	S_pct(b, key, ":|,");
+	gt_buf_add(b, "=", 1);
+	S_pct(b, value ? value : "", ":|,");
 	gt_buf_add(b, "&", 1);
 	return MHD_YES;
 }
@@ -534,19 +535,6 @@ enum MHD_Result gt_h_epcis_event_get(gt_req *r)
 
 /* ---- plain JSON custody ------------------------------------------------------------- */
 
-/* Append s percent-encoded for a Digital Link path segment. */
-static void S_dl_segment(gt_buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char e[4];
-		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			     (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-		int n = plain ? snprintf(e, sizeof(e), "%c", *p) :
-				snprintf(e, sizeof(e), "%%%02X", *p);
-		gt_buf_add(b, e, (size_t)n);
-	}
-}
-
 json_t *gt_api_item_id(const char *gtin, const char *ai, const char *v)
 {
 	gt_buf b = GT_BUF_INIT;
@@ -555,7 +543,7 @@ json_t *gt_api_item_id(const char *gtin, const char *ai, const char *v)
 	gt_buf_add(&b, "/", 1);
 	gt_buf_add(&b, ai, strlen(ai));
 	gt_buf_add(&b, "/", 1);
-	S_dl_segment(&b, v);
+	S_pct(&b, v, "");
 	json_t *s = json_stringn((const char *)b.data, b.len);
 	gt_buf_done(&b);
 	return s;

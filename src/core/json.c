@@ -2,6 +2,8 @@
  * Every json_t * returned is a new reference; arguments are borrowed. */
 #include "core/json.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Walk v checking the limits; depth is v's own nesting level (1 for a
@@ -194,4 +196,172 @@ int gt_json_only(const json_t *obj, const char *const *allowed, gt_error *err)
 			return gt_fail(err, GT_EINVAL, "unknown field \"%.64s\"", k);
 	}
 	return 0;
+}
+
+/* ---- writing JSON text ---- */
+
+/* For each byte: 0 copied as it is, else the letter of its short escape,
+ * or 'u' for \u00XX. */
+static const char S_esc[256] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+	[0] = 'u',    [1] = 'u',    [2] = 'u',    [3] = 'u',    [4] = 'u',	  [5] = 'u',
+	[6] = 'u',    [7] = 'u',    [11] = 'u',   [14] = 'u',   [15] = 'u',	  [16] = 'u',
+	[17] = 'u',   [18] = 'u',   [19] = 'u',   [20] = 'u',   [21] = 'u',	  [22] = 'u',
+	[23] = 'u',   [24] = 'u',   [25] = 'u',   [26] = 'u',   [27] = 'u',	  [28] = 'u',
+	[29] = 'u',   [30] = 'u',   [31] = 'u',   ['"'] = '"',  ['\\'] = '\\',
+};
+
+int gt_json_add_string(gt_buf *out, const char *s, size_t n)
+{
+	/* Room for the worst case at once when it is small, else grow per run. */
+	if (gt_buf_reserve(out, n < 4096 ? n * 6 + 2 : n + 2) < 0)
+		return GT_ENOMEM;
+	out->data[out->len++] = '"';
+	size_t i = 0;
+	while (i < n) {
+		size_t run = i;
+		while (run < n && !S_esc[(unsigned char)s[run]])
+			run++;
+		if (gt_buf_add(out, s + i, run - i) < 0)
+			return GT_ENOMEM;
+		if (run == n)
+			break;
+		unsigned char ch = (unsigned char)s[run];
+		char e[7] = {'\\', S_esc[ch]};
+		size_t elen = 2;
+		if (e[1] == 'u')
+			elen = (size_t)snprintf(e, sizeof(e), "\\u%04x", ch);
+		if (gt_buf_add(out, e, elen) < 0)
+			return GT_ENOMEM;
+		i = run + 1;
+	}
+	return gt_buf_add(out, "\"", 1);
+}
+
+void gt_jw_init(gt_jw *w, gt_buf *out)
+{
+	*w = (gt_jw){.out = out};
+}
+
+/* Before a value or a key: the comma, if one is due. */
+static bool S_sep(gt_jw *w)
+{
+	if (w->rc)
+		return false;
+	if (w->comma && gt_buf_add(w->out, ",", 1) < 0) {
+		w->rc = GT_ENOMEM;
+		return false;
+	}
+	w->comma = true;
+	return true;
+}
+
+static void S_put(gt_jw *w, const char *s, size_t n)
+{
+	if (!w->rc && gt_buf_add(w->out, s, n) < 0)
+		w->rc = GT_ENOMEM;
+}
+
+void gt_jw_obj(gt_jw *w)
+{
+	if (S_sep(w))
+		S_put(w, "{", 1);
+	w->comma = false;
+}
+
+void gt_jw_arr(gt_jw *w)
+{
+	if (S_sep(w))
+		S_put(w, "[", 1);
+	w->comma = false;
+}
+
+void gt_jw_end(gt_jw *w, char close)
+{
+	S_put(w, &close, 1);
+	w->comma = true;
+}
+
+void gt_jw_key(gt_jw *w, const char *key)
+{
+	if (!S_sep(w))
+		return;
+	if (gt_json_add_string(w->out, key, strlen(key)) < 0 || gt_buf_add(w->out, ":", 1) < 0)
+		w->rc = GT_ENOMEM;
+	w->comma = false;
+}
+
+void gt_jw_strn(gt_jw *w, const char *s, size_t n)
+{
+	if (S_sep(w) && gt_json_add_string(w->out, s, n) < 0)
+		w->rc = GT_ENOMEM;
+}
+
+void gt_jw_str(gt_jw *w, const char *s)
+{
+	gt_jw_strn(w, s, strlen(s));
+}
+
+void gt_jw_str_or_null(gt_jw *w, const char *s)
+{
+	if (s)
+		gt_jw_str(w, s);
+	else
+		gt_jw_null(w);
+}
+
+void gt_jw_int(gt_jw *w, int64_t v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%lld", (long long)v);
+	if (S_sep(w))
+		S_put(w, num, (size_t)n);
+}
+
+void gt_jw_bool(gt_jw *w, bool v)
+{
+	if (S_sep(w))
+		S_put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void gt_jw_null(gt_jw *w)
+{
+	if (S_sep(w))
+		S_put(w, "null", 4);
+}
+
+void gt_jw_raw(gt_jw *w, const char *text, size_t n)
+{
+	if (S_sep(w))
+		S_put(w, text, n);
+}
+
+void gt_jw_value(gt_jw *w, const json_t *v)
+{
+	if (!S_sep(w))
+		return;
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!text) {
+		w->rc = GT_ENOMEM;
+		return;
+	}
+	S_put(w, text, strlen(text));
+	free(text);
+}
+
+void gt_jw_kstr(gt_jw *w, const char *key, const char *s)
+{
+	gt_jw_key(w, key);
+	gt_jw_str(w, s);
+}
+
+void gt_jw_kint(gt_jw *w, const char *key, int64_t v)
+{
+	gt_jw_key(w, key);
+	gt_jw_int(w, v);
+}
+
+int gt_jw_error(const gt_jw *w)
+{
+	return w->rc;
 }

@@ -65,4 +65,43 @@ int gt_json_text(const json_t *obj, const char *key, size_t max, bool required, 
 /* Fail with GT_EINVAL naming the first key of obj not in the NULL-ended list. */
 int gt_json_only(const json_t *obj, const char *const *allowed, gt_error *err);
 
+/* Append s[n] as a JSON string: quotes around it, '"' and '\\' escaped,
+ * control bytes as \n, \t, ... or \u00XX, everything else (UTF-8) as it is.
+ * 0 or GT_ENOMEM. */
+int gt_json_add_string(gt_buf *out, const char *s, size_t n);
+
+/* A JSON text writer, straight into a buffer: for answers on hot paths,
+ * without building a tree of json_t first. A value goes after the key just
+ * written in an object, or as the next member of an array; commas are the
+ * writer's business. Running out of memory is remembered: check once at the
+ * end with gt_jw_error. The caller keeps the nesting right (the writer does
+ * not check it). Keys are escaped like any string. */
+typedef struct gt_jw {
+	gt_buf *out;
+	int rc;	    /* 0, or GT_ENOMEM once anything failed */
+	bool comma; /* the next member needs a comma before it */
+} gt_jw;
+
+void gt_jw_init(gt_jw *w, gt_buf *out);
+void gt_jw_obj(gt_jw *w); /* { */
+void gt_jw_arr(gt_jw *w); /* [ */
+void gt_jw_end(gt_jw *w, char close); /* } or ] */
+void gt_jw_key(gt_jw *w, const char *key);
+void gt_jw_str(gt_jw *w, const char *s);
+void gt_jw_strn(gt_jw *w, const char *s, size_t n);
+/* s, or null when s is NULL. */
+void gt_jw_str_or_null(gt_jw *w, const char *s);
+void gt_jw_int(gt_jw *w, int64_t v);
+void gt_jw_bool(gt_jw *w, bool v);
+void gt_jw_null(gt_jw *w);
+/* text[n], already a JSON value (copied as it is). */
+void gt_jw_raw(gt_jw *w, const char *text, size_t n);
+/* A jansson value, encoded compactly (keys in their order). */
+void gt_jw_value(gt_jw *w, const json_t *v);
+/* key, then a string value: the common case. */
+void gt_jw_kstr(gt_jw *w, const char *key, const char *s);
+void gt_jw_kint(gt_jw *w, const char *key, int64_t v);
+/* 0, or GT_ENOMEM if anything written failed. */
+int gt_jw_error(const gt_jw *w);
+
 #endif

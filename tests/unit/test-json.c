@@ -605,3 +605,96 @@ Test(time, clocks_move)
 	uint64_t m1 = gt_time_mono_ns(), m2 = gt_time_mono_ns();
 	cr_assert_geq(m2, m1);
 }
+
+/* ---- the text writer ---------------------------------------------------- */
+
+/* Every byte 1..255 (with and without neighbours), and NUL inside a
+ * string, come back exactly through a JSON parser; control bytes are
+ * escaped and nothing else is. */
+Test(jw, strings_round_trip)
+{
+	char all[300];
+	size_t n = 0;
+	for (int c = 1; c < 128; c++)
+		all[n++] = (char)c;
+	const char *utf8 = "\xe7\x8e\x8b\xe2\x80\xa8\xf0\x9f\x8c\xb3"; /* 王, U+2028, a tree */
+	memcpy(all + n, utf8, strlen(utf8));
+	n += strlen(utf8);
+	gt_buf b = GT_BUF_INIT;
+	cr_assert_eq(gt_json_add_string(&b, all, n), 0);
+	for (size_t i = 0; i < b.len; i++)
+		cr_assert_geq(b.data[i], 0x20, "a raw control byte at %zu", i);
+	json_t *v = json_loadb((const char *)b.data, b.len, JSON_DECODE_ANY, NULL);
+	cr_assert_not_null(v, "%s", b.data);
+	cr_assert_eq(json_string_length(v), n);
+	cr_assert(memcmp(json_string_value(v), all, n) == 0);
+	json_decref(v);
+	/* The short escapes where JSON has them, \u00XX otherwise, UTF-8 as is. */
+	gt_buf_reset(&b);
+	cr_assert_eq(gt_json_add_string(&b, "a\"b\\c\n\t\x01\x1f\x7f/", 11), 0);
+	cr_assert_str_eq((const char *)b.data, "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\x7f/\"");
+	gt_buf_reset(&b);
+	cr_assert_eq(gt_json_add_string(&b, utf8, strlen(utf8)), 0);
+	cr_assert_eq(b.len, strlen(utf8) + 2);
+	/* A long string (past the worst-case reservation) with many escapes. */
+	size_t big = 100000;
+	char *s = malloc(big);
+	cr_assert_not_null(s);
+	for (size_t i = 0; i < big; i++)
+		s[i] = "ab\"\\\n"[i % 5];
+	gt_buf_reset(&b);
+	cr_assert_eq(gt_json_add_string(&b, s, big), 0);
+	v = json_loadb((const char *)b.data, b.len, JSON_DECODE_ANY, NULL);
+	cr_assert_not_null(v);
+	cr_assert_eq(json_string_length(v), big);
+	cr_assert(memcmp(json_string_value(v), s, big) == 0);
+	json_decref(v);
+	free(s);
+	gt_buf_done(&b);
+}
+
+/* Commas and nesting: what the writer makes equals what jansson makes of
+ * the same value. */
+Test(jw, nesting_and_commas)
+{
+	gt_buf b = GT_BUF_INIT;
+	gt_jw w;
+	gt_jw_init(&w, &b);
+	gt_jw_obj(&w);
+	gt_jw_kstr(&w, "a", "x");
+	gt_jw_kint(&w, "n", -9223372036854775807LL - 1);
+	gt_jw_key(&w, "empty");
+	gt_jw_arr(&w);
+	gt_jw_end(&w, ']');
+	gt_jw_key(&w, "list");
+	gt_jw_arr(&w);
+	gt_jw_int(&w, 1);
+	gt_jw_obj(&w);
+	gt_jw_end(&w, '}');
+	gt_jw_obj(&w);
+	gt_jw_key(&w, "t");
+	gt_jw_bool(&w, true);
+	gt_jw_key(&w, "f");
+	gt_jw_bool(&w, false);
+	gt_jw_key(&w, "z");
+	gt_jw_str_or_null(&w, NULL);
+	gt_jw_end(&w, '}');
+	gt_jw_raw(&w, "{\"r\":[1,2]}", 11);
+	json_t *inner = json_pack("{s:s}", "k\"", "v\n");
+	gt_jw_value(&w, inner);
+	json_decref(inner);
+	gt_jw_null(&w);
+	gt_jw_end(&w, ']');
+	gt_jw_key(&w, "we\"ird");
+	gt_jw_str(&w, "");
+	gt_jw_end(&w, '}');
+	cr_assert_eq(gt_jw_error(&w), 0);
+	cr_assert_str_eq((const char *)b.data,
+			 "{\"a\":\"x\",\"n\":-9223372036854775808,\"empty\":[],\"list\":[1,{},"
+			 "{\"t\":true,\"f\":false,\"z\":null},{\"r\":[1,2]},"
+			 "{\"k\\\"\":\"v\\n\"},null],\"we\\\"ird\":\"\"}");
+	json_t *v = json_loads((const char *)b.data, 0, NULL);
+	cr_assert_not_null(v);
+	json_decref(v);
+	gt_buf_done(&b);
+}

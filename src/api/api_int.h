@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/suspect.h"
 #include "auth/auth.h"
+#include "core/json.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -151,6 +152,9 @@ struct MHD_Response *gt_api_response(const void *data, size_t len, const char *c
 struct MHD_Response *gt_api_json_response(json_t *v);
 /* Answer v (stolen) as compact JSON with Cache-Control: no-store. */
 enum MHD_Result gt_api_json(gt_req *r, unsigned status, json_t *v);
+/* Answer body, JSON text already written (gt_jw), the same way; takes
+ * body's memory (body is left empty). */
+enum MHD_Result gt_api_json_text(gt_req *r, unsigned status, gt_buf *body);
 
 /* A problem+json response {"type":"urn:goodtrace:problem:<slug>","title",
  * "status","detail"} with Cache-Control: no-store (and Retry-After: 1 for
@@ -262,10 +266,10 @@ enum MHD_Result gt_h_attest_batch(gt_req *r);
 enum MHD_Result gt_h_attest_list(gt_req *r);
 /* The published checkpoint (appended to note) and its size. */
 int gt_api_checkpoint(gt_log *log, gt_buf *note, uint64_t *size, gt_error *err);
-/* Entry index (< size) with its inclusion proof in the tree of size:
- * {"index","raw","leaf_hash","hashes"} and, with_entry, "entry" (raw parsed)
- * (a new reference). */
-int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, bool with_entry, json_t **ret,
+/* Entry index (< size) with its inclusion proof in the tree of size,
+ * written by w as the members "index", "raw", "leaf_hash", "hashes" and,
+ * with_entry, "entry" (the entry as a JSON value) of the object w is in. */
+int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, bool with_entry, gt_jw *w,
 		       gt_error *err);
 
 enum MHD_Result gt_h_product_create(gt_req *r);

@@ -11,20 +11,22 @@
 
 #define S_TRAIL_MAX 40 /* events in the trail */
 
-/* What a check found, while it is being built. */
+/* What a check found, while its answer is written. */
 typedef struct {
 	gt_store_conn *c;
-	json_t *out; /* the answer */
+	gt_buf body; /* the answer's JSON text */
+	gt_jw w;     /* writing into body */
 	const char *
 		status; /* "ok", "recalled", "suspect", "already_dispensed", "expired", "unknown" */
 	char reason[400]; /* why, for "unknown", "suspect", "already_dispensed" */
 	int64_t idx[64];  /* entries the answer rests on */
 	size_t nidx;
 	char gtin[15], lot[21], maker[41], manufactured[11], expiry[11];
-	char serial[21];     /* of the registered pack the code names, if any */
-	char state[16];	     /* the pack's: "dispensed", "destroyed" or "" */
-	int64_t state_idx;   /* the event that set it */
-	json_t *state_event; /* its trail item (borrowed from out) */
+	char serial[21];   /* of the registered pack the code names, if any */
+	char state[16];	   /* the pack's: "dispensed", "destroyed" or "" */
+	int64_t state_idx; /* the event that set it */
+	char state_when[48], state_by[48]; /* that event's time and recorder, once in the trail */
+	size_t recall_from, recall_to; /* the text of the recall in force, within body */
 } S_check;
 
 static void S_rests_on(S_check *k, int64_t idx)
@@ -58,9 +60,10 @@ static int S_row(S_check *k, gt_query q, const char *a, const char *b, gt_stmt *
 	return rc;
 }
 
-static json_t *S_text_col(gt_stmt *st, int col)
+/* Column col as a string, or null. */
+static void S_text_col(gt_jw *w, gt_stmt *st, int col)
 {
-	return gt_stmt_is_null(st, col) ? json_null() : json_string(gt_stmt_text(st, col, NULL));
+	gt_jw_str_or_null(w, gt_stmt_is_null(st, col) ? NULL : gt_stmt_text(st, col, NULL));
 }
 
 /* The product (by GTIN, or by the 7-digit code of a Chinese drug code). */
@@ -80,18 +83,25 @@ static int S_product(S_check *k, const gt_gs1 *g, gt_error *err)
 		return rc;
 	snprintf(k->gtin, sizeof(k->gtin), "%s", gt_stmt_text(st, 0, NULL));
 	snprintf(k->maker, sizeof(k->maker), "%s", gt_stmt_text(st, 1, NULL));
-	json_object_set_new(k->out, "product",
-			    json_pack("{s:s, s:s, s:s, s:s, s:o}", "gtin", k->gtin, "name",
-				      gt_stmt_text(st, 2, NULL), "form", gt_stmt_text(st, 3, NULL),
-				      "kind", gt_stmt_text(st, 4, NULL), "cn_prefix",
-				      S_text_col(st, 5)));
+	gt_jw *w = &k->w;
+	gt_jw_key(w, "product");
+	gt_jw_obj(w);
+	gt_jw_kstr(w, "gtin", k->gtin);
+	gt_jw_kstr(w, "name", gt_stmt_text(st, 2, NULL));
+	gt_jw_kstr(w, "form", gt_stmt_text(st, 3, NULL));
+	gt_jw_kstr(w, "kind", gt_stmt_text(st, 4, NULL));
+	gt_jw_key(w, "cn_prefix");
+	S_text_col(w, st, 5);
+	gt_jw_end(w, '}');
 	S_rests_on(k, gt_stmt_i64(st, 6));
 	gt_stmt_close(st);
 	rc = S_row(k, GT_Q_ORG_GET, k->maker, NULL, &st, err);
 	if (rc == 1) {
-		json_object_set_new(
-			k->out, "maker",
-			json_pack("{s:s, s:s}", "id", k->maker, "name", gt_stmt_text(st, 1, NULL)));
+		gt_jw_key(w, "maker");
+		gt_jw_obj(w);
+		gt_jw_kstr(w, "id", k->maker);
+		gt_jw_kstr(w, "name", gt_stmt_text(st, 1, NULL));
+		gt_jw_end(w, '}');
 		gt_stmt_close(st);
 	}
 	return rc < 0 ? rc : 1;
@@ -113,9 +123,14 @@ static int S_pack(S_check *k, const char *serial, gt_error *err)
 	} else {
 		snprintf(k->lot, sizeof(k->lot), "%s", lot);
 	}
-	json_object_set_new(k->out, "pack",
-			    json_pack("{s:s, s:s, s:o}", "serial", serial, "lot", lot, "state",
-				      S_text_col(st, 4)));
+	gt_jw *w = &k->w;
+	gt_jw_key(w, "pack");
+	gt_jw_obj(w);
+	gt_jw_kstr(w, "serial", serial);
+	gt_jw_kstr(w, "lot", lot);
+	gt_jw_key(w, "state");
+	S_text_col(w, st, 4);
+	gt_jw_end(w, '}');
 	S_rests_on(k, gt_stmt_i64(st, 3));
 	snprintf(k->serial, sizeof(k->serial), "%s", serial);
 	if (!gt_stmt_is_null(st, 4)) {
@@ -139,10 +154,14 @@ static int S_batch(S_check *k, const gt_gs1 *g, bool serialised_pack_found, gt_e
 	snprintf(k->manufactured, sizeof(k->manufactured), "%s", gt_stmt_text(st, 3, NULL));
 	snprintf(k->expiry, sizeof(k->expiry), "%s", gt_stmt_text(st, 4, NULL));
 	int64_t packs = gt_stmt_i64(st, 6);
-	json_object_set_new(k->out, "batch",
-			    json_pack("{s:s, s:s, s:s, s:I}", "lot", k->lot, "manufactured",
-				      k->manufactured, "expiry", k->expiry, "quantity",
-				      (json_int_t)gt_stmt_i64(st, 5)));
+	gt_jw *w = &k->w;
+	gt_jw_key(w, "batch");
+	gt_jw_obj(w);
+	gt_jw_kstr(w, "lot", k->lot);
+	gt_jw_kstr(w, "manufactured", k->manufactured);
+	gt_jw_kstr(w, "expiry", k->expiry);
+	gt_jw_kint(w, "quantity", gt_stmt_i64(st, 5));
+	gt_jw_end(w, '}');
 	S_rests_on(k, gt_stmt_i64(st, 7));
 	gt_stmt_close(st);
 	if (g->serial[0] && !serialised_pack_found && packs > 0)
@@ -156,7 +175,8 @@ static int S_batch(S_check *k, const gt_gs1 *g, bool serialised_pack_found, gt_e
 	return 1;
 }
 
-/* Recalls covering the batch and in effect now; the most serious class wins. */
+/* Recalls covering the batch and in effect now; the most serious class wins
+ * (and is written again as "recall"). */
 static int S_recalls(S_check *k, const char *now, gt_error *err)
 {
 	gt_stmt *st;
@@ -167,64 +187,107 @@ static int S_recalls(S_check *k, const char *now, gt_error *err)
 	gt_stmt_bind_text(st, 2, k->lot, (size_t)-1);
 	gt_stmt_bind_text(st, 3, k->maker, (size_t)-1);
 	gt_stmt_bind_text(st, 4, k->manufactured, (size_t)-1);
-	json_t *list = json_array(), *worst = NULL;
+	gt_jw *w = &k->w;
+	gt_jw_key(w, "recalls");
+	gt_jw_arr(w);
+	int64_t worst = 0;
 	while ((rc = gt_stmt_step(st, err)) == 1) {
-		json_t *v = json_pack(
-			"{s:I, s:I, s:s, s:s, s:s}", "recall", (json_int_t)gt_stmt_i64(st, 0),
-			"class", (json_int_t)gt_stmt_i64(st, 8), "reason",
-			gt_stmt_text(st, 9, NULL), "effective", gt_stmt_text(st, 10, NULL),
-			"regulator", gt_stmt_text(st, 1, NULL));
-		json_array_append_new(list, v);
+		int64_t class = gt_stmt_i64(st, 8);
+		const char *effective = gt_stmt_text(st, 10, NULL);
+		size_t from = k->body.len + (w->comma ? 1 : 0);
+		gt_jw_obj(w);
+		gt_jw_kint(w, "recall", gt_stmt_i64(st, 0));
+		gt_jw_kint(w, "class", class);
+		gt_jw_kstr(w, "reason", gt_stmt_text(st, 9, NULL));
+		gt_jw_kstr(w, "effective", effective);
+		gt_jw_kstr(w, "regulator", gt_stmt_text(st, 1, NULL));
+		gt_jw_end(w, '}');
 		S_rests_on(k, gt_stmt_i64(st, 0));
-		bool in_effect = strcmp(gt_stmt_text(st, 10, NULL), now) <= 0;
-		if (in_effect &&
-		    (!worst || json_integer_value(json_object_get(v, "class")) <
-				       json_integer_value(json_object_get(worst, "class"))))
-			worst = v;
+		if (strcmp(effective, now) <= 0 && (!worst || class < worst)) {
+			worst = class;
+			k->recall_from = from;
+			k->recall_to = k->body.len;
+		}
 	}
 	gt_stmt_close(st);
-	json_object_set_new(k->out, "recalls", list);
+	gt_jw_end(w, ']');
 	if (worst && strcmp(k->status, "unknown") != 0) {
 		k->status = "recalled";
-		json_object_set(k->out, "recall", worst);
+		/* A copy of its text: room first, as it is copied from body. */
+		size_t n = k->recall_to - k->recall_from;
+		gt_jw_key(w, "recall");
+		if (!gt_jw_error(w) && gt_buf_reserve(&k->body, n + 1) == 0)
+			gt_jw_raw(w, (const char *)k->body.data + k->recall_from, n);
+		else
+			w->rc = GT_ENOMEM;
 	}
 	return rc;
 }
 
 /* The organisations among an event's sources or destinations. */
-static json_t *S_parties(const json_t *list, const char *key)
+static void S_parties(gt_jw *w, const json_t *list, const char *key)
 {
-	json_t *out = json_array();
 	size_t i, n = strlen(GT_EPCIS_ORG_URN);
 	const json_t *x;
+	gt_jw_arr(w);
 	json_array_foreach(list, i, x)
 	{
 		const char *v = json_string_value(json_object_get(x, key));
 		if (v && !strncmp(v, GT_EPCIS_ORG_URN, n))
-			json_array_append_new(out, json_string(v + n));
+			gt_jw_str(w, v + n);
 	}
-	return out;
+	gt_jw_end(w, ']');
 }
 
-/* An event as a step of the trail. */
-static json_t *S_trail_item(gt_stmt *st)
+/* key and v when v is there. */
+static void S_kvalue(gt_jw *w, const char *key, const json_t *v)
+{
+	if (!v)
+		return;
+	gt_jw_key(w, key);
+	if (json_is_string(v))
+		gt_jw_strn(w, json_string_value(v), json_string_length(v));
+	else
+		gt_jw_value(w, v);
+}
+
+/* An event as a step of the trail; GT_ECORRUPT if its document is not an
+ * event. */
+static int S_trail_item(S_check *k, gt_stmt *st, gt_error *err)
 {
 	json_t *ev = json_loads(gt_stmt_text(st, 1, NULL), 0, NULL);
-	if (!ev)
-		return NULL;
-	json_t *item = json_pack(
-		"{s:I, s:O, s:O, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:s, s:s, s:o, s:o}", "index",
-		(json_int_t)gt_stmt_i64(st, 0), "eventID", json_object_get(ev, "eventID"), "type",
-		json_object_get(ev, "type"), "eventTime", json_object_get(ev, "eventTime"),
-		"action", json_object_get(ev, "action"), "bizStep", json_object_get(ev, "bizStep"),
-		"disposition", json_object_get(ev, "disposition"), "readPoint",
-		json_object_get(json_object_get(ev, "readPoint"), "id"), "bizLocation",
-		json_object_get(json_object_get(ev, "bizLocation"), "id"), "at",
-		gt_stmt_text(st, 2, NULL), "by", gt_stmt_text(st, 3, NULL), "from",
-		S_parties(json_object_get(ev, "sourceList"), "source"), "to",
-		S_parties(json_object_get(ev, "destinationList"), "destination"));
+	const json_t *id = json_object_get(ev, "eventID"), *type = json_object_get(ev, "type");
+	if (!id || !type) {
+		json_decref(ev);
+		return gt_fail(err, GT_ECORRUPT, "an event of the trail cannot be read");
+	}
+	gt_jw *w = &k->w;
+	int64_t idx = gt_stmt_i64(st, 0);
+	gt_jw_obj(w);
+	gt_jw_kint(w, "index", idx);
+	S_kvalue(w, "eventID", id);
+	S_kvalue(w, "type", type);
+	S_kvalue(w, "eventTime", json_object_get(ev, "eventTime"));
+	S_kvalue(w, "action", json_object_get(ev, "action"));
+	S_kvalue(w, "bizStep", json_object_get(ev, "bizStep"));
+	S_kvalue(w, "disposition", json_object_get(ev, "disposition"));
+	S_kvalue(w, "readPoint", json_object_get(json_object_get(ev, "readPoint"), "id"));
+	S_kvalue(w, "bizLocation", json_object_get(json_object_get(ev, "bizLocation"), "id"));
+	gt_jw_kstr(w, "at", gt_stmt_text(st, 2, NULL));
+	gt_jw_kstr(w, "by", gt_stmt_text(st, 3, NULL));
+	gt_jw_key(w, "from");
+	S_parties(w, json_object_get(ev, "sourceList"), "source");
+	gt_jw_key(w, "to");
+	S_parties(w, json_object_get(ev, "destinationList"), "destination");
+	gt_jw_end(w, '}');
+	if (idx == k->state_idx) {
+		const char *when = json_string_value(json_object_get(ev, "eventTime"));
+		snprintf(k->state_when, sizeof(k->state_when), "%s", when ? when : "");
+		snprintf(k->state_by, sizeof(k->state_by), "%s", gt_stmt_text(st, 3, NULL));
+	}
+	S_rests_on(k, idx);
 	json_decref(ev);
-	return item;
+	return 0;
 }
 
 /* The custody trail: the events naming the pack, its batch, or anything
@@ -244,19 +307,8 @@ static int S_trail(S_check *k, gt_error *err)
 	if (rc == 0) {
 		gt_stmt_bind_text(st, 1, text, (size_t)-1);
 		gt_stmt_bind_i64(st, 2, S_TRAIL_MAX);
-		json_t *trail = json_object_get(k->out, "trail");
-		while ((rc = gt_stmt_step(st, err)) == 1) {
-			json_t *item = S_trail_item(st);
-			if (!item) {
-				rc = gt_fail(err, GT_ECORRUPT,
-					     "an event of the trail cannot be read");
-				break;
-			}
-			S_rests_on(k, gt_stmt_i64(st, 0));
-			if (gt_stmt_i64(st, 0) == k->state_idx)
-				k->state_event = item;
-			json_array_append_new(trail, item);
-		}
+		while ((rc = gt_stmt_step(st, err)) == 1 && (rc = S_trail_item(k, st, err)) == 0)
+			;
 		gt_stmt_close(st);
 	}
 	free(text);
@@ -270,11 +322,8 @@ static void S_pack_status(gt_req *r, S_check *k)
 {
 	if (strcmp(k->status, "ok") != 0 || !k->serial[0])
 		return;
-	const char *when = k->state_event ?
-				   json_string_value(json_object_get(k->state_event, "eventTime")) :
-				   NULL;
-	const char *by =
-		k->state_event ? json_string_value(json_object_get(k->state_event, "by")) : NULL;
+	const char *when = k->state_when[0] ? k->state_when : NULL;
+	const char *by = k->state_by[0] ? k->state_by : NULL;
 	if (!strcmp(k->state, "destroyed")) {
 		k->status = "suspect";
 		snprintf(k->reason, sizeof(k->reason),
@@ -292,7 +341,7 @@ static void S_pack_status(gt_req *r, S_check *k)
 	uint32_t place = gt_suspect_place(ci ? ci->client_addr : NULL, fwd);
 	unsigned places = gt_suspect_note(r->api->suspect, k->gtin, k->serial, place,
 					  (uint32_t)(gt_time_now_ms() / 1000));
-	json_object_set_new(k->out, "places_checked", json_integer(places));
+	gt_jw_kint(&k->w, "places_checked", places);
 	if (places >= r->api->suspect_places) {
 		k->status = "suspect";
 		snprintf(k->reason, sizeof(k->reason),
@@ -315,28 +364,28 @@ static int S_proofs(gt_req *r, S_check *k, gt_error *err)
 {
 	gt_buf note = GT_BUF_INIT;
 	uint64_t size;
+	gt_jw *w = &k->w;
 	int rc = gt_api_checkpoint(r->api->log, &note, &size, err);
-	json_t *proofs = json_array();
+	gt_jw_key(w, "proofs");
+	gt_jw_arr(w);
 	for (size_t i = 0; rc == 0 && i < k->nidx; i++) {
-		json_t *p = NULL;
-		if ((uint64_t)k->idx[i] >= size)
-			p = json_pack("{s:I, s:b}", "index", (json_int_t)k->idx[i], "pending", 1);
-		else
+		gt_jw_obj(w);
+		if ((uint64_t)k->idx[i] >= size) {
+			gt_jw_kint(w, "index", k->idx[i]);
+			gt_jw_key(w, "pending");
+			gt_jw_bool(w, true);
+		} else {
 			/* raw only: the entries are the bulk of the answer, and a
 			 * verifier reads raw anyway (it is what is hashed). */
-			rc = gt_api_entry_proof(r->api->log, (uint64_t)k->idx[i], size, false,
-						&p, err);
-		if (p)
-			json_array_append_new(proofs, p);
+			rc = gt_api_entry_proof(r->api->log, (uint64_t)k->idx[i], size, false, w,
+						err);
+		}
+		gt_jw_end(w, '}');
 	}
-	if (rc == 0) {
-		json_object_set_new(k->out, "proofs", proofs);
-		json_object_set_new(k->out, "tree_size", json_integer((json_int_t)size));
-		json_object_set_new(k->out, "checkpoint",
-				    json_stringn((const char *)note.data, note.len));
-	} else {
-		json_decref(proofs);
-	}
+	gt_jw_end(w, ']');
+	gt_jw_kint(w, "tree_size", (int64_t)size);
+	gt_jw_key(w, "checkpoint");
+	gt_jw_strn(w, (const char *)note.data, note.len);
 	gt_buf_done(&note);
 	return rc;
 }
@@ -360,14 +409,20 @@ enum MHD_Result gt_h_check(gt_req *r)
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-code",
 				      "the code names no product (it has no GTIN, AI 01)");
 	S_check k = {.status = "ok"};
-	k.out = json_pack("{s:o, s:s, s:o}", "code", gt_gs1_json(&g), "checked_at", now, "trail",
-			  json_array());
-	if (!k.out)
-		return gt_api_problem_code(r, GT_ENOMEM, NULL);
+	gt_jw_init(&k.w, &k.body);
+	gt_jw_obj(&k.w);
+	json_t *parsed = gt_gs1_json(&g);
+	gt_jw_key(&k.w, "code");
+	if (parsed)
+		gt_jw_value(&k.w, parsed);
+	else
+		k.w.rc = GT_ENOMEM;
+	json_decref(parsed);
+	gt_jw_kstr(&k.w, "checked_at", now);
 	snprintf(k.lot, sizeof(k.lot), "%s", g.lot);
 	int rc = gt_store_reader(r->api->store, &k.c, &err);
 	if (rc < 0) {
-		json_decref(k.out);
+		gt_buf_done(&k.body);
 		return gt_api_problem_code(r, rc, err.msg);
 	}
 	rc = S_product(&k, &g, &err);
@@ -391,8 +446,11 @@ enum MHD_Result gt_h_check(gt_req *r)
 	}
 	if (rc == 1 && k.manufactured[0])
 		rc = S_recalls(&k, now, &err);
+	gt_jw_key(&k.w, "trail");
+	gt_jw_arr(&k.w);
 	if (rc >= 0 && k.manufactured[0])
 		rc = S_trail(&k, &err);
+	gt_jw_end(&k.w, ']');
 	if (rc >= 0)
 		S_pack_status(r, &k);
 	if (rc >= 0 && strcmp(k.status, "ok") == 0 && k.expiry[0] && strncmp(k.expiry, now, 10) < 0)
@@ -400,12 +458,17 @@ enum MHD_Result gt_h_check(gt_req *r)
 	gt_store_reader_done(k.c);
 	if (rc >= 0)
 		rc = S_proofs(r, &k, &err);
+	if (rc >= 0) {
+		gt_jw_kstr(&k.w, "status", k.status);
+		if (k.reason[0])
+			gt_jw_kstr(&k.w, "reason", k.reason);
+		gt_jw_end(&k.w, '}');
+		if (gt_jw_error(&k.w) < 0)
+			rc = gt_fail(&err, GT_ENOMEM, "out of memory");
+	}
 	if (rc < 0) {
-		json_decref(k.out);
+		gt_buf_done(&k.body);
 		return gt_api_problem_code(r, rc, err.msg);
 	}
-	json_object_set_new(k.out, "status", json_string(k.status));
-	if (k.reason[0])
-		json_object_set_new(k.out, "reason", json_string(k.reason));
-	return gt_api_json(r, MHD_HTTP_OK, k.out);
+	return gt_api_json_text(r, MHD_HTTP_OK, &k.body);
 }

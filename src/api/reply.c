@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct MHD_Response *gt_api_response(const void *data, size_t len, const char *ctype,
-				     const char *cache)
+/* Content-Type ctype and Cache-Control cache (either may be NULL) on resp;
+ * resp, or NULL (resp released) when out of memory. */
+static struct MHD_Response *S_headers(struct MHD_Response *resp, const char *ctype,
+				      const char *cache)
 {
-	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return NULL;
 	if ((ctype &&
@@ -20,6 +20,23 @@ struct MHD_Response *gt_api_response(const void *data, size_t len, const char *c
 		return NULL;
 	}
 	return resp;
+}
+
+struct MHD_Response *gt_api_response(const void *data, size_t len, const char *ctype,
+				     const char *cache)
+{
+	return S_headers(MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY),
+			 ctype, cache);
+}
+
+/* A response that owns text (malloc'd, freed with the response or here). */
+static struct MHD_Response *S_owned(char *text, size_t len, const char *ctype, const char *cache)
+{
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer_with_free_callback(len, text, &free);
+	if (!resp)
+		free(text);
+	return S_headers(resp, ctype, cache);
 }
 
 enum MHD_Result gt_api_queue(gt_req *r, unsigned status, struct MHD_Response *resp)
@@ -45,15 +62,24 @@ struct MHD_Response *gt_api_json_response(json_t *v)
 	json_decref(v);
 	if (!text)
 		return NULL;
-	struct MHD_Response *resp =
-		gt_api_response(text, strlen(text), "application/json", "no-store");
-	free(text);
-	return resp;
+	return S_owned(text, strlen(text), "application/json", "no-store");
 }
 
 enum MHD_Result gt_api_json(gt_req *r, unsigned status, json_t *v)
 {
 	struct MHD_Response *resp = gt_api_json_response(v);
+	if (!resp)
+		return gt_api_problem_code(r, GT_ENOMEM, NULL);
+	return gt_api_queue(r, status, resp);
+}
+
+enum MHD_Result gt_api_json_text(gt_req *r, unsigned status, gt_buf *body)
+{
+	size_t len = body->len;
+	char *text = (char *)body->data;
+	*body = (gt_buf)GT_BUF_INIT;
+	struct MHD_Response *resp =
+		text ? S_owned(text, len, "application/json", "no-store") : NULL;
 	if (!resp)
 		return gt_api_problem_code(r, GT_ENOMEM, NULL);
 	return gt_api_queue(r, status, resp);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,12 +115,17 @@ struct gt_log {
 	gt_hash (*cache_rows)[GT_TILE_ROWS_LEN];
 
 	/* Where each entry of recently read full bundles starts (immutable
-	 * files): an entry is then read with one pread, not the whole bundle. */
+	 * files): an entry is then read with one pread, not the whole bundle,
+	 * from the bundle's file kept open (up to fds_max of them; a slot in
+	 * use by a reader is not given to another bundle). */
 	pthread_mutex_t offs_mu;
 	struct S_offs {
 		uint64_t bundle_plus1; /* 0: empty slot */
 		uint32_t off[GT_TILE_WIDTH + 1]; /* of each length prefix, then the end */
+		int fd_plus1;			 /* the bundle's file, open; 0: not open */
+		unsigned readers;		 /* reading through fd now */
 	} *offs;
+	unsigned fds, fds_max;
 };
 
 /* ---- small helpers ---- */
@@ -1041,6 +1047,9 @@ void gt_log_free(gt_log *log)
 	pthread_mutex_destroy(&log->imu);
 	pthread_mutex_destroy(&log->wmu);
 	free(log->cache_rows);
+	for (size_t i = 0; log->offs && i < S_OFFS_SLOTS; i++)
+		if (log->offs[i].fd_plus1)
+			close(log->offs[i].fd_plus1 - 1);
 	free(log->offs);
 	pthread_mutex_destroy(&log->offs_mu);
 	free(log->dirty_dirs);
@@ -1257,6 +1266,14 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	log->cache_rows = malloc(S_CACHE_SLOTS * sizeof(*log->cache_rows));
 	pthread_mutex_init(&log->offs_mu, NULL);
 	log->offs = calloc(S_OFFS_SLOTS, sizeof(*log->offs));
+	/* Bundle files kept open: a quarter of the descriptors the process
+	 * may have, leaving the rest to connections and the store. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY)
+		log->fds_max = (unsigned)(nofile.rlim_cur / 4 < S_OFFS_SLOTS ? nofile.rlim_cur / 4 :
+									       S_OFFS_SLOTS);
+	else
+		log->fds_max = S_OFFS_SLOTS;
 	S_candidate pub = {.note = GT_BUF_INIT};
 	S_journal journal = {.file = {GT_BUF_INIT, GT_BUF_INIT}};
 	int rc = 0;
@@ -1450,20 +1467,29 @@ static int S_entry_cached(gt_log *log, uint64_t index, gt_buf *out, gt_error *er
 	unsigned i = (unsigned)(index & 255);
 	struct S_offs *o = log->offs ? &log->offs[bundle % S_OFFS_SLOTS] : NULL;
 	uint32_t from = 0, to = 0;
+	int fd = -1;
 	pthread_mutex_lock(&log->offs_mu);
 	bool hit = o && o->bundle_plus1 == bundle + 1;
 	if (hit) {
 		from = o->off[i] + 2;
 		to = o->off[i + 1];
+		if (o->fd_plus1) {
+			fd = o->fd_plus1 - 1;
+			o->readers++;
+		}
 	}
 	pthread_mutex_unlock(&log->offs_mu);
 	if (!hit)
 		return 0;
+	bool kept = fd >= 0;
 	char path[GT_TILE_PATH_MAX];
 	gt_tile_path(path, GT_TILE_ENTRIES, bundle, 0);
-	int fd = openat(log->pubfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return gt_fail_errno(err, errno, "cannot open %s/%s", log->public_dir, path);
+	if (!kept) {
+		fd = openat(log->pubfd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return gt_fail_errno(err, errno, "cannot open %s/%s", log->public_dir,
+					     path);
+	}
 	size_t len = to - from;
 	int rc = gt_buf_reserve(out, len) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") : 0;
 	if (rc == 0) {
@@ -1476,7 +1502,17 @@ static int S_entry_cached(gt_log *log, uint64_t index, gt_buf *out, gt_error *er
 		else
 			out->len += len;
 	}
-	close(fd);
+	pthread_mutex_lock(&log->offs_mu);
+	if (kept) {
+		o->readers--;
+	} else if (o->bundle_plus1 == bundle + 1 && !o->fd_plus1 && log->fds < log->fds_max) {
+		o->fd_plus1 = fd + 1;
+		log->fds++;
+		kept = true;
+	}
+	pthread_mutex_unlock(&log->offs_mu);
+	if (!kept)
+		close(fd);
 	return rc < 0 ? rc : 1;
 }
 
@@ -1494,11 +1530,21 @@ static void S_entry_offsets(gt_log *log, uint64_t bundle, const gt_buf *b)
 			return;
 	}
 	off[GT_TILE_WIDTH] = (uint32_t)pos;
+	int old = -1;
 	pthread_mutex_lock(&log->offs_mu);
 	struct S_offs *o = &log->offs[bundle % S_OFFS_SLOTS];
-	o->bundle_plus1 = bundle + 1;
-	memcpy(o->off, off, sizeof(off));
+	if (o->bundle_plus1 != bundle + 1 && !o->readers) {
+		if (o->fd_plus1) {
+			old = o->fd_plus1 - 1;
+			o->fd_plus1 = 0;
+			log->fds--;
+		}
+		o->bundle_plus1 = bundle + 1;
+		memcpy(o->off, off, sizeof(off));
+	}
 	pthread_mutex_unlock(&log->offs_mu);
+	if (old >= 0)
+		close(old);
 }
 
 int gt_log_entry(gt_log *log, uint64_t index, gt_buf *out, gt_error *err)

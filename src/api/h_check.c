@@ -294,24 +294,41 @@ static int S_trail_item(S_check *k, gt_stmt *st, gt_error *err)
  * that held them; each is proved with the answer. */
 static int S_trail(S_check *k, gt_error *err)
 {
-	json_t *ids = json_array();
-	if (k->serial[0])
-		json_array_append_new(ids, gt_api_item_id(k->gtin, "21", k->serial));
-	json_array_append_new(ids, gt_api_item_id(k->gtin, "10", k->lot));
-	char *text = json_dumps(ids, JSON_COMPACT);
-	json_decref(ids);
-	if (!text)
-		return gt_fail(err, GT_ENOMEM, "out of memory");
+	json_t *pack = k->serial[0] ? gt_api_item_id(k->gtin, "21", k->serial) : NULL;
+	json_t *lot = gt_api_item_id(k->gtin, "10", k->lot);
+	gt_buf ids = GT_BUF_INIT; /* both, as a JSON array */
+	gt_jw w;
+	gt_jw_init(&w, &ids);
+	gt_jw_arr(&w);
+	if (pack)
+		gt_jw_str(&w, json_string_value(pack));
+	gt_jw_str(&w, json_string_value(lot));
+	gt_jw_end(&w, ']');
 	gt_stmt *st;
-	int rc = gt_stmt_open(k->c, GT_Q_EVENT_TRAIL, &st, err);
+	int rc = gt_jw_error(&w) < 0 || !lot ? gt_fail(err, GT_ENOMEM, "out of memory") :
+					       gt_stmt_open(k->c, GT_Q_EVENT_NAMES_ANY, &st, err);
 	if (rc == 0) {
-		gt_stmt_bind_text(st, 1, text, (size_t)-1);
+		if (pack)
+			gt_stmt_bind_text(st, 1, json_string_value(pack), (size_t)-1);
+		gt_stmt_bind_text(st, 2, json_string_value(lot), (size_t)-1);
+		rc = gt_stmt_step(st, err);
+		gt_stmt_close(st);
+	}
+	json_decref(pack);
+	json_decref(lot);
+	/* Most batches have no events: the recursive query only when some do. */
+	if (rc == 1)
+		rc = gt_stmt_open(k->c, GT_Q_EVENT_TRAIL, &st, err);
+	else
+		ids.len = 0; /* nothing to find, or an error */
+	if (rc == 0 && ids.len) {
+		gt_stmt_bind_text(st, 1, (const char *)ids.data, ids.len);
 		gt_stmt_bind_i64(st, 2, S_TRAIL_MAX);
 		while ((rc = gt_stmt_step(st, err)) == 1 && (rc = S_trail_item(k, st, err)) == 0)
 			;
 		gt_stmt_close(st);
 	}
-	free(text);
+	gt_buf_done(&ids);
 	return rc;
 }
 

@@ -137,6 +137,10 @@ typedef enum gt_query {
 	/* (1 JSON array of ids, 2 limit) -> idx, doc, at, org of the events naming
 	 * any of them or any container they were ever in (to depth 4), by idx */
 	GT_Q_EVENT_TRAIL,
+	/* (1 id or NULL, 2 id) -> one row when an event names either (an event
+	 * that put them in a container names them too): the trail of ids that
+	 * no event names is empty, and this is much cheaper to ask */
+	GT_Q_EVENT_NAMES_ANY,
 	/* (1 gtin, 2 lot, 3 org, 4 idx): org had custody; changes 1 row the
 	 * first time, 0 after (then GT_Q_CUSTODY_TOUCH) */
 	GT_Q_CUSTODY_ADD,

@@ -45,6 +45,10 @@
 
 #define S_DEFAULT_READERS 8
 #define S_BUSY_TIMEOUT_MS 5000
+/* Each connection maps the database file (up to SQLite's own limit, 2 GiB
+ * by default): a page read is then a memory access, not a pread(2) and a
+ * copy. The pages are the kernel's page cache, shared between connections. */
+#define S_MMAP_BYTES "2147418112"
 /* After a large batch the WAL is cut back to this size once checkpointed. */
 #define S_JOURNAL_SIZE_LIMIT (64 * 1024 * 1024)
 #define S_REBUILD_SUFFIX ".rebuild"
@@ -255,7 +259,10 @@ static int S_conn_open(gt_store *s, bool writer, gt_store_conn **ret, gt_error *
 		sqlite3_set_authorizer(c->db, S_authorize, c);
 	char what[64 + 4096];
 	snprintf(what, sizeof(what), "cannot open store %s", s->path);
-	rc = S_exec(c->db, "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL", what, err);
+	rc = S_exec(c->db,
+		    "PRAGMA foreign_keys = OFF; PRAGMA synchronous = NORMAL;"
+		    " PRAGMA mmap_size = " S_MMAP_BYTES,
+		    what, err);
 	if (rc < 0)
 		goto fail;
 	*ret = c;
@@ -462,12 +469,22 @@ static int S_open_read_only(gt_store *s, gt_error *err)
 	return 0;
 }
 
+/* Process-wide settings, before SQLite initialises itself: no memory
+ * statistics, which take a global mutex on every allocation of every
+ * connection (the readers would contend on it). */
+static void S_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int gt_store_open(const gt_store_options *opt, gt_store **ret, gt_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	if (!opt || !opt->path || !opt->path[0])
 		return gt_fail(err, GT_EINVAL, "no store path given");
 	if (!sqlite3_threadsafe())
 		return gt_fail(err, GT_EINVAL, "SQLite was built without thread support");
+	pthread_once(&once, S_configure);
 	gt_store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return gt_fail(err, GT_ENOMEM, "out of memory");

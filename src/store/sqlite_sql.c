@@ -183,6 +183,8 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 			      " SELECT e.idx, e.doc, e.at, e.org FROM trace_events e WHERE e.idx IN"
 			      " (SELECT m.idx FROM p JOIN trace_event_epcs m ON m.epc = p.id)"
 			      " ORDER BY e.idx LIMIT ?2"},
+	[GT_Q_EVENT_NAMES_ANY] = {"event_names_any", "SELECT 1 FROM trace_event_epcs"
+						     " WHERE epc IN (?1, ?2) LIMIT 1"},
 	[GT_Q_CUSTODY_ADD] = {"custody_add",
 			      "INSERT OR IGNORE INTO trace_custody (gtin, lot, org, first_idx,"
 			      " last_idx) VALUES (?1, ?2, ?3, ?4, ?4)"},

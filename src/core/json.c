@@ -213,27 +213,34 @@ static const char S_esc[256] = {
 
 int gt_json_add_string(gt_buf *out, const char *s, size_t n)
 {
-	/* Room for the worst case at once when it is small, else grow per run. */
-	if (gt_buf_reserve(out, n < 4096 ? n * 6 + 2 : n + 2) < 0)
+	static const char hex[] = "0123456789abcdef";
+	/* Room for the worst case (every byte \u00XX) in pieces of at most
+	 * 4096 bytes of input, then a tight loop with no checks. */
+	if (gt_buf_reserve(out, 1) < 0)
 		return GT_ENOMEM;
 	out->data[out->len++] = '"';
-	size_t i = 0;
-	while (i < n) {
-		size_t run = i;
-		while (run < n && !S_esc[(unsigned char)s[run]])
-			run++;
-		if (gt_buf_add(out, s + i, run - i) < 0)
+	for (size_t i = 0; i < n;) {
+		size_t piece = n - i < 4096 ? n - i : 4096;
+		if (gt_buf_reserve(out, piece * 6 + 1) < 0)
 			return GT_ENOMEM;
-		if (run == n)
-			break;
-		unsigned char ch = (unsigned char)s[run];
-		char e[7] = {'\\', S_esc[ch]};
-		size_t elen = 2;
-		if (e[1] == 'u')
-			elen = (size_t)snprintf(e, sizeof(e), "\\u%04x", ch);
-		if (gt_buf_add(out, e, elen) < 0)
-			return GT_ENOMEM;
-		i = run + 1;
+		uint8_t *o = out->data + out->len;
+		for (const unsigned char *p = (const unsigned char *)s + i, *end = p + piece;
+		     p < end; p++) {
+			char e = S_esc[*p];
+			if (!e) {
+				*o++ = *p;
+			} else if (e != 'u') {
+				*o++ = '\\';
+				*o++ = (uint8_t)e;
+			} else {
+				memcpy(o, "\\u00", 4);
+				o[4] = (uint8_t)hex[*p >> 4];
+				o[5] = (uint8_t)hex[*p & 15];
+				o += 6;
+			}
+		}
+		out->len = (size_t)(o - out->data);
+		i += piece;
 	}
 	return gt_buf_add(out, "\"", 1);
 }

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +38,9 @@
  * this many of them (16 KiB each) in a direct-mapped cache. */
 #define S_CACHE_SLOTS 256
 #define S_OFFS_SLOTS 4096 /* full entry bundles whose entry offsets are kept (4 MiB) */
+/* Address space reserved for each level's proof index (64 GiB: the level-0
+ * records of about 850 million entries); records past it are read with pread. */
+#define S_IDX_MAP_BYTES ((uint64_t)64 << 30)
 #define S_SYNC_FDS_MAX 1024
 /* Bytes of sequenced entries held for integration at most; a sequence call
  * that would go past it, or past S_COMMIT_MAX entries, integrates first. */
@@ -58,6 +61,11 @@ struct gt_log {
 	int pubfd, statefd, lockfd;
 	int idxfd[GT_TILE_LEVELS];
 	uint64_t idx_records[GT_TILE_LEVELS]; /* read-only logs: records present */
+	/* The proof index mapped for readers (S_IDX_MAP_BYTES of address space
+	 * per level, past the end of the file), and how many of its bytes are
+	 * written: a read within them is a memory copy, others use pread. */
+	const uint8_t *idxmap[GT_TILE_LEVELS];
+	uint64_t idx_bytes[GT_TILE_LEVELS]; /* atomic */
 	int stagedfd[2];
 	bool writable, broken, split_fs;
 	enum gt_log_sync sync;
@@ -115,17 +123,16 @@ struct gt_log {
 	gt_hash (*cache_rows)[GT_TILE_ROWS_LEN];
 
 	/* Where each entry of recently read full bundles starts (immutable
-	 * files): an entry is then read with one pread, not the whole bundle,
-	 * from the bundle's file kept open (up to fds_max of them; a slot in
-	 * use by a reader is not given to another bundle). */
+	 * files), and the bundle's file mapped once read twice: an entry is
+	 * then copied from memory, not read from the file. A slot in use by a
+	 * reader is not given to another bundle. */
 	pthread_mutex_t offs_mu;
 	struct S_offs {
 		uint64_t bundle_plus1; /* 0: empty slot */
 		uint32_t off[GT_TILE_WIDTH + 1]; /* of each length prefix, then the end */
-		int fd_plus1;			 /* the bundle's file, open; 0: not open */
-		unsigned readers;		 /* reading through fd now */
+		const uint8_t *map;		 /* the bundle's file (off[256] bytes), or NULL */
+		unsigned readers;		 /* copying from map now */
 	} *offs;
-	unsigned fds, fds_max;
 };
 
 /* ---- small helpers ---- */
@@ -354,6 +361,34 @@ static void S_chunk_unpack(const gt_hash chunk[S_CHUNK_LEN], unsigned block,
 	}
 }
 
+/* len bytes at off of level's proof index: from its mapping when they are
+ * written, else with pread. 0, -EIO past the end, or -errno. */
+static int S_index_read(gt_log *log, int level, void *dst, size_t len, uint64_t off)
+{
+	const uint8_t *map = log->idxmap[level];
+	if (map && off + len <= S_IDX_MAP_BYTES &&
+	    off + len <= __atomic_load_n(&log->idx_bytes[level], __ATOMIC_ACQUIRE)) {
+		memcpy(dst, map + off, len);
+		return 0;
+	}
+	return gt_fs_pread_all(log->idxfd[level], dst, len, (off_t)off);
+}
+
+/* Map each level's proof index for readers, what is written of it now. */
+static void S_index_map(gt_log *log)
+{
+	for (int l = 0; l < GT_TILE_LEVELS; l++) {
+		struct stat st;
+		if (log->idxfd[l] < 0 || fstat(log->idxfd[l], &st) < 0)
+			continue;
+		void *m = mmap(NULL, S_IDX_MAP_BYTES, PROT_READ, MAP_SHARED, log->idxfd[l], 0);
+		if (m == MAP_FAILED)
+			continue; /* pread it is */
+		log->idxmap[l] = m;
+		__atomic_store_n(&log->idx_bytes[l], (uint64_t)st.st_size, __ATOMIC_RELEASE);
+	}
+}
+
 /* Read the rows of a full tile from the proof index, or from the tile file
  * when the index does not hold it. */
 static int S_full_rows(gt_log *log, int level, uint64_t index, gt_hash rows[GT_TILE_ROWS_LEN],
@@ -363,8 +398,7 @@ static int S_full_rows(gt_log *log, int level, uint64_t index, gt_hash rows[GT_T
 		gt_hash *rec = malloc(S_RECORD_BYTES);
 		if (!rec)
 			return gt_fail(err, GT_ENOMEM, "out of memory");
-		int rc = gt_fs_pread_all(log->idxfd[level], rec, S_RECORD_BYTES,
-					 (off_t)(index * S_RECORD_BYTES));
+		int rc = S_index_read(log, level, rec, S_RECORD_BYTES, index * S_RECORD_BYTES);
 		for (unsigned k = 0; rc == 0 && k < GT_TILE_BLOCKS; k++)
 			S_chunk_unpack(rec + k * S_CHUNK_LEN, k, rows);
 		free(rec);
@@ -394,9 +428,15 @@ static int S_record_write(gt_log *log, int level, uint64_t index,
 	gt_hash rec[GT_TILE_BLOCKS * S_CHUNK_LEN];
 	for (unsigned k = 0; k < GT_TILE_BLOCKS; k++)
 		S_chunk_pack(rows, k, rec + k * S_CHUNK_LEN);
+	uint64_t end = (index + 1) * S_RECORD_BYTES;
 	int rc = gt_fs_pwrite_all(log->idxfd[level], rec, S_RECORD_BYTES,
 				  (off_t)(index * S_RECORD_BYTES));
-	return rc < 0 ? gt_fail_errno(err, -rc, "cannot write the proof index") : 0;
+	if (rc < 0)
+		return gt_fail_errno(err, -rc, "cannot write the proof index");
+	/* Records are written in order (recovery rewrites before mapping). */
+	if (end > __atomic_load_n(&log->idx_bytes[level], __ATOMIC_RELAXED))
+		__atomic_store_n(&log->idx_bytes[level], end, __ATOMIC_RELEASE);
+	return 0;
 }
 
 /* Read the head and one block of a full tile from the proof index, or, if
@@ -426,8 +466,8 @@ static int S_full_block(gt_log *log, int level, uint64_t index, unsigned block,
 	}
 	if (use_index && log->idxfd[level] >= 0) {
 		gt_hash chunk[S_CHUNK_LEN];
-		off_t off = (off_t)(index * S_RECORD_BYTES + block * S_CHUNK_LEN * GT_HASH_LEN);
-		int rc = gt_fs_pread_all(log->idxfd[level], chunk, sizeof(chunk), off);
+		uint64_t off = index * S_RECORD_BYTES + block * S_CHUNK_LEN * GT_HASH_LEN;
+		int rc = S_index_read(log, level, chunk, sizeof(chunk), off);
 		if (rc == 0) {
 			S_chunk_unpack(chunk, block, rows);
 			return 0;
@@ -1048,9 +1088,12 @@ void gt_log_free(gt_log *log)
 	pthread_mutex_destroy(&log->wmu);
 	free(log->cache_rows);
 	for (size_t i = 0; log->offs && i < S_OFFS_SLOTS; i++)
-		if (log->offs[i].fd_plus1)
-			close(log->offs[i].fd_plus1 - 1);
+		if (log->offs[i].map)
+			munmap((void *)log->offs[i].map, log->offs[i].off[GT_TILE_WIDTH]);
 	free(log->offs);
+	for (int l = 0; l < GT_TILE_LEVELS; l++)
+		if (log->idxmap[l])
+			munmap((void *)log->idxmap[l], S_IDX_MAP_BYTES);
 	pthread_mutex_destroy(&log->offs_mu);
 	free(log->dirty_dirs);
 	free(log->public_dir);
@@ -1266,14 +1309,6 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 	log->cache_rows = malloc(S_CACHE_SLOTS * sizeof(*log->cache_rows));
 	pthread_mutex_init(&log->offs_mu, NULL);
 	log->offs = calloc(S_OFFS_SLOTS, sizeof(*log->offs));
-	/* Bundle files kept open: a quarter of the descriptors the process
-	 * may have, leaving the rest to connections and the store. */
-	struct rlimit nofile;
-	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY)
-		log->fds_max = (unsigned)(nofile.rlim_cur / 4 < S_OFFS_SLOTS ? nofile.rlim_cur / 4 :
-									       S_OFFS_SLOTS);
-	else
-		log->fds_max = S_OFFS_SLOTS;
 	S_candidate pub = {.note = GT_BUF_INIT};
 	S_journal journal = {.file = {GT_BUF_INIT, GT_BUF_INIT}};
 	int rc = 0;
@@ -1392,6 +1427,7 @@ int gt_log_open(const gt_log_options *opt, gt_log **ret, gt_error *err)
 			goto fail;
 	}
 	S_journal_done(&journal);
+	S_index_map(log);
 	*ret = log;
 	return 0;
 fail:
@@ -1467,31 +1503,36 @@ static int S_entry_cached(gt_log *log, uint64_t index, gt_buf *out, gt_error *er
 	unsigned i = (unsigned)(index & 255);
 	struct S_offs *o = log->offs ? &log->offs[bundle % S_OFFS_SLOTS] : NULL;
 	uint32_t from = 0, to = 0;
-	int fd = -1;
+	const uint8_t *map = NULL;
 	pthread_mutex_lock(&log->offs_mu);
 	bool hit = o && o->bundle_plus1 == bundle + 1;
 	if (hit) {
 		from = o->off[i] + 2;
 		to = o->off[i + 1];
-		if (o->fd_plus1) {
-			fd = o->fd_plus1 - 1;
+		if ((map = o->map))
 			o->readers++;
-		}
 	}
 	pthread_mutex_unlock(&log->offs_mu);
 	if (!hit)
 		return 0;
-	bool kept = fd >= 0;
-	char path[GT_TILE_PATH_MAX];
-	gt_tile_path(path, GT_TILE_ENTRIES, bundle, 0);
-	if (!kept) {
-		fd = openat(log->pubfd, path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return gt_fail_errno(err, errno, "cannot open %s/%s", log->public_dir,
-					     path);
-	}
 	size_t len = to - from;
 	int rc = gt_buf_reserve(out, len) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") : 0;
+	if (map) {
+		if (rc == 0) {
+			memcpy(out->data + out->len, map + from, len);
+			out->len += len;
+			out->data[out->len] = 0;
+		}
+		pthread_mutex_lock(&log->offs_mu);
+		o->readers--;
+		pthread_mutex_unlock(&log->offs_mu);
+		return rc < 0 ? rc : 1;
+	}
+	char path[GT_TILE_PATH_MAX];
+	gt_tile_path(path, GT_TILE_ENTRIES, bundle, 0);
+	int fd = openat(log->pubfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gt_fail_errno(err, errno, "cannot open %s/%s", log->public_dir, path);
 	if (rc == 0) {
 		ssize_t n = pread(fd, out->data + out->len, len, from);
 		if (n < 0)
@@ -1501,18 +1542,25 @@ static int S_entry_cached(gt_log *log, uint64_t index, gt_buf *out, gt_error *er
 				     path);
 		else
 			out->len += len;
+		if (rc == 0)
+			out->data[out->len] = 0;
 	}
+	/* Read a second time: map it for the next reads. */
 	pthread_mutex_lock(&log->offs_mu);
-	if (kept) {
-		o->readers--;
-	} else if (o->bundle_plus1 == bundle + 1 && !o->fd_plus1 && log->fds < log->fds_max) {
-		o->fd_plus1 = fd + 1;
-		log->fds++;
-		kept = true;
-	}
+	bool want = rc == 0 && o->bundle_plus1 == bundle + 1 && !o->map;
+	size_t size = o->off[GT_TILE_WIDTH];
 	pthread_mutex_unlock(&log->offs_mu);
-	if (!kept)
-		close(fd);
+	void *m = want ? mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (m != MAP_FAILED) {
+		pthread_mutex_lock(&log->offs_mu);
+		bool kept = o->bundle_plus1 == bundle + 1 && !o->map;
+		if (kept)
+			o->map = m;
+		pthread_mutex_unlock(&log->offs_mu);
+		if (!kept)
+			munmap(m, size);
+	}
 	return rc < 0 ? rc : 1;
 }
 
@@ -1530,21 +1578,20 @@ static void S_entry_offsets(gt_log *log, uint64_t bundle, const gt_buf *b)
 			return;
 	}
 	off[GT_TILE_WIDTH] = (uint32_t)pos;
-	int old = -1;
+	const uint8_t *old = NULL;
+	size_t old_len = 0;
 	pthread_mutex_lock(&log->offs_mu);
 	struct S_offs *o = &log->offs[bundle % S_OFFS_SLOTS];
 	if (o->bundle_plus1 != bundle + 1 && !o->readers) {
-		if (o->fd_plus1) {
-			old = o->fd_plus1 - 1;
-			o->fd_plus1 = 0;
-			log->fds--;
-		}
+		old = o->map;
+		old_len = o->off[GT_TILE_WIDTH];
+		o->map = NULL;
 		o->bundle_plus1 = bundle + 1;
 		memcpy(o->off, off, sizeof(off));
 	}
 	pthread_mutex_unlock(&log->offs_mu);
-	if (old >= 0)
-		close(old);
+	if (old)
+		munmap((void *)old, old_len);
 }
 
 int gt_log_entry(gt_log *log, uint64_t index, gt_buf *out, gt_error *err)

@@ -686,6 +686,11 @@ static void S_check_log(gt_log *log, const S_model *m, uint64_t from, int sample
 	}
 	for (uint64_t i = from; i < n; i++)
 		S_check_entry(log, m, i);
+	/* A full bundle is read whole the first time, from the file with its
+	 * offsets known the second, and from its mapping after that. */
+	for (int pass = 0; pass < 2; pass++)
+		for (uint64_t i = from; i < n && i < from + 600; i++)
+			S_check_entry(log, m, pass ? from + (i - from) * 7 % (n - from) : i);
 	for (int i = 0; i < samples; i++)
 		S_check_entry(log, m, tu_between(&S_rng, 0, n - 1));
 	/* Out of range. */

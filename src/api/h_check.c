@@ -427,14 +427,12 @@ enum MHD_Result gt_h_check(gt_req *r)
 				      "the code names no product (it has no GTIN, AI 01)");
 	S_check k = {.status = "ok"};
 	gt_jw_init(&k.w, &k.body);
+	/* Room for the usual answer at once (about 5 KiB). */
+	if (gt_buf_reserve(&k.body, 8192) < 0)
+		return gt_api_problem_code(r, GT_ENOMEM, NULL);
 	gt_jw_obj(&k.w);
-	json_t *parsed = gt_gs1_json(&g);
 	gt_jw_key(&k.w, "code");
-	if (parsed)
-		gt_jw_value(&k.w, parsed);
-	else
-		k.w.rc = GT_ENOMEM;
-	json_decref(parsed);
+	gt_gs1_write(&g, &k.w);
 	gt_jw_kstr(&k.w, "checked_at", now);
 	snprintf(k.lot, sizeof(k.lot), "%s", g.lot);
 	int rc = gt_store_reader(r->api->store, &k.c, &err);

@@ -59,12 +59,13 @@ int gt_cmd_gs1(int argc, char **argv)
 		fprintf(stderr, "goodtrace gs1: %s\n", err.msg);
 		return GT_EXIT_USAGE;
 	}
-	json_t *j = gt_gs1_json(&g);
 	gt_buf out = GT_BUF_INIT;
-	int rc = j ? gt_json_canonical(j, &out, &err) : GT_ENOMEM;
-	json_decref(j);
+	gt_jw w;
+	gt_jw_init(&w, &out);
+	gt_gs1_write(&g, &w);
+	int rc = gt_jw_error(&w);
 	if (rc < 0) {
-		gt_cli_error("gs1: %s", rc == GT_ENOMEM ? gt_strerror(rc) : err.msg);
+		gt_cli_error("gs1: %s", gt_strerror(rc));
 		gt_buf_done(&out);
 		return GT_EXIT_FAIL;
 	}

@@ -319,10 +319,15 @@ void gt_jw_str_or_null(gt_jw *w, const char *s)
 
 void gt_jw_int(gt_jw *w, int64_t v)
 {
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%lld", (long long)v);
+	char num[24], *p = num + sizeof(num);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
 	if (S_sep(w))
-		S_put(w, num, (size_t)n);
+		S_put(w, p, (size_t)(num + sizeof(num) - p));
 }
 
 void gt_jw_bool(gt_jw *w, bool v)

@@ -1050,34 +1050,32 @@ const char *gt_gs1_format_name(gt_gs1_format f)
 }
 
 /* Set o[key] to the string s unless s is empty; -1 when out of memory. */
-static int S_put(json_t *o, const char *key, const char *s)
+/* key and s, unless s is empty. */
+static void S_put(gt_jw *w, const char *key, const char *s)
 {
-	if (!*s)
-		return 0;
-	return json_object_set_new(o, key, json_string(s));
+	if (*s)
+		gt_jw_kstr(w, key, s);
 }
 
-json_t *gt_gs1_json(const gt_gs1 *g)
+void gt_gs1_write(const gt_gs1 *g, gt_jw *w)
 {
-	json_t *o = json_object(), *ais = json_array();
-	if (!o || !ais || json_object_set(o, "ais", ais) < 0)
-		goto fail;
+	gt_jw_obj(w);
+	gt_jw_key(w, "ais");
+	gt_jw_arr(w);
 	for (size_t i = 0; i < g->n_ais; i++) {
-		json_t *e = json_pack("{s:s,s:s}", "ai", g->ais[i].ai, "value", g->ais[i].value);
-		if (json_array_append_new(ais, e) < 0)
-			goto fail;
+		gt_jw_obj(w);
+		gt_jw_kstr(w, "ai", g->ais[i].ai);
+		gt_jw_kstr(w, "value", g->ais[i].value);
+		gt_jw_end(w, '}');
 	}
-	if (S_put(o, "format", gt_gs1_format_name(g->format)) < 0 ||
-	    S_put(o, "gtin", g->gtin) < 0 || S_put(o, "lot", g->lot) < 0 ||
-	    S_put(o, "serial", g->serial) < 0 || S_put(o, "expiry", g->expiry) < 0 ||
-	    S_put(o, "cn_product_code", g->cn_product_code) < 0)
-		goto fail;
-	json_decref(ais);
-	return o;
-fail:
-	json_decref(ais);
-	json_decref(o);
-	return NULL;
+	gt_jw_end(w, ']');
+	S_put(w, "cn_product_code", g->cn_product_code);
+	S_put(w, "expiry", g->expiry);
+	S_put(w, "format", gt_gs1_format_name(g->format));
+	S_put(w, "gtin", g->gtin);
+	S_put(w, "lot", g->lot);
+	S_put(w, "serial", g->serial);
+	gt_jw_end(w, '}');
 }
 
 int gt_gs1_bracketed(const gt_gs1 *g, gt_buf *out)

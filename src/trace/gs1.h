@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/json.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -62,11 +63,11 @@ typedef struct gt_gs1 {
  * was expected; *out is then unchanged. */
 int gt_gs1_parse(const char *code, size_t len, int current_year, gt_gs1 *out, gt_error *err);
 
-/* The code as JSON (a new reference, NULL only when out of memory):
- * {"format":"element_string"|"digital_link"|"cn_drug_code",
- *  "ais":[{"ai":"01","value":"…"},…], and when known "gtin", "lot", "serial",
- *  "expiry", "cn_product_code"}. */
-json_t *gt_gs1_json(const gt_gs1 *g);
+/* The code as a JSON object, written by w with its keys in canonical
+ * (sorted) order: {"ais":[{"ai":"01","value":"…"},…], and when known
+ * "cn_product_code", "expiry", "format" ("element_string", "digital_link"
+ * or "cn_drug_code"), "gtin", "lot", "serial"}. */
+void gt_gs1_write(const gt_gs1 *g, gt_jw *w);
 
 /* Append the AIs in bracketed form, "(01)09506000134352(10)ABC", to out; a
  * '(' inside a value is written "\(" as the bracketed form requires, so

@@ -179,13 +179,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	gt_buf_done(&b);
 
-	/* The JSON is canonical text. */
-	json_t *j = gt_gs1_json(&g);
-	gt_buf t = GT_BUF_INIT;
+	/* The JSON written is canonical text. */
+	gt_buf text = GT_BUF_INIT, t = GT_BUF_INIT;
+	gt_jw w;
+	gt_jw_init(&w, &text);
+	gt_gs1_write(&g, &w);
+	json_t *j = gt_jw_error(&w) ? NULL : json_loads((const char *)text.data, 0, NULL);
 	if (!j || gt_json_canonical(j, &t, NULL) < 0 || !json_is_array(json_object_get(j, "ais")) ||
-	    json_array_size(json_object_get(j, "ais")) != g.n_ais)
+	    json_array_size(json_object_get(j, "ais")) != g.n_ais || t.len != text.len ||
+	    memcmp(t.data, text.data, t.len) != 0)
 		abort();
 	json_decref(j);
 	gt_buf_done(&t);
+	gt_buf_done(&text);
 	return 0;
 }

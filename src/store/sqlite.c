@@ -73,6 +73,10 @@ struct gt_store_conn {
 	bool preparing_private; /* set by S_authorize while preparing */
 	bool private_dirty;	/* the transaction wrote the private area */
 	gt_store_conn *next_idle;
+	/* A reader's snapshot, kept open between borrows while the writer
+	 * has committed nothing since it began (see gt_store_reader). */
+	bool reading;
+	uint64_t read_gen; /* the store's gen when it began */
 	gt_stmt stmts[GT_SQLITE_Q__COUNT];
 };
 
@@ -88,6 +92,10 @@ struct gt_store {
 	unsigned nreaders; /* open (idle or borrowed) */
 	unsigned max_readers;
 	unsigned nborrowed;
+
+	/* Commits by the writer (atomic), counted by the WAL hook once each
+	 * is visible: a reader's snapshot from the same count is current. */
+	uint64_t gen;
 
 	/* The checkpointer (writer stores only). */
 	pthread_t ckpt_thread;
@@ -515,6 +523,7 @@ static int S_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)db;
 	(void)name;
 	gt_store *s = arg;
+	__atomic_add_fetch(&s->gen, 1, __ATOMIC_RELEASE);
 	if (pages < S_CKPT_PAGES)
 		return SQLITE_OK;
 	/* Only once the WAL has grown by S_CKPT_PAGES since the last
@@ -527,6 +536,34 @@ static int S_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	}
 	pthread_mutex_unlock(&s->ckpt_mu);
 	return SQLITE_OK;
+}
+
+/* End the snapshots idle readers keep that are no longer current: they
+ * would hold the checkpoint back (it cannot pass the oldest snapshot). The
+ * idle readers are taken from the pool meanwhile, so no one borrows them. */
+static void S_end_stale_snapshots(gt_store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	gt_store_conn *list = s->idle;
+	s->idle = NULL;
+	pthread_mutex_unlock(&s->mu);
+	if (!list)
+		return;
+	uint64_t gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
+	gt_store_conn *last = NULL;
+	for (gt_store_conn *c = list; c; c = c->next_idle) {
+		if (c->reading && c->read_gen != gen) {
+			if (S_run(c, GT_SQLITE_COMMIT, NULL) < 0)
+				gt_store_rollback(c);
+			c->reading = false;
+		}
+		last = c;
+	}
+	pthread_mutex_lock(&s->mu);
+	last->next_idle = s->idle;
+	s->idle = list;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
 }
 
 static void *S_ckpt_main(void *arg)
@@ -544,6 +581,7 @@ static void *S_ckpt_main(void *arg)
 		}
 		s->ckpt_wanted = false;
 		pthread_mutex_unlock(&s->ckpt_mu);
+		S_end_stale_snapshots(s);
 		/* Errors (busy, I/O) are left for the next round and for the
 		 * checkpoint SQLite runs when the last connection closes. */
 		int frames = 0;
@@ -767,7 +805,7 @@ int gt_store_set_applied(gt_store_conn *c, uint64_t applied, gt_error *err)
 static void S_reader_put(gt_store_conn *c)
 {
 	gt_store *s = c->s;
-	bool keep = !S_in_tx(c);
+	bool keep = c->reading || !S_in_tx(c);
 	pthread_mutex_lock(&s->mu);
 	s->nborrowed--;
 	if (keep) {
@@ -808,7 +846,23 @@ int gt_store_reader(gt_store *s, gt_store_conn **ret, gt_error *err)
 			return rc;
 		}
 	}
-	/* One snapshot per borrow, taken now: the first read starts it. */
+	/* A current snapshot: the one the reader kept, if the writer has
+	 * committed nothing since it began (its commits are counted once
+	 * visible, before they are acknowledged), else a new one taken now.
+	 * Beginning one costs system calls (WAL locks): most reads under a
+	 * read-mostly load skip them. Only a store with the writer in this
+	 * process (counting its commits) keeps snapshots. */
+	uint64_t gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
+	if (c->reading && c->read_gen == gen && s->ckpt_started) {
+		*ret = c;
+		return 0;
+	}
+	if (c->reading) {
+		if (S_run(c, GT_SQLITE_COMMIT, NULL) < 0)
+			gt_store_rollback(c);
+		c->reading = false;
+	}
+	/* The first read starts the snapshot. */
 	uint64_t applied;
 	rc = S_run(c, GT_SQLITE_BEGIN_READ, err);
 	if (rc == 0)
@@ -818,6 +872,7 @@ int gt_store_reader(gt_store *s, gt_store_conn **ret, gt_error *err)
 		S_reader_put(c);
 		return rc;
 	}
+	c->read_gen = gen;
 	*ret = c;
 	return 0;
 }
@@ -829,7 +884,10 @@ void gt_store_reader_done(gt_store_conn *c)
 	for (int q = 0; q < GT_SQLITE_Q__COUNT; q++)
 		if (c->stmts[q].open)
 			gt_stmt_close(&c->stmts[q]);
-	if (S_in_tx(c) && S_run(c, GT_SQLITE_COMMIT, NULL) < 0)
+	/* Kept for the next borrow while current (see gt_store_reader). */
+	c->reading = c->s->ckpt_started && S_in_tx(c) &&
+		     c->read_gen == __atomic_load_n(&c->s->gen, __ATOMIC_ACQUIRE);
+	if (!c->reading && S_in_tx(c) && S_run(c, GT_SQLITE_COMMIT, NULL) < 0)
 		gt_store_rollback(c);
 	S_reader_put(c);
 }

@@ -183,8 +183,12 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 			      " SELECT e.idx, e.doc, e.at, e.org FROM trace_events e WHERE e.idx IN"
 			      " (SELECT m.idx FROM p JOIN trace_event_epcs m ON m.epc = p.id)"
 			      " ORDER BY e.idx LIMIT ?2"},
-	[GT_Q_EVENT_NAMES_ANY] = {"event_names_any", "SELECT 1 FROM trace_event_epcs"
-						     " WHERE epc IN (?1, ?2) LIMIT 1"},
+	/* Two probes of the key, not "epc IN (?1, ?2)": an IN list of
+	 * parameters builds a temporary table on every run. */
+	[GT_Q_EVENT_NAMES_ANY] = {"event_names_any",
+				  "SELECT 1 FROM (SELECT 1 FROM trace_event_epcs WHERE epc = ?1"
+				  " LIMIT 1) UNION ALL SELECT 1 FROM (SELECT 1 FROM"
+				  " trace_event_epcs WHERE epc = ?2 LIMIT 1) LIMIT 1"},
 	[GT_Q_CUSTODY_ADD] = {"custody_add",
 			      "INSERT OR IGNORE INTO trace_custody (gtin, lot, org, first_idx,"
 			      " last_idx) VALUES (?1, ?2, ?3, ?4, ?4)"},

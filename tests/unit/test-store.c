@@ -737,6 +737,30 @@ Test(store, readers_see_committed_snapshots)
 	r1 = S_reader(s);
 	cr_assert_eq(S_org_count(r1), 2);
 	gt_store_reader_done(r1);
+	/* A returned reader keeps its snapshot only while it is current: a
+	 * commit after the return is seen by the next borrow. */
+	for (int i = 0; i < 3; i++) {
+		r1 = S_reader(s);
+		cr_assert_eq(S_org_count(r1), 2 + i);
+		gt_store_reader_done(r1);
+		char id[8];
+		snprintf(id, sizeof(id), "c%d", i);
+		S_begin(w);
+		S_org_put(w, id, "C", 3 + i);
+		S_commit(w);
+	}
+	r1 = S_reader(s);
+	cr_assert_eq(S_org_count(r1), 5);
+	cr_assert(S_org_exists(r1, "c2"));
+	gt_store_reader_done(r1);
+	/* So is a write outside a transaction. */
+	r1 = S_reader(s);
+	cr_assert_not(S_org_exists(r1, "d"));
+	gt_store_reader_done(r1);
+	S_org_put(w, "d", "D", 9);
+	r1 = S_reader(s);
+	cr_assert(S_org_exists(r1, "d"));
+	gt_store_reader_done(r1);
 	gt_store_reader_done(NULL);
 	gt_store_free(s);
 }
@@ -1489,6 +1513,11 @@ Test(store, wal_is_checkpointed_in_the_background)
 	 * the database once it holds a thousand pages. */
 	gt_store *s = S_open();
 	gt_store_conn *w = gt_store_writer(s);
+	/* An idle reader keeps its snapshot from before the writes: it must
+	 * not hold the checkpoint back. */
+	gt_store_conn *r = S_reader(s);
+	S_applied(r);
+	gt_store_reader_done(r);
 	off_t before = S_file_size(S_path);
 	char type[200];
 	memset(type, 'x', sizeof(type) - 1);

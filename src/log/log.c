@@ -121,6 +121,9 @@ struct gt_log {
 		uint64_t index;
 	} cache_key[S_CACHE_SLOTS];
 	gt_hash (*cache_rows)[GT_TILE_ROWS_LEN];
+	/* Right-edge range hashes of the latest tree size proofs were asked
+	 * for (under cache_mu). */
+	gt_tree_edge right_edge;
 
 	/* Where each entry of recently read full bundles starts (immutable
 	 * files), and the bundle's file mapped once read twice: an entry is
@@ -1651,7 +1654,31 @@ int gt_log_inclusion_proof(gt_log *log, uint64_t index, uint64_t tree_size, gt_p
 		return rc;
 	gt_tree_reader r;
 	gt_tree_reader_init(&r, S_tile_reader, log);
-	return gt_tree_inclusion_proof(&r, index, tree_size, out, err);
+	/* With the right edge's hashes known for this size: a copy, and what
+	 * the proof adds goes back. */
+	gt_tree_edge edge = {.size = tree_size};
+	pthread_mutex_lock(&log->cache_mu);
+	if (log->right_edge.size == tree_size)
+		edge = log->right_edge;
+	pthread_mutex_unlock(&log->cache_mu);
+	uint64_t had = edge.have;
+	r.edge = &edge;
+	rc = gt_tree_inclusion_proof(&r, index, tree_size, out, err);
+	if (rc == 0 && edge.have != had) {
+		pthread_mutex_lock(&log->cache_mu);
+		if (log->right_edge.size != tree_size && tree_size > log->right_edge.size) {
+			log->right_edge = edge;
+		} else if (log->right_edge.size == tree_size) {
+			for (unsigned j = 0; j < 64; j++)
+				if ((edge.have & ~had) >> j & 1) {
+					log->right_edge.lo[j] = edge.lo[j];
+					log->right_edge.hash[j] = edge.hash[j];
+				}
+			log->right_edge.have |= edge.have;
+		}
+		pthread_mutex_unlock(&log->cache_mu);
+	}
+	return rc;
 }
 
 int gt_log_consistency_proof(gt_log *log, uint64_t size1, uint64_t size2, gt_proof *out,

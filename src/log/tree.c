@@ -30,6 +30,7 @@ void gt_tree_reader_init(gt_tree_reader *r, gt_tile_fn fetch, void *ctx)
 {
 	r->fetch = fetch;
 	r->ctx = ctx;
+	r->edge = NULL;
 	for (int i = 0; i < GT_TILE_LEVELS; i++)
 		r->cache[i].valid = 0;
 }
@@ -84,6 +85,16 @@ int gt_tree_range_hash(gt_tree_reader *r, uint64_t tree_size, uint64_t lo, uint6
 		return gt_fail(err, GT_ERANGE, "bad range [%llu, %llu) for tree size %llu",
 			       (unsigned long long)lo, (unsigned long long)hi,
 			       (unsigned long long)tree_size);
+	/* A range at the right edge may be known already. */
+	gt_tree_edge *edge = r->edge && r->edge->size == tree_size && hi == tree_size && lo > 0 ?
+				     r->edge :
+				     NULL;
+	unsigned slot = edge ? (unsigned)__builtin_popcountll(lo) - 1 : 0;
+	if (edge && (edge->have >> slot & 1) && edge->lo[slot] == lo) {
+		*out = edge->hash[slot];
+		return 0;
+	}
+	uint64_t lo0 = lo;
 	/* Fold the range's decomposition into complete subtrees from the
 	 * right: MTH(lo, hi) = node(MTH(lo, lo + k), MTH(lo + k, hi)). */
 	gt_hash stack[64];
@@ -111,6 +122,11 @@ int gt_tree_range_hash(gt_tree_reader *r, uint64_t tree_size, uint64_t lo, uint6
 	for (; depth > 0; depth--)
 		gt_hash_node(&stack[depth - 1], &stack[depth], &stack[depth - 1]);
 	*out = stack[0];
+	if (edge) {
+		edge->lo[slot] = lo0;
+		edge->hash[slot] = stack[0];
+		edge->have |= (uint64_t)1 << slot;
+	}
 	return 0;
 }
 

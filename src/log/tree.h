@@ -38,6 +38,18 @@ void gt_tile_rows_copy_block(gt_hash dst[GT_TILE_ROWS_LEN], const gt_hash src[GT
 typedef int (*gt_tile_fn)(void *ctx, int level, uint64_t index, unsigned width, unsigned block,
 			  gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err);
 
+/* Hashes of the ranges [lo, size) that end at the right edge of a tree of
+ * one size. An inclusion proof in that tree needs some of them, and every
+ * proof the same ones: a log keeps them for its published size. Slot j
+ * holds the range starting at the sum of the j + 1 highest powers of two
+ * of size (there is at most one such range per power). */
+typedef struct gt_tree_edge {
+	uint64_t size;	/* the tree's size; 0: nothing known */
+	uint64_t have;	/* bit j: slot j is known */
+	uint64_t lo[64];
+	gt_hash hash[64];
+} gt_tree_edge;
+
 /* A reader caches what it last got for each level; it must not be shared
  * between threads. It is about 130 KiB: fine on a thread's stack (the
  * default is 8 MiB), and cheaper there than from malloc, which maps and
@@ -45,6 +57,7 @@ typedef int (*gt_tile_fn)(void *ctx, int level, uint64_t index, unsigned width, 
 typedef struct gt_tree_reader {
 	gt_tile_fn fetch;
 	void *ctx;
+	gt_tree_edge *edge; /* used and filled when its size is the tree's; NULL: none */
 	struct {
 		int valid;
 		uint64_t index;

@@ -928,3 +928,39 @@ Test(tree, fetch_counts)
 	}
 	S_ctx_done(&c);
 }
+
+/* A right-edge memo kept across proofs, ranges and consistency proofs of one
+ * size, then marked as another size's or with its slots poisoned: every
+ * answer still equals the reference, and the memo is filled. */
+Test(tree, right_edge_memo)
+{
+	S_ctx c;
+	S_ctx_init(&c, 1);
+	gt_tree_edge edge = {0};
+	for (int i = 0; i < 300; i++) {
+		uint64_t size = tu_between(&S_rng, 2, S_REAL_MAX);
+		if (i % 2 && (size | 0x5555) <= S_REAL_MAX)
+			size |= 0x5555; /* many powers of two: many edge ranges */
+		edge = (gt_tree_edge){.size = size};
+		c.r->edge = &edge;
+		for (int j = 0; j < 20; j++) {
+			S_check_inclusion(&c, tu_between(&S_rng, 0, size - 1), size);
+			S_check_consistency(&c, tu_between(&S_rng, 0, size), size);
+			S_check_range(&c, size, tu_between(&S_rng, 0, size - 1), size);
+		}
+		cr_assert_neq(edge.have, 0, "size %llu: nothing memoised", U(size));
+		/* A memo of another size is not used for this one. */
+		uint64_t other = size - 1;
+		edge.size = other ? other : 1;
+		for (int j = 0; j < 5; j++)
+			S_check_inclusion(&c, tu_between(&S_rng, 0, size - 1), size);
+		edge.size = size;
+		/* Poisoned slots are not used for ranges they do not hold. */
+		for (unsigned s = 0; s < 64; s++)
+			edge.lo[s] = UINT64_MAX;
+		for (int j = 0; j < 5; j++)
+			S_check_inclusion(&c, tu_between(&S_rng, 0, size - 1), size);
+	}
+	c.r->edge = NULL;
+	S_ctx_done(&c);
+}

@@ -29,6 +29,15 @@ typedef struct {
 	size_t recall_from, recall_to; /* the text of the recall in force, within body */
 } S_check;
 
+/* Copy text into dst[size], cut to fit (snprintf's "%s" without printf). */
+#define S_COPY(dst, text) S_copy((dst), sizeof(dst), (text))
+static void S_copy(char *dst, size_t size, const char *text)
+{
+	size_t n = strnlen(text, size - 1);
+	memcpy(dst, text, n);
+	dst[n] = 0;
+}
+
 static void S_rests_on(S_check *k, int64_t idx)
 {
 	for (size_t i = 0; i < k->nidx; i++)
@@ -81,8 +90,8 @@ static int S_product(S_check *k, const gt_gs1 *g, gt_error *err)
 			  g->gtin[0] ? g->gtin : g->cn_product_code, NULL);
 	if (rc != 1)
 		return rc;
-	snprintf(k->gtin, sizeof(k->gtin), "%s", gt_stmt_text(st, 0, NULL));
-	snprintf(k->maker, sizeof(k->maker), "%s", gt_stmt_text(st, 1, NULL));
+	S_COPY(k->gtin, gt_stmt_text(st, 0, NULL));
+	S_COPY(k->maker, gt_stmt_text(st, 1, NULL));
 	gt_jw *w = &k->w;
 	gt_jw_key(w, "product");
 	gt_jw_obj(w);
@@ -121,7 +130,7 @@ static int S_pack(S_check *k, const char *serial, gt_error *err)
 		S_unknown(k, "serial %s belongs to lot %s: the code may be counterfeit", serial,
 			  other);
 	} else {
-		snprintf(k->lot, sizeof(k->lot), "%s", lot);
+		S_COPY(k->lot, lot);
 	}
 	gt_jw *w = &k->w;
 	gt_jw_key(w, "pack");
@@ -132,9 +141,9 @@ static int S_pack(S_check *k, const char *serial, gt_error *err)
 	S_text_col(w, st, 4);
 	gt_jw_end(w, '}');
 	S_rests_on(k, gt_stmt_i64(st, 3));
-	snprintf(k->serial, sizeof(k->serial), "%s", serial);
+	S_COPY(k->serial, serial);
 	if (!gt_stmt_is_null(st, 4)) {
-		snprintf(k->state, sizeof(k->state), "%s", gt_stmt_text(st, 4, NULL));
+		S_COPY(k->state, gt_stmt_text(st, 4, NULL));
 		k->state_idx = gt_stmt_i64(st, 5);
 		S_rests_on(k, k->state_idx);
 	}
@@ -151,8 +160,8 @@ static int S_batch(S_check *k, const gt_gs1 *g, bool serialised_pack_found, gt_e
 			  k->lot, k->gtin);
 	if (rc != 1)
 		return rc;
-	snprintf(k->manufactured, sizeof(k->manufactured), "%s", gt_stmt_text(st, 3, NULL));
-	snprintf(k->expiry, sizeof(k->expiry), "%s", gt_stmt_text(st, 4, NULL));
+	S_COPY(k->manufactured, gt_stmt_text(st, 3, NULL));
+	S_COPY(k->expiry, gt_stmt_text(st, 4, NULL));
 	int64_t packs = gt_stmt_i64(st, 6);
 	gt_jw *w = &k->w;
 	gt_jw_key(w, "batch");
@@ -434,7 +443,7 @@ enum MHD_Result gt_h_check(gt_req *r)
 	gt_jw_key(&k.w, "code");
 	gt_gs1_write(&g, &k.w);
 	gt_jw_kstr(&k.w, "checked_at", now);
-	snprintf(k.lot, sizeof(k.lot), "%s", g.lot);
+	S_COPY(k.lot, g.lot);
 	int rc = gt_store_reader(r->api->store, &k.c, &err);
 	if (rc < 0) {
 		gt_buf_done(&k.body);

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Walk v checking the limits; depth is v's own nesting level (1 for a
  * container at the top). */
@@ -211,36 +214,63 @@ static const char S_esc[256] = {
 	[29] = 'u',   [30] = 'u',   [31] = 'u',   ['"'] = '"',  ['\\'] = '\\',
 };
 
+/* How many bytes from p on (at most n) need no escaping. */
+static size_t S_plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	/* 16 at a time: a byte needs escaping if it is '"', '\\' or below 0x20. */
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+		      control = _mm_set1_epi8(0x1f);
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i bad = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+			_mm_cmpeq_epi8(_mm_max_epu8(x, control), control));
+		unsigned mask = (unsigned)_mm_movemask_epi8(bad);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
+	while (i < n && !S_esc[p[i]])
+		i++;
+	return i;
+}
+
 int gt_json_add_string(gt_buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	/* Room for the worst case (every byte \u00XX) in pieces of at most
-	 * 4096 bytes of input, then a tight loop with no checks. */
+	 * 4096 bytes of input, then a loop with no checks: runs of plain
+	 * bytes copied at once, escapes written in place. */
 	if (gt_buf_reserve(out, 1) < 0)
 		return GT_ENOMEM;
 	out->data[out->len++] = '"';
+	const unsigned char *p = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		size_t piece = n - i < 4096 ? n - i : 4096;
 		if (gt_buf_reserve(out, piece * 6 + 1) < 0)
 			return GT_ENOMEM;
 		uint8_t *o = out->data + out->len;
-		for (const unsigned char *p = (const unsigned char *)s + i, *end = p + piece;
-		     p < end; p++) {
-			char e = S_esc[*p];
-			if (!e) {
-				*o++ = *p;
-			} else if (e != 'u') {
+		for (size_t end = i + piece; i < end; i++) {
+			size_t run = S_plain_run(p + i, end - i);
+			memcpy(o, p + i, run);
+			o += run;
+			i += run;
+			if (i == end)
+				break;
+			char e = S_esc[p[i]];
+			if (e != 'u') {
 				*o++ = '\\';
 				*o++ = (uint8_t)e;
 			} else {
 				memcpy(o, "\\u00", 4);
-				o[4] = (uint8_t)hex[*p >> 4];
-				o[5] = (uint8_t)hex[*p & 15];
+				o[4] = (uint8_t)hex[p[i] >> 4];
+				o[5] = (uint8_t)hex[p[i] & 15];
 				o += 6;
 			}
 		}
 		out->len = (size_t)(o - out->data);
-		i += piece;
 	}
 	return gt_buf_add(out, "\"", 1);
 }
@@ -250,23 +280,27 @@ void gt_jw_init(gt_jw *w, gt_buf *out)
 	*w = (gt_jw){.out = out};
 }
 
+static void S_put(gt_jw *w, const char *s, size_t n)
+{
+	gt_buf *b = w->out;
+	if (w->rc)
+		return;
+	if (b->len + n + 1 <= b->cap) { /* room already: no call */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = 0;
+	} else if (gt_buf_add(b, s, n) < 0) {
+		w->rc = GT_ENOMEM;
+	}
+}
+
 /* Before a value or a key: the comma, if one is due. */
 static bool S_sep(gt_jw *w)
 {
-	if (w->rc)
-		return false;
-	if (w->comma && gt_buf_add(w->out, ",", 1) < 0) {
-		w->rc = GT_ENOMEM;
-		return false;
-	}
+	if (w->comma)
+		S_put(w, ",", 1);
 	w->comma = true;
-	return true;
-}
-
-static void S_put(gt_jw *w, const char *s, size_t n)
-{
-	if (!w->rc && gt_buf_add(w->out, s, n) < 0)
-		w->rc = GT_ENOMEM;
+	return !w->rc;
 }
 
 void gt_jw_obj(gt_jw *w)

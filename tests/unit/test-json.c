@@ -698,3 +698,47 @@ Test(jw, nesting_and_commas)
 	json_decref(v);
 	gt_buf_done(&b);
 }
+
+/* Any bytes, at any length and alignment, against a byte-by-byte reference
+ * of the escaping rules (the writer scans 16 bytes at a time where it can). */
+Test(jw, escaping_matches_a_reference)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned seed = 12345;
+	char in[300];
+	gt_buf got = GT_BUF_INIT, want = GT_BUF_INIT;
+	for (int round = 0; round < 5000; round++) {
+		size_t n = (size_t)(rand_r(&seed) % 200), off = (size_t)(rand_r(&seed) % 17);
+		for (size_t i = 0; i < n; i++) {
+			int r = rand_r(&seed) % 10;
+			in[off + i] = r < 6 ? (char)('a' + r) :
+				      r == 6 ? '"' :
+				      r == 7 ? '\\' :
+				      (char)(rand_r(&seed) % 256);
+		}
+		gt_buf_reset(&got);
+		gt_buf_reset(&want);
+		cr_assert_eq(gt_json_add_string(&got, in + off, n), 0);
+		gt_buf_add(&want, "\"", 1);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)in[off + i];
+			const char *two = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" :
+					  c == '\t' ? "\\t" : c == '\r' ? "\\r" : c == '\b' ? "\\b" :
+					  c == '\f' ? "\\f" : NULL;
+			if (two) {
+				gt_buf_add(&want, two, 2);
+			} else if (c < 0x20) {
+				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				gt_buf_add(&want, u, 6);
+			} else {
+				gt_buf_add(&want, &c, 1);
+			}
+		}
+		gt_buf_add(&want, "\"", 1);
+		cr_assert_eq(got.len, want.len, "round %d: %zu bytes, want %zu", round, got.len,
+			     want.len);
+		cr_assert(memcmp(got.data, want.data, got.len) == 0, "round %d differs", round);
+	}
+	gt_buf_done(&got);
+	gt_buf_done(&want);
+}

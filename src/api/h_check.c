@@ -53,77 +53,48 @@ static void S_unknown(S_check *k, const char *fmt, const char *a, const char *b)
 	snprintf(k->reason, sizeof(k->reason), fmt, a, b ? b : "");
 }
 
-/* Step query q bound to texts a (and b); 1 with *st open on the row (the
- * caller closes it), 0 with nothing open, or an error. */
-static int S_row(S_check *k, gt_query q, const char *a, const char *b, gt_stmt **st, gt_error *err)
-{
-	int rc = gt_stmt_open(k->c, q, st, err);
-	if (rc < 0)
-		return rc;
-	gt_stmt_bind_text(*st, 1, a, (size_t)-1);
-	if (b)
-		gt_stmt_bind_text(*st, 2, b, (size_t)-1);
-	rc = gt_stmt_step(*st, err);
-	if (rc != 1)
-		gt_stmt_close(*st);
-	return rc;
-}
-
 /* Column col as a string, or null. */
 static void S_text_col(gt_jw *w, gt_stmt *st, int col)
 {
 	gt_jw_str_or_null(w, gt_stmt_is_null(st, col) ? NULL : gt_stmt_text(st, col, NULL));
 }
 
-/* The product (by GTIN, or by the 7-digit code of a Chinese drug code). */
-static int S_product(S_check *k, const gt_gs1 *g, gt_error *err)
+/* The columns of GT_Q_CHECK_LOOKUP. */
+enum {
+	S_P_GTIN, S_P_MAKER, S_P_NAME, S_P_FORM, S_P_KIND, S_P_CN, S_P_IDX, S_MAKER_NAME,
+	S_K_LOT, S_K_IDX, S_K_STATE, S_K_STATE_IDX,
+	S_B_LOT, S_B_MADE, S_B_EXPIRY, S_B_QUANTITY, S_B_PACKS, S_B_IDX,
+};
+
+/* The product and its maker, from the row. */
+static void S_product(S_check *k, gt_stmt *st)
 {
-	gt_stmt *st;
-	int rc = g->gtin[0] ? S_row(k, GT_Q_PRODUCT_GET, g->gtin, NULL, &st, err) :
-			      S_row(k, GT_Q_PRODUCT_BY_CN, g->cn_product_code, NULL, &st, err);
-	if (rc == 0)
-		S_unknown(k,
-			  g->gtin[0] ?
-				  "no product with GTIN %s is registered: it may be counterfeit" :
-				  "no product with the code %s is registered: it may be "
-				  "counterfeit",
-			  g->gtin[0] ? g->gtin : g->cn_product_code, NULL);
-	if (rc != 1)
-		return rc;
-	S_COPY(k->gtin, gt_stmt_text(st, 0, NULL));
-	S_COPY(k->maker, gt_stmt_text(st, 1, NULL));
+	S_COPY(k->gtin, gt_stmt_text(st, S_P_GTIN, NULL));
+	S_COPY(k->maker, gt_stmt_text(st, S_P_MAKER, NULL));
 	gt_jw *w = &k->w;
 	gt_jw_key(w, "product");
 	gt_jw_obj(w);
 	gt_jw_kstr(w, "gtin", k->gtin);
-	gt_jw_kstr(w, "name", gt_stmt_text(st, 2, NULL));
-	gt_jw_kstr(w, "form", gt_stmt_text(st, 3, NULL));
-	gt_jw_kstr(w, "kind", gt_stmt_text(st, 4, NULL));
+	gt_jw_kstr(w, "name", gt_stmt_text(st, S_P_NAME, NULL));
+	gt_jw_kstr(w, "form", gt_stmt_text(st, S_P_FORM, NULL));
+	gt_jw_kstr(w, "kind", gt_stmt_text(st, S_P_KIND, NULL));
 	gt_jw_key(w, "cn_prefix");
-	S_text_col(w, st, 5);
+	S_text_col(w, st, S_P_CN);
 	gt_jw_end(w, '}');
-	S_rests_on(k, gt_stmt_i64(st, 6));
-	gt_stmt_close(st);
-	rc = S_row(k, GT_Q_ORG_GET, k->maker, NULL, &st, err);
-	if (rc == 1) {
+	S_rests_on(k, gt_stmt_i64(st, S_P_IDX));
+	if (!gt_stmt_is_null(st, S_MAKER_NAME)) {
 		gt_jw_key(w, "maker");
 		gt_jw_obj(w);
 		gt_jw_kstr(w, "id", k->maker);
-		gt_jw_kstr(w, "name", gt_stmt_text(st, 1, NULL));
+		gt_jw_kstr(w, "name", gt_stmt_text(st, S_MAKER_NAME, NULL));
 		gt_jw_end(w, '}');
-		gt_stmt_close(st);
 	}
-	return rc < 0 ? rc : 1;
 }
 
-/* The pack of a serial, which names its lot. */
-static int S_pack(S_check *k, const char *serial, gt_error *err)
+/* The pack of the code's serial, found in the row; it names its lot. */
+static void S_pack(S_check *k, const char *serial, gt_stmt *st)
 {
-	gt_stmt *st;
-	int rc = S_row(k, GT_Q_PACK_GET, k->gtin, serial, &st, err);
-	if (rc != 1)
-		return rc;
-	const char *lot = gt_stmt_text(st, 2, NULL);
+	const char *lot = gt_stmt_text(st, S_K_LOT, NULL);
 	if (k->lot[0] && strcmp(k->lot, lot) != 0) {
 		char other[64];
 		snprintf(other, sizeof(other), "%s, not %s", lot, k->lot);
@@ -138,41 +109,37 @@ static int S_pack(S_check *k, const char *serial, gt_error *err)
 	gt_jw_kstr(w, "serial", serial);
 	gt_jw_kstr(w, "lot", lot);
 	gt_jw_key(w, "state");
-	S_text_col(w, st, 4);
+	S_text_col(w, st, S_K_STATE);
 	gt_jw_end(w, '}');
-	S_rests_on(k, gt_stmt_i64(st, 3));
+	S_rests_on(k, gt_stmt_i64(st, S_K_IDX));
 	S_COPY(k->serial, serial);
-	if (!gt_stmt_is_null(st, 4)) {
-		S_COPY(k->state, gt_stmt_text(st, 4, NULL));
-		k->state_idx = gt_stmt_i64(st, 5);
+	if (!gt_stmt_is_null(st, S_K_STATE)) {
+		S_COPY(k->state, gt_stmt_text(st, S_K_STATE, NULL));
+		k->state_idx = gt_stmt_i64(st, S_K_STATE_IDX);
 		S_rests_on(k, k->state_idx);
 	}
-	gt_stmt_close(st);
-	return 1;
 }
 
-static int S_batch(S_check *k, const gt_gs1 *g, bool serialised_pack_found, gt_error *err)
+/* The batch of k->lot, from the row (NULL columns: never registered). */
+static void S_batch(S_check *k, const gt_gs1 *g, bool serialised_pack_found, gt_stmt *st)
 {
-	gt_stmt *st;
-	int rc = S_row(k, GT_Q_BATCH_GET, k->gtin, k->lot, &st, err);
-	if (rc == 0)
+	if (gt_stmt_is_null(st, S_B_LOT)) {
 		S_unknown(k, "lot %s was never registered for GTIN %s: it may be counterfeit",
 			  k->lot, k->gtin);
-	if (rc != 1)
-		return rc;
-	S_COPY(k->manufactured, gt_stmt_text(st, 3, NULL));
-	S_COPY(k->expiry, gt_stmt_text(st, 4, NULL));
-	int64_t packs = gt_stmt_i64(st, 6);
+		return;
+	}
+	S_COPY(k->manufactured, gt_stmt_text(st, S_B_MADE, NULL));
+	S_COPY(k->expiry, gt_stmt_text(st, S_B_EXPIRY, NULL));
+	int64_t packs = gt_stmt_i64(st, S_B_PACKS);
 	gt_jw *w = &k->w;
 	gt_jw_key(w, "batch");
 	gt_jw_obj(w);
 	gt_jw_kstr(w, "lot", k->lot);
 	gt_jw_kstr(w, "manufactured", k->manufactured);
 	gt_jw_kstr(w, "expiry", k->expiry);
-	gt_jw_kint(w, "quantity", gt_stmt_i64(st, 5));
+	gt_jw_kint(w, "quantity", gt_stmt_i64(st, S_B_QUANTITY));
 	gt_jw_end(w, '}');
-	S_rests_on(k, gt_stmt_i64(st, 7));
-	gt_stmt_close(st);
+	S_rests_on(k, gt_stmt_i64(st, S_B_IDX));
 	if (g->serial[0] && !serialised_pack_found && packs > 0)
 		S_unknown(k, "serial %s was never registered in lot %s: it may be counterfeit",
 			  g->serial, k->lot);
@@ -181,6 +148,54 @@ static int S_batch(S_check *k, const gt_gs1 *g, bool serialised_pack_found, gt_e
 			  "the code says it expires %s but the batch expires %s: it may be "
 			  "counterfeit",
 			  g->expiry, k->expiry);
+}
+
+/* What the code names, in one query: the product (by GTIN, or by the
+ * 7-digit code of a Chinese drug code), its maker, the pack of its serial
+ * and the batch (of the code's lot, else of the pack's). 1 with the
+ * product found (the status may be "unknown" for the rest), 0 without
+ * (unknown), or an error. */
+static int S_lookup(S_check *k, const gt_gs1 *g, gt_error *err)
+{
+	gt_stmt *st;
+	int rc = gt_stmt_open(k->c, GT_Q_CHECK_LOOKUP, &st, err);
+	if (rc < 0)
+		return rc;
+	if (g->gtin[0])
+		gt_stmt_bind_text(st, 1, g->gtin, (size_t)-1);
+	else
+		gt_stmt_bind_text(st, 2, g->cn_product_code, (size_t)-1);
+	if (g->serial[0])
+		gt_stmt_bind_text(st, 3, g->serial, (size_t)-1);
+	if (g->lot[0])
+		gt_stmt_bind_text(st, 4, g->lot, (size_t)-1);
+	rc = gt_stmt_step(st, err);
+	if (rc == 0)
+		S_unknown(k,
+			  g->gtin[0] ?
+				  "no product with GTIN %s is registered: it may be counterfeit" :
+				  "no product with the code %s is registered: it may be "
+				  "counterfeit",
+			  g->gtin[0] ? g->gtin : g->cn_product_code, NULL);
+	if (rc != 1) {
+		gt_stmt_close(st);
+		return rc;
+	}
+	S_product(k, st);
+	bool pack = g->serial[0] && !gt_stmt_is_null(st, S_K_LOT);
+	if (pack)
+		S_pack(k, g->serial, st);
+	if (strcmp(k->status, "unknown") != 0) {
+		if (!k->lot[0])
+			S_unknown(k,
+				  g->serial[0] ? "serial %s was never registered for this product" :
+						 "the code has no lot (AI 10): its batch cannot "
+						 "be checked%s",
+				  g->serial[0] ? g->serial : "", NULL);
+		else
+			S_batch(k, g, pack, st);
+	}
+	gt_stmt_close(st);
 	return 1;
 }
 
@@ -449,25 +464,7 @@ enum MHD_Result gt_h_check(gt_req *r)
 		gt_buf_done(&k.body);
 		return gt_api_problem_code(r, rc, err.msg);
 	}
-	rc = S_product(&k, &g, &err);
-	bool pack = false;
-	if (rc == 1 && g.serial[0]) {
-		rc = S_pack(&k, g.serial, &err);
-		pack = rc == 1;
-		if (rc == 0)
-			rc = 1;
-	}
-	if (rc == 1 && strcmp(k.status, "unknown") != 0) {
-		if (!k.lot[0]) {
-			S_unknown(&k,
-				  g.serial[0] ? "serial %s was never registered for this product" :
-						"the code has no lot (AI 10): its batch cannot "
-						"be checked%s",
-				  g.serial[0] ? g.serial : "", NULL);
-		} else {
-			rc = S_batch(&k, &g, pack, &err);
-		}
-	}
+	rc = S_lookup(&k, &g, &err);
 	if (rc == 1 && k.manufactured[0])
 		rc = S_recalls(&k, now, &err);
 	gt_jw_key(&k.w, "trail");

@@ -83,6 +83,14 @@ typedef enum gt_query {
 	/* (1 gtin, 2 serial) -> gtin, serial, lot, idx, state ("dispensed" or
 	 * "destroyed", NULL while in the supply chain), state_idx (the event) */
 	GT_Q_PACK_GET,
+	/* The public check's lookup, in one: (1 gtin, or NULL with 2 the
+	 * cn_prefix of a Chinese drug code; 3 serial or NULL; 4 lot or NULL)
+	 * -> one row when the product exists: gtin, maker, name, form, kind,
+	 * cn_prefix, idx, the maker's name (NULL: no such org); the pack of
+	 * the serial: lot, idx, state, state_idx (NULL lot: none); the batch
+	 * of lot 4, else of the pack's lot: lot, manufactured, expiry,
+	 * quantity, packs, idx (NULL lot: none) */
+	GT_Q_CHECK_LOOKUP,
 	/* (1 gtin, 2 serial, 3 state, 4 state_idx) */
 	GT_Q_PACK_STATE,
 	/* (1 gtin) -> how many batches the product has */

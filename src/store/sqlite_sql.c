@@ -119,6 +119,16 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 				       " VALUES (?1, ?2, ?3, ?4)"},
 	[GT_Q_PACK_GET] = {"pack_get", "SELECT gtin, serial, lot, idx, state, state_idx"
 				       " FROM trace_packs WHERE gtin = ?1 AND serial = ?2"},
+	[GT_Q_CHECK_LOOKUP] = {"check_lookup",
+			       "SELECT p.gtin, p.maker, p.name, p.form, p.kind, p.cn_prefix, p.idx,"
+			       " o.name, k.lot, k.idx, k.state, k.state_idx, b.lot,"
+			       " b.manufactured, b.expiry, b.quantity, b.packs, b.idx"
+			       " FROM trace_products p LEFT JOIN orgs o ON o.id = p.maker"
+			       " LEFT JOIN trace_packs k ON k.gtin = p.gtin AND k.serial = ?3"
+			       " LEFT JOIN trace_batches b ON b.gtin = p.gtin"
+			       " AND b.lot = coalesce(?4, k.lot)"
+			       " WHERE p.gtin = coalesce(?1, (SELECT gtin FROM trace_products"
+			       " WHERE cn_prefix = ?2))"},
 	[GT_Q_PACK_STATE] = {"pack_state", "UPDATE trace_packs SET state = ?3, state_idx = ?4"
 					   " WHERE gtin = ?1 AND serial = ?2"},
 

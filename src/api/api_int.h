@@ -58,6 +58,7 @@ struct gt_api {
 	_Atomic bool stopping;
 	gt_api_route_stats *stats; /* one per route, then one for "other" */
 	gt_suspect *suspect;	   /* places that checked each pack lately */
+	struct gt_api_proofs *proofs; /* proofs written lately (h_log.c); NULL: none kept */
 	unsigned suspect_places;
 	bool trust_forwarded;
 	void (*on_error)(void *arg, const char *msg);
@@ -268,9 +269,14 @@ enum MHD_Result gt_h_attest_list(gt_req *r);
 int gt_api_checkpoint(gt_log *log, gt_buf *note, uint64_t *size, gt_error *err);
 /* Entry index (< size) with its inclusion proof in the tree of size,
  * written by w as the members "index", "raw", "leaf_hash", "hashes" and,
- * with_entry, "entry" (the entry as a JSON value) of the object w is in. */
-int gt_api_entry_proof(gt_log *log, uint64_t index, uint64_t size, bool with_entry, gt_jw *w,
+ * with_entry, "entry" (the entry as a JSON value) of the object w is in.
+ * The text of recent proofs is kept (api->proofs): the entries many
+ * answers rest on (a product, a recall) are proved once per tree size. */
+int gt_api_entry_proof(gt_api *api, uint64_t index, uint64_t size, bool with_entry, gt_jw *w,
 		       gt_error *err);
+/* The kept proofs: new (NULL when out of memory: none are kept), and freed. */
+struct gt_api_proofs *gt_api_proofs_new(void);
+void gt_api_proofs_free(struct gt_api_proofs *p);
 
 enum MHD_Result gt_h_product_create(gt_req *r);
 enum MHD_Result gt_h_product_get(gt_req *r);

@@ -418,7 +418,7 @@ static int S_proofs(gt_req *r, S_check *k, gt_error *err)
 		} else {
 			/* raw only: the entries are the bulk of the answer, and a
 			 * verifier reads raw anyway (it is what is hashed). */
-			rc = gt_api_entry_proof(r->api->log, (uint64_t)k->idx[i], size, false, w,
+			rc = gt_api_entry_proof(r->api, (uint64_t)k->idx[i], size, false, w,
 						err);
 		}
 		gt_jw_end(w, '}');

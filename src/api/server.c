@@ -318,6 +318,7 @@ static void S_free(gt_api *api)
 	free(api->web_dir);
 	free(api->stats);
 	gt_suspect_free(api->suspect);
+	gt_api_proofs_free(api->proofs);
 	free(api);
 }
 
@@ -365,6 +366,7 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 	if (api->suspect_places > GT_SUSPECT_PLACES)
 		api->suspect_places = GT_SUSPECT_PLACES;
 	api->trust_forwarded = opt->trust_forwarded;
+	api->proofs = gt_api_proofs_new(); /* without it, nothing is kept */
 	if (!api->log_dir || !api->vkey_path || !api->web_dir || !api->stats ||
 	    gt_suspect_new(0, 0, &api->suspect) < 0) {
 		rc = gt_fail(err, GT_ENOMEM, "out of memory");

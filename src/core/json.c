@@ -382,6 +382,12 @@ void gt_jw_raw(gt_jw *w, const char *text, size_t n)
 		S_put(w, text, n);
 }
 
+void gt_jw_members(gt_jw *w, const char *text, size_t n)
+{
+	if (n && S_sep(w))
+		S_put(w, text, n);
+}
+
 void gt_jw_value(gt_jw *w, const json_t *v)
 {
 	if (!S_sep(w))

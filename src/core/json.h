@@ -96,6 +96,9 @@ void gt_jw_bool(gt_jw *w, bool v);
 void gt_jw_null(gt_jw *w);
 /* text[n], already a JSON value (copied as it is). */
 void gt_jw_raw(gt_jw *w, const char *text, size_t n);
+/* text[n]: members ("key":value,...) already written, appended to the
+ * object w is in. */
+void gt_jw_members(gt_jw *w, const char *text, size_t n);
 /* A jansson value, encoded compactly (keys in their order). */
 void gt_jw_value(gt_jw *w, const json_t *v);
 /* key, then a string value: the common case. */

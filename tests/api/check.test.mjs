@@ -100,6 +100,29 @@ test('expired batches say so', async () => {
   verifyProofs(c);
 });
 
+test('proofs are the same when asked again, and follow the log as it grows', async () => {
+  const code = `(01)${G}(10)ABC123(21)0003`;
+  const a = await check(code);
+  const b = await check(code); // proofs of the same tree size, kept from the first
+  assert.equal(b.tree_size, a.tree_size);
+  assert.deepEqual(b.proofs, a.proofs);
+  verifyProofs(b);
+  // A new entry: the next answer is proved against the larger tree.
+  const size = await logSize(server);
+  const r = await api(server, 'POST', '/api/v1/products', { token: maker.token,
+    body: { gtin: gtinOf(13499), name: 'Another vaccine', form: 'injection', kind: 'vaccine' } });
+  assert.equal(r.status, 201, r.text);
+  let c;
+  for (let i = 0; i < 100; i++) {
+    c = await check(code);
+    if (c.tree_size > size) break;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  assert.ok(c.tree_size > a.tree_size, 'the log grew');
+  assert.notDeepEqual(c.proofs.map((p) => p.hashes), a.proofs.map((p) => p.hashes));
+  verifyProofs(c);
+});
+
 test('a batch recall flags only that batch; lifting it restores ok', async () => {
   const size = await logSize(server);
   const r = await api(server, 'POST', '/api/v1/recalls', { token: regulator.token,

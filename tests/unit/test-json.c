@@ -687,12 +687,19 @@ Test(jw, nesting_and_commas)
 	gt_jw_end(&w, ']');
 	gt_jw_key(&w, "we\"ird");
 	gt_jw_str(&w, "");
+	gt_jw_members(&w, "\"m\":1,\"n\":[]", 12);
+	gt_jw_key(&w, "o");
+	gt_jw_obj(&w);
+	gt_jw_members(&w, "\"only\":true", 11);
+	gt_jw_members(&w, "", 0);
+	gt_jw_end(&w, '}');
 	gt_jw_end(&w, '}');
 	cr_assert_eq(gt_jw_error(&w), 0);
 	cr_assert_str_eq((const char *)b.data,
 			 "{\"a\":\"x\",\"n\":-9223372036854775808,\"empty\":[],\"list\":[1,{},"
 			 "{\"t\":true,\"f\":false,\"z\":null},{\"r\":[1,2]},"
-			 "{\"k\\\"\":\"v\\n\"},null],\"we\\\"ird\":\"\"}");
+			 "{\"k\\\"\":\"v\\n\"},null],\"we\\\"ird\":\"\",\"m\":1,\"n\":[],"
+			 "\"o\":{\"only\":true}}");
 	json_t *v = json_loads((const char *)b.data, 0, NULL);
 	cr_assert_not_null(v);
 	json_decref(v);

@@ -303,8 +303,9 @@ enum MHD_Result gt_h_webhook_list(gt_req *r);
 enum MHD_Result gt_h_webhook_delete(gt_req *r);
 enum MHD_Result gt_h_custody(gt_req *r);
 /* The canonical Digital Link of a trade item: https://id.gs1.org/01/<gtin>/
- * <ai>/<value percent-encoded> (ai "10" a lot, "21" a serial). */
-json_t *gt_api_item_id(const char *gtin, const char *ai, const char *value);
+ * <ai>/<value percent-encoded> (ai "10" a lot, "21" a serial), appended to
+ * out. 0 or GT_ENOMEM. */
+int gt_api_item_id(gt_buf *out, const char *gtin, const char *ai, const char *value);
 enum MHD_Result gt_h_epcis_capture(gt_req *r);
 enum MHD_Result gt_h_epcis_capture_get(gt_req *r);
 enum MHD_Result gt_h_epcis_event_post(gt_req *r);

@@ -318,28 +318,32 @@ static int S_trail_item(S_check *k, gt_stmt *st, gt_error *err)
  * that held them; each is proved with the answer. */
 static int S_trail(S_check *k, gt_error *err)
 {
-	json_t *pack = k->serial[0] ? gt_api_item_id(k->gtin, "21", k->serial) : NULL;
-	json_t *lot = gt_api_item_id(k->gtin, "10", k->lot);
-	gt_buf ids = GT_BUF_INIT; /* both, as a JSON array */
+	/* The ids: the pack's (if any) then the lot's, in one buffer. */
+	gt_buf idb = GT_BUF_INIT, ids = GT_BUF_INIT; /* ids: both as a JSON array */
+	size_t pack_len = 0;
+	int rc = k->serial[0] ? gt_api_item_id(&idb, k->gtin, "21", k->serial) : 0;
+	pack_len = idb.len;
+	if (rc == 0)
+		rc = gt_api_item_id(&idb, k->gtin, "10", k->lot);
+	const char *pack = (const char *)idb.data, *lot = pack + pack_len;
+	size_t lot_len = idb.len - pack_len;
 	gt_jw w;
 	gt_jw_init(&w, &ids);
 	gt_jw_arr(&w);
-	if (pack)
-		gt_jw_str(&w, json_string_value(pack));
-	gt_jw_str(&w, json_string_value(lot));
+	if (pack_len)
+		gt_jw_strn(&w, pack, pack_len);
+	gt_jw_strn(&w, lot, lot_len);
 	gt_jw_end(&w, ']');
 	gt_stmt *st;
-	int rc = gt_jw_error(&w) < 0 || !lot ? gt_fail(err, GT_ENOMEM, "out of memory") :
-					       gt_stmt_open(k->c, GT_Q_EVENT_NAMES_ANY, &st, err);
+	rc = rc < 0 || gt_jw_error(&w) < 0 ? gt_fail(err, GT_ENOMEM, "out of memory") :
+					     gt_stmt_open(k->c, GT_Q_EVENT_NAMES_ANY, &st, err);
 	if (rc == 0) {
-		if (pack)
-			gt_stmt_bind_text(st, 1, json_string_value(pack), (size_t)-1);
-		gt_stmt_bind_text(st, 2, json_string_value(lot), (size_t)-1);
+		if (pack_len)
+			gt_stmt_bind_text(st, 1, pack, pack_len);
+		gt_stmt_bind_text(st, 2, lot, lot_len);
 		rc = gt_stmt_step(st, err);
 		gt_stmt_close(st);
 	}
-	json_decref(pack);
-	json_decref(lot);
 	/* Most batches have no events: the recursive query only when some do. */
 	if (rc == 1)
 		rc = gt_stmt_open(k->c, GT_Q_EVENT_TRAIL, &st, err);
@@ -352,6 +356,7 @@ static int S_trail(S_check *k, gt_error *err)
 			;
 		gt_stmt_close(st);
 	}
+	gt_buf_done(&idb);
 	gt_buf_done(&ids);
 	return rc;
 }

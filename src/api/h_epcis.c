@@ -17,16 +17,27 @@
 
 /* Append s percent-encoded: every byte but A-Z a-z 0-9 - . _ ~ and those in
  * keep as %HH (upper-case hex). */
-static void S_pct(gt_buf *b, const char *s, const char *keep)
+static int S_pct(gt_buf *b, const char *s, const char *keep)
 {
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	if (gt_buf_reserve(b, n * 3) < 0)
+		return GT_ENOMEM;
+	uint8_t *o = b->data + b->len;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char e[4];
 		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 			     (*p >= '0' && *p <= '9') || strchr("-._~", *p) || strchr(keep, *p);
-		int n = plain ? snprintf(e, sizeof(e), "%c", *p) :
-				snprintf(e, sizeof(e), "%%%02X", *p);
-		gt_buf_add(b, e, (size_t)n);
+		if (plain) {
+			*o++ = *p;
+		} else {
+			*o++ = '%';
+			*o++ = (uint8_t)hex[*p >> 4];
+			*o++ = (uint8_t)hex[*p & 15];
+		}
 	}
+	*o = 0;
+	b->len = (size_t)(o - b->data);
+	return 0;
 }
 
 /* Queue v (stolen) as JSON with status and the EPCIS version headers, and
@@ -535,16 +546,22 @@ enum MHD_Result gt_h_epcis_event_get(gt_req *r)
 
 /* ---- plain JSON custody ------------------------------------------------------------- */
 
-json_t *gt_api_item_id(const char *gtin, const char *ai, const char *v)
+int gt_api_item_id(gt_buf *out, const char *gtin, const char *ai, const char *v)
+{
+	if (gt_buf_add(out, "https://id.gs1.org/01/", 22) < 0 ||
+	    gt_buf_add(out, gtin, strlen(gtin)) < 0 || gt_buf_add(out, "/", 1) < 0 ||
+	    gt_buf_add(out, ai, strlen(ai)) < 0 || gt_buf_add(out, "/", 1) < 0)
+		return GT_ENOMEM;
+	return S_pct(out, v, "");
+}
+
+/* The item id as a JSON string (NULL when out of memory). */
+static json_t *S_item_id(const char *gtin, const char *ai, const char *v)
 {
 	gt_buf b = GT_BUF_INIT;
-	gt_buf_add(&b, "https://id.gs1.org/01/", 22);
-	gt_buf_add(&b, gtin, strlen(gtin));
-	gt_buf_add(&b, "/", 1);
-	gt_buf_add(&b, ai, strlen(ai));
-	gt_buf_add(&b, "/", 1);
-	S_pct(&b, v, "");
-	json_t *s = json_stringn((const char *)b.data, b.len);
+	json_t *s = gt_api_item_id(&b, gtin, ai, v) == 0 ?
+			    json_stringn((const char *)b.data, b.len) :
+			    NULL;
 	gt_buf_done(&b);
 	return s;
 }
@@ -661,13 +678,13 @@ static int S_custody_event(gt_req *r, size_t a, json_t **ret, char *msg, size_t 
 				return GT_EINVAL;
 			}
 			json_array_append_new(epcs,
-					      gt_api_item_id(gtin, "21", json_string_value(s)));
+					      S_item_id(gtin, "21", json_string_value(s)));
 		}
 		json_object_set_new(ev, "epcList", epcs);
 	} else {
 		json_object_set_new(ev, "quantityList",
 				    json_pack("[{s:o, s:I}]", "epcClass",
-					      gt_api_item_id(gtin, "10", lot), "quantity",
+					      S_item_id(gtin, "10", lot), "quantity",
 					      (json_int_t)json_integer_value(qty)));
 	}
 	if (loc)

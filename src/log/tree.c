@@ -31,6 +31,7 @@ void gt_tree_reader_init(gt_tree_reader *r, gt_tile_fn fetch, void *ctx)
 	r->fetch = fetch;
 	r->ctx = ctx;
 	r->edge = NULL;
+	r->node = NULL;
 	for (int i = 0; i < GT_TILE_LEVELS; i++)
 		r->cache[i].valid = 0;
 }
@@ -62,6 +63,8 @@ static int S_node(gt_tree_reader *r, uint64_t tree_size, int height, uint64_t in
 			       "subtree %d/%llu is not complete in a tree of size %llu", height,
 			       (unsigned long long)index, (unsigned long long)tree_size);
 	unsigned at = pos >> row, block = gt_tile_block_of((unsigned)row, at);
+	if (r->node && width == 256 && r->node(r->ctx, level, tile, (unsigned)row, at, out) == 1)
+		return 0;
 	typeof(r->cache[0]) *c = &r->cache[level];
 	if (!c->valid || c->index != tile || c->width < width ||
 	    (row < GT_TILE_BLOCK_ROWS && c->block != block)) {

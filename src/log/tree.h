@@ -38,6 +38,12 @@ void gt_tile_rows_copy_block(gt_hash dst[GT_TILE_ROWS_LEN], const gt_hash src[GT
 typedef int (*gt_tile_fn)(void *ctx, int level, uint64_t index, unsigned width, unsigned block,
 			  gt_hash rows[GT_TILE_ROWS_LEN], gt_error *err);
 
+/* Optional provider of single hashes of full tiles: the hash at (row, at)
+ * of full tile (level, index). 1 with *out set, 0 when it cannot (the
+ * reader then fetches the tile), never an error. */
+typedef int (*gt_node_fn)(void *ctx, int level, uint64_t index, unsigned row, unsigned at,
+			  gt_hash *out);
+
 /* Hashes of the ranges [lo, size) that end at the right edge of a tree of
  * one size. An inclusion proof in that tree needs some of them, and every
  * proof the same ones: a log keeps them for its published size. Slot j
@@ -58,6 +64,7 @@ typedef struct gt_tree_reader {
 	gt_tile_fn fetch;
 	void *ctx;
 	gt_tree_edge *edge; /* used and filled when its size is the tree's; NULL: none */
+	gt_node_fn node;    /* tried first for full tiles; NULL: none */
 	struct {
 		int valid;
 		uint64_t index;

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +50,11 @@
  * by default): a page read is then a memory access, not a pread(2) and a
  * copy. The pages are the kernel's page cache, shared between connections. */
 #define S_MMAP_BYTES "2147418112"
+/* The WAL-index header at the start of the -shm file (SQLite's file format,
+ * "the WAL-index"): two copies of 48 bytes, the second written first by a
+ * commit; equal copies are a consistent read. Every transaction changes it
+ * (its change counter, the last frame, checksums). */
+#define S_WAL_HDR_LEN 48
 /* After a large batch the WAL is cut back to this size once checkpointed. */
 #define S_JOURNAL_SIZE_LIMIT (64 * 1024 * 1024)
 #define S_REBUILD_SUFFIX ".rebuild"
@@ -76,7 +82,8 @@ struct gt_store_conn {
 	/* A reader's snapshot, kept open between borrows while the writer
 	 * has committed nothing since it began (see gt_store_reader). */
 	bool reading;
-	uint64_t read_gen; /* the store's gen when it began */
+	uint64_t read_gen;		  /* the store's gen when it began */
+	uint8_t read_hdr[S_WAL_HDR_LEN]; /* the WAL-index header then */
 	gt_stmt stmts[GT_SQLITE_Q__COUNT];
 };
 
@@ -94,8 +101,11 @@ struct gt_store {
 	unsigned nborrowed;
 
 	/* Commits by the writer (atomic), counted by the WAL hook once each
-	 * is visible: a reader's snapshot from the same count is current. */
+	 * is visible, and the WAL-index header, which every commit by any
+	 * connection of any process changes: a reader's snapshot is current
+	 * while both are what they were when it began (see gt_store_reader). */
 	uint64_t gen;
+	const uint8_t *shm; /* the first page of the -shm file, mapped; NULL: none */
 
 	/* The checkpointer (writer stores only). */
 	pthread_t ckpt_thread;
@@ -108,6 +118,10 @@ struct gt_store {
 
 static void S_ckpt_start(gt_store *s);
 static void S_ckpt_stop(gt_store *s);
+static char *S_concat(const char *a, const char *b);
+static void S_shm_map(gt_store *s);
+static void S_shm_unmap(gt_store *s);
+static bool S_snapshot_current(gt_store_conn *c);
 
 /* ---- errors ---- */
 
@@ -508,8 +522,11 @@ int gt_store_open(const gt_store_options *opt, gt_store **ret, gt_error *err)
 	rc = opt->read_only ? S_open_read_only(s, err) : S_open_writer(s, err);
 	if (rc < 0)
 		goto fail;
-	if (!opt->read_only)
+	if (!opt->read_only) {
 		S_ckpt_start(s);
+		if (s->ckpt_started)
+			S_shm_map(s);
+	}
 	*ret = s;
 	return 0;
 fail:
@@ -549,10 +566,9 @@ static void S_end_stale_snapshots(gt_store *s)
 	pthread_mutex_unlock(&s->mu);
 	if (!list)
 		return;
-	uint64_t gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
 	gt_store_conn *last = NULL;
 	for (gt_store_conn *c = list; c; c = c->next_idle) {
-		if (c->reading && c->read_gen != gen) {
+		if (c->reading && !S_snapshot_current(c)) {
 			if (S_run(c, GT_SQLITE_COMMIT, NULL) < 0)
 				gt_store_rollback(c);
 			c->reading = false;
@@ -655,6 +671,7 @@ void gt_store_free(gt_store *s)
 		S_conn_close(c);
 	}
 	S_conn_close(s->writer);
+	S_shm_unmap(s);
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
 	free(s->path);
@@ -801,6 +818,51 @@ int gt_store_set_applied(gt_store_conn *c, uint64_t applied, gt_error *err)
 
 /* ---- readers ---- */
 
+/* The WAL-index header now, into hdr: true when read consistently. */
+static bool S_wal_hdr(const gt_store *s, uint8_t hdr[S_WAL_HDR_LEN])
+{
+	if (!s->shm)
+		return false;
+	uint8_t second[S_WAL_HDR_LEN];
+	memcpy(hdr, s->shm, S_WAL_HDR_LEN);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	memcpy(second, s->shm + S_WAL_HDR_LEN, S_WAL_HDR_LEN);
+	return memcmp(hdr, second, S_WAL_HDR_LEN) == 0;
+}
+
+/* Whether c's kept snapshot is still the latest: nothing committed since it
+ * began, in this process or another (the command line writes tokens). */
+static bool S_snapshot_current(gt_store_conn *c)
+{
+	uint8_t now[S_WAL_HDR_LEN];
+	return c->reading && c->read_gen == __atomic_load_n(&c->s->gen, __ATOMIC_ACQUIRE) &&
+	       S_wal_hdr(c->s, now) && memcmp(now, c->read_hdr, S_WAL_HDR_LEN) == 0;
+}
+
+/* Map the first page of the store's -shm file (it exists once the
+ * writer has read in WAL mode); without it readers keep no snapshots. */
+static void S_shm_map(gt_store *s)
+{
+	char *path = S_concat(s->path, "-shm");
+	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	free(path);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= 4096) {
+		void *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		if (m != MAP_FAILED)
+			s->shm = m;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static void S_shm_unmap(gt_store *s)
+{
+	if (s->shm)
+		munmap((void *)s->shm, 4096);
+	s->shm = NULL;
+}
+
 /* Give c back to the pool, or close it if it could not end its snapshot. */
 static void S_reader_put(gt_store_conn *c)
 {
@@ -852,8 +914,7 @@ int gt_store_reader(gt_store *s, gt_store_conn **ret, gt_error *err)
 	 * Beginning one costs system calls (WAL locks): most reads under a
 	 * read-mostly load skip them. Only a store with the writer in this
 	 * process (counting its commits) keeps snapshots. */
-	uint64_t gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
-	if (c->reading && c->read_gen == gen && s->ckpt_started) {
+	if (S_snapshot_current(c)) {
 		*ret = c;
 		return 0;
 	}
@@ -862,6 +923,9 @@ int gt_store_reader(gt_store *s, gt_store_conn **ret, gt_error *err)
 			gt_store_rollback(c);
 		c->reading = false;
 	}
+	/* What the snapshot is at least: taken before it begins. */
+	uint64_t gen = __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE);
+	bool hdr = s->ckpt_started && S_wal_hdr(s, c->read_hdr);
 	/* The first read starts the snapshot. */
 	uint64_t applied;
 	rc = S_run(c, GT_SQLITE_BEGIN_READ, err);
@@ -873,6 +937,7 @@ int gt_store_reader(gt_store *s, gt_store_conn **ret, gt_error *err)
 		return rc;
 	}
 	c->read_gen = gen;
+	c->reading = hdr; /* kept while current, if it can be told */
 	*ret = c;
 	return 0;
 }
@@ -885,8 +950,7 @@ void gt_store_reader_done(gt_store_conn *c)
 		if (c->stmts[q].open)
 			gt_stmt_close(&c->stmts[q]);
 	/* Kept for the next borrow while current (see gt_store_reader). */
-	c->reading = c->s->ckpt_started && S_in_tx(c) &&
-		     c->read_gen == __atomic_load_n(&c->s->gen, __ATOMIC_ACQUIRE);
+	c->reading = S_in_tx(c) && S_snapshot_current(c);
 	if (!c->reading && S_in_tx(c) && S_run(c, GT_SQLITE_COMMIT, NULL) < 0)
 		gt_store_rollback(c);
 	S_reader_put(c);
@@ -1487,6 +1551,7 @@ static int S_close_durably(gt_store *s, gt_error *err)
 		S_conn_close(c);
 	}
 	S_ckpt_stop(s);
+	S_shm_unmap(s);
 	int64_t busy;
 	int rc = S_query_int(s->writer, GT_SQLITE_CHECKPOINT, &busy, err);
 	if (rc == 0 && busy)

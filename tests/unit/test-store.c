@@ -765,6 +765,39 @@ Test(store, readers_see_committed_snapshots)
 	gt_store_free(s);
 }
 
+/* Another writer of the same file (as the command line writes tokens while
+ * the server runs): what it commits is seen by the next borrow, though the
+ * server's own writer committed nothing. */
+Test(store, readers_see_commits_of_another_writer)
+{
+	gt_store *s = S_open_at(S_path, 2);
+	gt_store_conn *w = gt_store_writer(s);
+	S_begin(w);
+	S_org_put(w, "a", "A", 1);
+	S_commit(w);
+	gt_store *other = S_open_at(S_path, 1);
+	gt_store_conn *ow = gt_store_writer(other);
+	for (int i = 0; i < 5; i++) {
+		gt_store_conn *r = S_reader(s);
+		cr_assert_eq(S_org_count(r), 1 + i);
+		gt_store_reader_done(r); /* its snapshot is kept: still current */
+		char id[8];
+		snprintf(id, sizeof(id), "x%d", i);
+		if (i % 2) {
+			S_begin(ow);
+			S_org_put(ow, id, "X", 10 + i);
+			S_commit(ow);
+		} else {
+			S_org_put(ow, id, "X", 10 + i); /* outside a transaction */
+		}
+		r = S_reader(s);
+		cr_assert(S_org_exists(r, id), "round %d: a commit of the other writer unseen", i);
+		gt_store_reader_done(r);
+	}
+	gt_store_free(other);
+	gt_store_free(s);
+}
+
 #define S_THREADS 12
 #define S_ROUNDS 40
 #define S_POOL 3

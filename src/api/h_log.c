@@ -182,7 +182,8 @@ int gt_api_entry_proof(gt_api *api, uint64_t index, uint64_t size, bool with_ent
 	gt_buf raw = GT_BUF_INIT;
 	gt_hash leaf, hashes[GT_PROOF_MAX];
 	gt_proof proof = {hashes, 0};
-	size_t from = w->out->len;
+	/* Where the members start: after the comma the first one brings. */
+	size_t from = w->out->len + (w->comma ? 1 : 0);
 	int rc = gt_log_entry(api->log, index, &raw, err);
 	if (rc == 0)
 		rc = gt_log_inclusion_proof(api->log, index, size, &proof, err);
@@ -192,7 +193,6 @@ int gt_api_entry_proof(gt_api *api, uint64_t index, uint64_t size, bool with_ent
 		 * unnoticed with a leaf hash that does not match it. */
 		gt_hash_leaf(raw.data, raw.len, &leaf);
 		gt_jw_kint(w, "index", (int64_t)index);
-		from += w->out->len > from && w->out->data[from] == ',' ? 1 : 0;
 		gt_jw_key(w, "raw");
 		gt_jw_strn(w, (const char *)raw.data, raw.len);
 		gt_jw_key(w, "leaf_hash");

@@ -20,14 +20,6 @@ static bool S_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static bool S_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!S_digit(s[i]))
-			return false;
-	return true;
-}
-
 static bool S_alpha(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -256,7 +248,7 @@ static int S_check_value(const S_def *d, char *v, size_t *n, const char *who, gt
 		return gt_fail(err, GT_EINVAL, "%s is empty", who);
 	switch (d->kind) {
 	case K_GTIN: {
-		if (!S_digits(v, len) || (len != 8 && len != 12 && len != 13 && len != 14))
+		if (!gt_gs1_digits(v, len) || (len != 8 && len != 12 && len != 13 && len != 14))
 			return gt_fail(err, GT_EINVAL, "%s %s must be 8, 12, 13 or 14 digits", who,
 				       S_show(v, len, s));
 		int want = gt_gs1_check_digit(v, len - 1);
@@ -270,13 +262,13 @@ static int S_check_value(const S_def *d, char *v, size_t *n, const char *who, gt
 	}
 	case K_NUM:
 	case K_ITIP:
-		if (!S_digits(v, len) || len != fixed)
+		if (!gt_gs1_digits(v, len) || len != fixed)
 			return gt_fail(err, GT_EINVAL, "%s %s must be %zu digits", who,
 				       S_show(v, len, s), fixed);
 		break;
 	case K_NUMX:
 	case K_NUMN:
-		if (len < fixed || !S_digits(v, fixed))
+		if (len < fixed || !gt_gs1_digits(v, fixed))
 			return gt_fail(err, GT_EINVAL, "%s %s must start with %zu digits", who,
 				       S_show(v, len, s), fixed);
 		if (len - fixed > d->max)
@@ -333,7 +325,7 @@ typedef struct S_seg {
 
 static bool S_is_ai(const char *in, const S_seg *s)
 {
-	return s->n >= 2 && s->n <= 4 && S_digits(in + s->at, s->n);
+	return s->n >= 2 && s->n <= 4 && gt_gs1_digits(in + s->at, s->n);
 }
 
 static bool S_is_key(const char *in, const S_seg *s)
@@ -720,7 +712,7 @@ static int S_urn_parts(S_urn *u, const char *body, size_t n, bool pat, gt_error 
 
 	/* The company prefix. */
 	if (!u->star[0]) {
-		if (!S_digits(u->raw[0], u->rawn[0]))
+		if (!gt_gs1_digits(u->raw[0], u->rawn[0]))
 			return gt_fail(err, GT_EINVAL, "%s: the company prefix %s must be digits",
 				       u->label, S_show(u->raw[0], u->rawn[0], s));
 		if (u->rawn[0] < 6 || u->rawn[0] > 12)
@@ -736,7 +728,7 @@ static int S_urn_parts(S_urn *u, const char *body, size_t n, bool pat, gt_error 
 		const char *r = u->raw[1];
 		size_t rn = u->rawn[1];
 		if (sc->form == F_SHIFT || sc->form == F_CHECK) {
-			if (!S_digits(r, rn))
+			if (!gt_gs1_digits(r, rn))
 				return gt_fail(err, GT_EINVAL, "%s: the %s %s must be digits",
 					       u->label, sc->ref, S_show(r, rn, s));
 			if (u->ncp + rn != sc->digits)
@@ -767,7 +759,7 @@ static int S_urn_parts(S_urn *u, const char *body, size_t n, bool pat, gt_error 
 		static const char *const names[] = {"piece", "total"};
 		if (u->star[2 + i])
 			continue;
-		if (u->rawn[2 + i] != 2 || !S_digits(u->raw[2 + i], 2))
+		if (u->rawn[2 + i] != 2 || !gt_gs1_digits(u->raw[2 + i], 2))
 			return gt_fail(err, GT_EINVAL, "%s: the %s %s must be 2 digits", u->label,
 				       names[i], S_show(u->raw[2 + i], u->rawn[2 + i], s));
 		memcpy(u->piece[i], u->raw[2 + i], 2);
@@ -779,7 +771,7 @@ static int S_urn_parts(S_urn *u, const char *body, size_t n, bool pat, gt_error 
 		size_t tn = u->rawn[want - 1];
 		if (tn == 0)
 			return gt_fail(err, GT_EINVAL, "%s: the %s is empty", u->label, sc->tail);
-		if (sc->tail_kind != T_X && !S_digits(t, tn))
+		if (sc->tail_kind != T_X && !gt_gs1_digits(t, tn))
 			return gt_fail(err, GT_EINVAL, "%s: the %s %s must be digits", u->label,
 				       sc->tail, S_show(t, tn, s));
 		if (sc->tail_kind == T_NUM && tn > 1 && t[0] == '0')

@@ -88,7 +88,7 @@ static bool S_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static bool S_digits(const char *s, size_t n)
+bool gt_gs1_digits(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!S_digit(s[i]))
@@ -595,7 +595,7 @@ static int S_dl_value(S_ctx *c, const S_def *d, size_t ai_pos, size_t p, size_t 
 	int rc = S_pct(c, p, e, query, dec, at, &n);
 	if (rc < 0)
 		return rc;
-	if (strcmp(d->ai, "01") == 0 && n != 14 && S_digits(dec, n) && n > 0) {
+	if (strcmp(d->ai, "01") == 0 && n > 0 && n != 14 && gt_gs1_digits(dec, n)) {
 		char s[48];
 		if (n != 8 && n != 12 && n != 13)
 			return gt_fail(
@@ -630,7 +630,7 @@ static int S_dl_query(S_ctx *c, const S_def *key, size_t p, size_t e)
 		size_t eq = p;
 		while (eq < b && in[eq] != '=')
 			eq++;
-		if (eq > p && S_digits(in + p, eq - p)) {
+		if (eq > p && gt_gs1_digits(in + p, eq - p)) {
 			const S_def *d = eq - p <= 4 ? S_find(in + p, eq - p) : NULL;
 			if (!d)
 				return S_unknown(c, in + p, eq - p, p + 1);
@@ -716,7 +716,7 @@ static int S_parse_dl(S_ctx *c, size_t p, size_t end)
 	long key = -1, unknown = -1;
 	for (long k = (long)ns - 2; k >= 0; k -= 2) {
 		size_t sl = se[k] - ss[k];
-		if (sl < 2 || sl > 4 || !S_digits(in + ss[k], sl))
+		if (sl < 2 || sl > 4 || !gt_gs1_digits(in + ss[k], sl))
 			break;
 		const S_def *d = S_find(in + ss[k], sl);
 		if (!d) {
@@ -951,7 +951,7 @@ static int S_run(const char *in, size_t len, int year, bool hints, bool pairs, g
 		} else if (S_is_uri(in + q, end - q)) {
 			g->format = GT_GS1_DIGITAL_LINK;
 			rc = S_parse_dl(&c, q, end);
-		} else if (end - q == 20 && S_digits(in + q, 20)) {
+		} else if (end - q == 20 && gt_gs1_digits(in + q, 20)) {
 			S_cn(g, in + q);
 			return 0;
 		} else {
@@ -966,7 +966,7 @@ static int S_run(const char *in, size_t len, int year, bool hints, bool pairs, g
 		rc = S_parse_dl(&c, p, end);
 	} else if (in[p] == '(') {
 		rc = S_parse_bracketed(&c, p, end);
-	} else if (end - p == 20 && S_digits(in + p, 20)) {
+	} else if (end - p == 20 && gt_gs1_digits(in + p, 20)) {
 		/* 20 bare digits: an element string only if it starts with a
 		 * key that carries a check digit (00, 01, 02, 414) and all of it
 		 * is valid; otherwise a Chinese drug traceability code. */

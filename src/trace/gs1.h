@@ -85,5 +85,7 @@ int gt_gs1_check_digit(const char *d, size_t n);
 /* Whether every character of s is in GS1's 82-character set (the values of
  * alphanumeric AIs such as 10 lot and 21 serial). */
 bool gt_gs1_cset82(const char *s);
+/* Whether the n bytes at s are all ASCII digits. */
+bool gt_gs1_digits(const char *s, size_t n);
 
 #endif

@@ -16,23 +16,13 @@ const char *gt_trace_by(const gt_entry *e)
 	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
 }
 
-static int S_digits(const char *s, size_t n)
-{
-	if (strlen(s) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int gt_trace_gtin(const json_t *in, const char **ret, gt_error *err)
 {
 	const char *g;
 	int rc = gt_json_str(in, "gtin", 14, 14, &g, err);
 	if (rc < 0)
 		return rc;
-	if (!S_digits(g, 14))
+	if ((strlen(g) != 14 || !gt_gs1_digits(g, 14)))
 		return gt_fail(err, GT_EINVAL, "gtin must be 14 digits (a GTIN-14)");
 	int want = gt_gs1_check_digit(g, 13);
 	if (g[13] - '0' != want)
@@ -132,7 +122,7 @@ int gt_trace_product_decide(gt_decide *d, const json_t *in, gt_error *err)
 		rc = gt_fail(err, GT_EINVAL, "kind must be \"vaccine\" or \"medicine\"");
 	if (rc == 0)
 		rc = gt_json_str_opt(in, "cn_prefix", 7, &cn, err);
-	if (rc == 0 && cn && !S_digits(cn, 7))
+	if (rc == 0 && cn && (strlen(cn) != 7 || !gt_gs1_digits(cn, 7)))
 		rc = gt_fail(err, GT_EINVAL, "cn_prefix must be 7 digits");
 	if (rc < 0)
 		return rc;

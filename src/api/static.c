@@ -188,8 +188,18 @@ static bool S_is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Pages for a family of addresses: "/<prefix><name>" (one segment after
+ * the prefix) is that page, whose script reads the name from the address. */
+static const struct {
+	const char *prefix;
+	const char *page;
+} S_param_pages[] = {
+	{"campaigns/", "campaign.html"},
+};
+
 /* The pages: "/" is index.html, "/<name>" is <name>.html when there is one,
- * "<dir>/" is <dir>/index.html, anything else the file at that path. */
+ * "<dir>/" is <dir>/index.html, "/campaigns/<id>" is campaign.html,
+ * anything else the file at that path. */
 enum MHD_Result gt_h_web(gt_req *r)
 {
 	const char *dir = r->api->web_dir;
@@ -204,6 +214,16 @@ enum MHD_Result gt_h_web(gt_req *r)
 		snprintf(rel, sizeof(rel), "%s", rest);
 	if (!S_web_path_ok(rel))
 		return S_page_not_found(r);
+	for (size_t i = 0; i < sizeof(S_param_pages) / sizeof(S_param_pages[0]); i++) {
+		size_t k = strlen(S_param_pages[i].prefix);
+		if (strncmp(rest, S_param_pages[i].prefix, k) != 0 || !rest[k] ||
+		    strchr(rest + k, '/'))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, S_param_pages[i].page) >=
+		    sizeof(path))
+			return S_not_found(r);
+		return S_file(r, path, S_ctype(path), "no-cache", S_WEB);
+	}
 	if (!strchr(rel, '/')) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s.html", dir, rel) < sizeof(path) &&
 		    S_is_file(path))

@@ -184,8 +184,9 @@ static int S_root_fetch(void *ctx, int level, uint64_t index, unsigned width, un
 	return rc;
 }
 
-int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t size,
-		    const gt_hash *root, gt_progress_fn progress, void *progress_ctx, gt_error *err)
+static int S_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t size,
+			  const gt_hash *root, gt_progress_fn progress, void *progress_ctx,
+			  gt_entry_fn entry, void *entry_ctx, gt_error *err)
 {
 	S_verifier *v = calloc(1, sizeof(*v));
 	if (!v)
@@ -226,6 +227,13 @@ int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t 
 				(unsigned long long)((b << 8) + i), x, p, y);
 			goto done;
 		}
+		pos = 0;
+		for (unsigned i = 0; entry && i < width; i++) {
+			gt_bundle_next(&all, &pos, &e);
+			rc = entry(entry_ctx, (b << 8) + i, e.data, e.len, err);
+			if (rc < 0)
+				goto done;
+		}
 		if (width == 256) {
 			gt_hash h;
 			gt_hash_root(tile, GT_TILE_WIDTH, &h);
@@ -258,6 +266,13 @@ done:
 	gt_buf_done(&v->buf);
 	free(v);
 	return rc;
+}
+
+int gt_verify_tiles(gt_fetch_fn fetch, void *fetch_ctx, uint64_t from, uint64_t size,
+		    const gt_hash *root, gt_progress_fn progress, void *progress_ctx, gt_error *err)
+{
+	return S_verify_tiles(fetch, fetch_ctx, from, size, root, progress, progress_ctx, NULL,
+			      NULL, err);
 }
 
 int gt_verify_log(const gt_verify_options *opt, gt_checkpoint *ret, gt_error *err)
@@ -297,8 +312,8 @@ int gt_verify_log(const gt_verify_options *opt, gt_checkpoint *ret, gt_error *er
 			goto done;
 		}
 	}
-	rc = gt_verify_tiles(opt->fetch, opt->fetch_ctx, 0, cp.size, &cp.root, opt->progress,
-			     opt->progress_ctx, err);
+	rc = S_verify_tiles(opt->fetch, opt->fetch_ctx, 0, cp.size, &cp.root, opt->progress,
+			    opt->progress_ctx, opt->entry, opt->entry_ctx, err);
 	if (rc < 0 || !opt->since)
 		goto done;
 	/* The earlier tree must be a prefix: its root is the hash of the first

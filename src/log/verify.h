@@ -18,6 +18,10 @@ typedef int (*gt_fetch_fn)(void *ctx, const char *path, gt_buf *out, gt_error *e
 /* Called now and then with the number of entries checked so far. */
 typedef void (*gt_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+/* Called with one entry of the log (borrowed for the call). */
+typedef int (*gt_entry_fn)(void *ctx, uint64_t index, const uint8_t *data, size_t len,
+			   gt_error *err);
+
 typedef struct gt_verify_options {
 	gt_fetch_fn fetch;
 	void *fetch_ctx;
@@ -28,6 +32,13 @@ typedef struct gt_verify_options {
 	size_t since_len;
 	gt_progress_fn progress;
 	void *progress_ctx;
+	/* Optional: called with every entry, in log order, once it matched its
+	 * leaf hash (the tiles above and the root are checked later, so a
+	 * verification that fails afterwards still fails as a whole). A
+	 * negative return stops the verification with that code (the callback
+	 * sets err). */
+	gt_entry_fn entry;
+	void *entry_ctx;
 } gt_verify_options;
 
 /* Verify everything: the checkpoint's signature and origin, every entry

@@ -912,3 +912,55 @@ Test(verify, fetch_errors)
 	S_mem_done(&m);
 	S_done(&e);
 }
+
+/* ---- every entry handed to a callback ----------------------------------- */
+
+typedef struct {
+	const S_env *e;
+	uint64_t next, stop_at;
+	int bad;
+} S_seen;
+
+static int S_on_entry(void *ctx, uint64_t index, const uint8_t *data, size_t len, gt_error *err)
+{
+	S_seen *s = ctx;
+	const S_env *e = s->e;
+	if (index != s->next || len != e->off[index + 1] - e->off[index] ||
+	    memcmp(data, e->data.data + e->off[index], len) != 0)
+		s->bad = 1;
+	s->next++;
+	if (index == s->stop_at)
+		return gt_fail(err, GT_EINVAL, "stopped at %llu", U(index));
+	return 0;
+}
+
+Test(verify, entry_callback)
+{
+	S_env e;
+	S_init(&e);
+	S_append(&e, 3, 700);
+	S_seen s = {.e = &e, .stop_at = UINT64_MAX};
+	gt_verify_options o = {.fetch = gt_fetch_dir,
+			       .fetch_ctx = e.pub,
+			       .vkey = e.verifier,
+			       .entry = S_on_entry,
+			       .entry_ctx = &s};
+	gt_error err = {0};
+	cr_assert_eq(gt_verify_log(&o, NULL, &err), 0, "%s", err.msg);
+	cr_assert_eq(s.next, 700, "every entry once, in order: %llu", U(s.next));
+	cr_assert(!s.bad, "an entry was not what was appended");
+	/* A failing callback stops the verification with its code and message. */
+	s = (S_seen){.e = &e, .stop_at = 300};
+	cr_assert_eq(gt_verify_log(&o, NULL, &err), GT_EINVAL);
+	cr_assert_str_eq(err.msg, "stopped at 300");
+	cr_assert_eq(s.next, 301);
+	/* A tampered entry is never handed over. */
+	s = (S_seen){.e = &e, .stop_at = UINT64_MAX};
+	S_saved saved = S_save(&e, "tile/entries/001");
+	tu_flip_byte(e.pub, "tile/entries/001", S_entry_at(&e, 260), 1);
+	cr_assert_eq(gt_verify_log(&o, NULL, &err), GT_ECORRUPT);
+	cr_assert_eq(s.next, 256, "only the first bundle's entries: %llu", U(s.next));
+	cr_assert(!s.bad);
+	S_restore(&saved);
+	S_done(&e);
+}

@@ -6,7 +6,8 @@
  * written on the same connection. Responses are parsed fully (status line,
  * headers, Content-Length, chunked transfer coding, read-until-close), every
  * latency goes into a log-linear histogram in microseconds, and the threads'
- * figures are merged at the end. */
+ * figures are merged at the end. A body may be a batch: {items} expands to K
+ * items rendered from their own template, each numbered ({i}) across the run. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -60,6 +61,20 @@ static const char S_usage[] =
 	"  --path-template PATH    the request path, e.g. /log/proof?index={rand:1000}:\n"
 	"                          {rand:N} becomes a random integer in [0,N); {n} and\n"
 	"                          {hex64} as in the body (default: the path of --url)\n"
+	"  --items K               {items} in the body becomes K renderings of\n"
+	"                          --item-template separated by commas (a batch); in\n"
+	"                          an item, {i} is the item's number in the run\n"
+	"                          (n * K + its place in the request), {n}, {hex64} and\n"
+	"                          {rand:N} as in the body; {i} outside an item is the\n"
+	"                          number of the request's first item ({n} without\n"
+	"                          --items). The last line adds items= and item_rate=:\n"
+	"                          the items of the responses that succeeded\n"
+	"  --item-template STRING  one item of {items}\n"
+	"  --items-total T         with --items: send T items in all, K per request and\n"
+	"                          the rest in the last (instead of --requests)\n"
+	"  --save-body N:FILE      write the body of the response to request number N\n"
+	"                          (0, 1, ...) to FILE (repeatable, up to 8; at most\n"
+	"                          64 MiB each); a response that never came is an error\n"
 	"  --timeout SECONDS       a request without a complete response after this\n"
 	"                          long fails (default 10)\n"
 	"  --seed N                seed of {rand:N} and {hex64} (default: random)\n"
@@ -78,10 +93,14 @@ enum {
 	S_CONNS_MAX = 100000, /* --connections */
 	S_HEADERS_MAX = 64,   /* --header */
 	S_TEMPLATE_MAX = 1 << 20,
-	S_SAMPLE_MAX = 200, /* bytes of the first unexpected body kept for the report */
+	S_ITEMS_MAX = 1000000, /* --items */
+	S_SAVES_MAX = 8,       /* --save-body */
+	S_SAMPLE_MAX = 200,    /* bytes of the first unexpected body kept for the report */
 };
 #define S_SCAN_NS 50000000ULL	  /* timeouts and reconnections are checked this often */
 #define S_BACKOFF_NS 100000000ULL /* wait after a failed connect */
+#define S_RENDER_MAX (1ULL << 30) /* bytes of a rendered body with its items */
+#define S_SAVE_MAX (64U << 20)	  /* bytes of a saved response body */
 
 /* ---- templates ---- */
 
@@ -89,7 +108,9 @@ enum {
 	S_TEXT,
 	S_N,
 	S_HEX64,
-	S_RAND
+	S_RAND,
+	S_I,	/* {i}: an item's number */
+	S_ITEMS /* {items}: the request's items */
 };
 
 typedef struct {
@@ -115,6 +136,17 @@ typedef struct {
 #define S_HALF (S_SUB / 2)
 #define S_MAX_BITS 40
 #define S_BUCKETS (S_SUB + (S_MAX_BITS - S_SUB_BITS) * S_HALF)
+
+/* A response body to keep (--save-body): only the connection that sent
+ * request n writes to it, and main reads it after the threads are joined. */
+typedef struct {
+	uint64_t n;
+	const char *file;
+	char *buf;
+	size_t len, cap;
+	bool over;  /* longer than S_SAVE_MAX */
+	bool saved; /* the complete response was written to the file */
+} S_save;
 
 typedef struct {
 	uint64_t count[S_BUCKETS];
@@ -166,7 +198,9 @@ typedef struct {
 	int pstate; /* P_* */
 	int status;
 	bool keepalive;
-	uint64_t left; /* bytes of body or chunk still to come */
+	uint64_t left;	/* bytes of body or chunk still to come */
+	uint64_t items; /* items of the request in flight (--items) */
+	S_save *save;	/* where its response body goes (--save-body), or NULL */
 	const char *why;
 	size_t rlen, rpos;
 	char rbuf[S_RBUF];
@@ -174,6 +208,7 @@ typedef struct {
 
 typedef struct {
 	uint64_t responses;
+	uint64_t items;	    /* items of the responses that succeeded */
 	uint64_t status[6]; /* by status / 100 */
 	uint64_t err[E_KINDS];
 	uint64_t opened;
@@ -206,7 +241,10 @@ static struct {
 	double duration;
 	uint64_t requests;
 	const char *method;
-	S_template tpath, tbody;
+	S_template tpath, tbody, titem;
+	uint64_t items, items_total; /* --items, --items-total */
+	S_save saves[S_SAVES_MAX];
+	size_t nsaves;
 	bool has_body;
 	char *head; /* " HTTP/1.1\r\nHost: ...\r\n" and the extra headers */
 	size_t head_len;
@@ -267,15 +305,22 @@ static uint64_t S_random(uint64_t *state)
 
 /* ---- templates ---- */
 
-static void S_template_add(S_template *t, S_part p)
+static void S_template_add(S_template *t, S_part p, size_t items_len)
 {
 	t->parts[t->nparts++] = p;
-	t->max_len += p.kind == S_TEXT ? p.len : p.kind == S_HEX64 ? 64 : 20;
+	t->max_len += p.kind == S_TEXT	? p.len :
+		      p.kind == S_HEX64 ? 64 :
+		      p.kind == S_ITEMS ? items_len :
+					  20;
+	if (t->max_len > S_RENDER_MAX)
+		S_die_usage("a rendered body would be over %llu bytes",
+			    (unsigned long long)S_RENDER_MAX);
 }
 
-/* Split src into text and the placeholders {n}, {hex64} and {rand:N}; any
+/* Split src into text and the placeholders {n}, {i}, {hex64}, {rand:N} and,
+ * if items_len (the longest rendering of the items) is not 0, {items}; any
  * other brace is text. Exits on a malformed {rand:...}. */
-static void S_template_parse(const char *what, const char *src, S_template *t)
+static void S_template_parse(const char *what, const char *src, S_template *t, size_t items_len)
 {
 	size_t n = strlen(src), text = 0, i = 0;
 	if (n > S_TEMPLATE_MAX)
@@ -289,6 +334,12 @@ static void S_template_parse(const char *what, const char *src, S_template *t)
 		if (strncmp(src + i, "{n}", 3) == 0) {
 			p.kind = S_N;
 			plen = 3;
+		} else if (strncmp(src + i, "{i}", 3) == 0) {
+			p.kind = S_I;
+			plen = 3;
+		} else if (items_len && strncmp(src + i, "{items}", 7) == 0) {
+			p.kind = S_ITEMS;
+			plen = 7;
 		} else if (strncmp(src + i, "{hex64}", 7) == 0) {
 			p.kind = S_HEX64;
 			plen = 7;
@@ -309,13 +360,29 @@ static void S_template_parse(const char *what, const char *src, S_template *t)
 			continue;
 		}
 		if (i > text)
-			S_template_add(t, (S_part){.kind = S_TEXT, .off = text, .len = i - text});
-		S_template_add(t, p);
+			S_template_add(t, (S_part){.kind = S_TEXT, .off = text, .len = i - text},
+				       items_len);
+		S_template_add(t, p, items_len);
 		i += plen;
 		text = i;
 	}
 	if (n > text)
-		S_template_add(t, (S_part){.kind = S_TEXT, .off = text, .len = n - text});
+		S_template_add(t, (S_part){.kind = S_TEXT, .off = text, .len = n - text},
+			       items_len);
+}
+
+/* The number of items of request n (--items; 0 without). */
+static uint64_t S_items_of(uint64_t n)
+{
+	if (!S_cfg.items)
+		return 0;
+	if (!S_cfg.items_total)
+		return S_cfg.items;
+	uint64_t first = n * S_cfg.items;
+	if (first >= S_cfg.items_total)
+		return 0;
+	uint64_t rest = S_cfg.items_total - first;
+	return rest < S_cfg.items ? rest : S_cfg.items;
 }
 
 static size_t S_put_u64(char *out, uint64_t v)
@@ -331,8 +398,11 @@ static size_t S_put_u64(char *out, uint64_t v)
 	return k;
 }
 
-/* Render t for request number n into out (room for t->max_len bytes). */
-static size_t S_template_render(const S_template *t, uint64_t n, uint64_t *rng, char *out)
+/* Render t for request number n into out (room for t->max_len bytes): an
+ * item (item_of set) of number i, or a path or body whose first item is i.
+ * {hex64} is derived from the item's number in an item, from n elsewhere. */
+static size_t S_template_render(const S_template *t, uint64_t n, uint64_t i_first, bool item_of,
+				uint64_t *rng, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t len = 0;
@@ -346,9 +416,24 @@ static size_t S_template_render(const S_template *t, uint64_t n, uint64_t *rng, 
 		case S_N:
 			len += S_put_u64(out + len, n);
 			break;
+		case S_I:
+			len += S_put_u64(out + len, i_first);
+			break;
+		case S_ITEMS: {
+			uint64_t k = S_items_of(n);
+			for (uint64_t j = 0; j < k; j++) {
+				if (j)
+					out[len++] = ',';
+				len += S_template_render(&S_cfg.titem, n, i_first + j, true, rng,
+							 out + len);
+			}
+			break;
+		}
 		case S_HEX64: {
-			/* the first word is a bijection of n: distinct for every n */
-			uint64_t w0 = S_mix(n ^ S_cfg.seed);
+			/* the first word is a bijection of n (of the item's number in
+			 * an item): distinct for every request (item) of a run */
+			uint64_t w0 =
+				item_of ? S_mix(i_first ^ ~S_cfg.seed) : S_mix(n ^ S_cfg.seed);
 			for (uint64_t k = 0; k < 4; k++) {
 				uint64_t w = k == 0 ? w0 : S_mix(w0 + k);
 				for (int b = 60; b >= 0; b -= 4)
@@ -580,8 +665,37 @@ static long S_parse_head(S_conn *c, const char *p, size_t avail)
 	return (long)off;
 }
 
+/* Append k bytes at p to a response body kept for --save-body. */
+static void S_save_add(S_save *s, const char *p, size_t k)
+{
+	if (s->over)
+		return;
+	if (k > S_SAVE_MAX - s->len) {
+		s->over = true;
+		return;
+	}
+	if (s->len + k > s->cap) {
+		size_t cap = s->cap ? s->cap : 65536;
+		while (cap < s->len + k)
+			cap *= 2;
+		char *buf = realloc(s->buf, cap);
+		if (!buf) {
+			s->over = true;
+			return;
+		}
+		s->buf = buf;
+		s->cap = cap;
+	}
+	memcpy(s->buf + s->len, p, k);
+	s->len += k;
+}
+
+/* Keep k body bytes at p: for --save-body, and the start of the first
+ * unexpected response for the report. */
 static void S_sample(S_worker *w, S_conn *c, const char *p, size_t k)
 {
+	if (c->save)
+		S_save_add(c->save, p, k);
 	if (!c->sampling)
 		return;
 	size_t room = S_SAMPLE_MAX - w->st.sample_len;
@@ -805,11 +919,21 @@ static void S_conn_issue(S_worker *w, S_conn *c, uint64_t now)
 		return;
 	}
 	size_t blen = 0, len = strlen(S_cfg.method);
+	uint64_t i_first = S_cfg.items ? n * S_cfg.items : n;
+	c->items = S_items_of(n);
+	c->save = NULL;
+	for (size_t k = 0; k < S_cfg.nsaves; k++) {
+		if (S_cfg.saves[k].n == n) {
+			c->save = &S_cfg.saves[k];
+			c->save->len = 0;
+			c->save->over = false;
+		}
+	}
 	if (S_cfg.has_body)
-		blen = S_template_render(&S_cfg.tbody, n, &w->rng, w->body);
+		blen = S_template_render(&S_cfg.tbody, n, i_first, false, &w->rng, w->body);
 	memcpy(c->wbuf, S_cfg.method, len);
 	c->wbuf[len++] = ' ';
-	len += S_template_render(&S_cfg.tpath, n, &w->rng, c->wbuf + len);
+	len += S_template_render(&S_cfg.tpath, n, i_first, false, &w->rng, c->wbuf + len);
 	memcpy(c->wbuf + len, S_cfg.head, S_cfg.head_len);
 	len += S_cfg.head_len;
 	if (S_cfg.has_body) {
@@ -862,6 +986,30 @@ static void S_conn_open(S_worker *w, S_conn *c, uint64_t now)
 	}
 }
 
+/* Write a complete response body kept for --save-body to its file. */
+static void S_save_write(S_worker *w, S_save *s)
+{
+	if (s->over) {
+		if (!w->fatal[0])
+			snprintf(w->fatal, sizeof(w->fatal),
+				 "--save-body: the response to request %" PRIu64
+				 " is over %u bytes or out of memory",
+				 s->n, S_SAVE_MAX);
+		return;
+	}
+	FILE *f = fopen(s->file, "w");
+	bool ok = f && fwrite(s->buf ? s->buf : "", 1, s->len, f) == s->len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok) {
+		if (!w->fatal[0])
+			snprintf(w->fatal, sizeof(w->fatal), "--save-body: cannot write %s: %s",
+				 s->file, strerror(errno));
+		return;
+	}
+	s->saved = true;
+}
+
 /* A response is complete: count it and go on. */
 static void S_conn_done(S_worker *w, S_conn *c, uint64_t now)
 {
@@ -870,6 +1018,11 @@ static void S_conn_done(S_worker *w, S_conn *c, uint64_t now)
 	w->st.status[c->status / 100]++;
 	if (!S_status_ok(c->status))
 		w->st.err[E_STATUS]++;
+	else
+		w->st.items += c->items;
+	if (c->save)
+		S_save_write(w, c->save);
+	c->save = NULL;
 	bool reuse = c->keepalive && c->woff == c->wlen;
 	if (c->rpos < c->rlen) {
 		S_error(w, E_PROTO, "%s %s: %zu bytes after a complete response", S_cfg.method,
@@ -1158,7 +1311,11 @@ static void S_parse_args(int argc, char **argv)
 		O_TIMEOUT,
 		O_SEED,
 		O_ALLOW,
-		O_EXPECT
+		O_EXPECT,
+		O_ITEMS,
+		O_ITEM,
+		O_ITEMS_TOTAL,
+		O_SAVE
 	};
 	static const struct option opts[] = {
 		{"url", required_argument, NULL, O_URL},
@@ -1174,10 +1331,14 @@ static void S_parse_args(int argc, char **argv)
 		{"seed", required_argument, NULL, O_SEED},
 		{"allow-errors", no_argument, NULL, O_ALLOW},
 		{"expect-status", required_argument, NULL, O_EXPECT},
+		{"items", required_argument, NULL, O_ITEMS},
+		{"item-template", required_argument, NULL, O_ITEM},
+		{"items-total", required_argument, NULL, O_ITEMS_TOTAL},
+		{"save-body", required_argument, NULL, O_SAVE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *url = NULL, *body = NULL, *path = NULL, *headers[S_HEADERS_MAX];
+	const char *url = NULL, *body = NULL, *path = NULL, *item = NULL, *headers[S_HEADERS_MAX];
 	size_t nheaders = 0;
 	bool seeded = false;
 	S_cfg.connections = 64;
@@ -1235,6 +1396,29 @@ static void S_parse_args(int argc, char **argv)
 		case O_EXPECT:
 			S_cfg.expect = (int)S_arg_u64("expect-status", optarg, 100, 599);
 			break;
+		case O_ITEMS:
+			S_cfg.items = S_arg_u64("items", optarg, 1, S_ITEMS_MAX);
+			break;
+		case O_ITEM:
+			item = optarg;
+			break;
+		case O_ITEMS_TOTAL:
+			S_cfg.items_total = S_arg_u64("items-total", optarg, 1, UINT64_MAX / 2);
+			break;
+		case O_SAVE: {
+			char *colon = strchr(optarg, ':');
+			if (!colon || colon == optarg || !colon[1])
+				S_die_usage("--save-body wants N:FILE, not '%s'", optarg);
+			if (S_cfg.nsaves == S_SAVES_MAX)
+				S_die_usage("at most %d --save-body options", S_SAVES_MAX);
+			*colon = 0;
+			S_cfg.saves[S_cfg.nsaves++] = (S_save){
+				.n = S_arg_u64("save-body", optarg, 0, UINT64_MAX / 2),
+				.file = colon + 1,
+			};
+			*colon = ':';
+			break;
+		}
 		case 'h':
 			fputs(S_usage, stdout);
 			exit(0);
@@ -1258,6 +1442,22 @@ static void S_parse_args(int argc, char **argv)
 				    sizeof(S_cfg.path) - 1);
 	}
 	S_check_path(S_cfg.path);
+	if (S_cfg.items_total) {
+		if (!S_cfg.items)
+			S_die_usage("--items-total needs --items");
+		if (S_cfg.duration > 0 || S_cfg.requests)
+			S_die_usage("--items-total sets the number of requests: give no --duration "
+				    "or --requests");
+		S_cfg.requests = (S_cfg.items_total + S_cfg.items - 1) / S_cfg.items;
+	}
+	if (S_cfg.items && !item)
+		S_die_usage("--items needs --item-template");
+	if (item && !S_cfg.items)
+		S_die_usage("--item-template needs --items");
+	if (S_cfg.items && (!body || !strstr(body, "{items}")))
+		S_die_usage("with --items, --body-template must hold {items}");
+	if (!S_cfg.items && body && strstr(body, "{items}"))
+		S_die_usage("{items} in --body-template needs --items and --item-template");
 	if (S_cfg.duration > 0 && S_cfg.requests)
 		S_die_usage("give --duration or --requests, not both");
 	if (!S_cfg.requests && S_cfg.duration <= 0)
@@ -1267,9 +1467,17 @@ static void S_parse_args(int argc, char **argv)
 			    S_cfg.connections);
 	if (!seeded && getrandom(&S_cfg.seed, sizeof(S_cfg.seed), 0) != sizeof(S_cfg.seed))
 		S_cfg.seed = S_now() ^ ((uint64_t)getpid() << 32);
-	S_template_parse("--path-template", S_cfg.path, &S_cfg.tpath);
+	S_template_parse("--path-template", S_cfg.path, &S_cfg.tpath, 0);
 	S_cfg.has_body = body || strcmp(S_cfg.method, "POST") == 0;
-	S_template_parse("--body-template", body ? body : "", &S_cfg.tbody);
+	size_t items_len = 0;
+	if (S_cfg.items) {
+		S_template_parse("--item-template", item, &S_cfg.titem, 0);
+		if ((S_cfg.titem.max_len + 1) > S_RENDER_MAX / S_cfg.items)
+			S_die_usage("%" PRIu64 " items would be over %llu bytes", S_cfg.items,
+				    (unsigned long long)S_RENDER_MAX);
+		items_len = (size_t)S_cfg.items * (S_cfg.titem.max_len + 1);
+	}
+	S_template_parse("--body-template", body ? body : "", &S_cfg.tbody, items_len);
 
 	/* the part of the head after the path: fixed for the whole run */
 	bool host = false;
@@ -1348,6 +1556,9 @@ static void S_print(const S_stats *st, double seconds, uint64_t errors)
 		printf("%g s", S_cfg.duration);
 	printf(", seed %" PRIu64 "\n", S_cfg.seed);
 	printf("  responses   %" PRIu64 " in %.3f s: %.1f/s\n", st->responses, seconds, rate);
+	if (S_cfg.items)
+		printf("  items       %" PRIu64 " in the responses that succeeded: %.1f/s\n",
+		       st->items, seconds > 0 ? (double)st->items / seconds : 0.0);
 	printf("  statuses    1xx %" PRIu64 ", 2xx %" PRIu64 ", 3xx %" PRIu64 ", 4xx %" PRIu64
 	       ", 5xx %" PRIu64 "\n",
 	       st->status[1], st->status[2], st->status[3], st->status[4], st->status[5]);
@@ -1383,10 +1594,14 @@ static void S_print(const S_stats *st, double seconds, uint64_t errors)
 	       (double)h->max / 1e3);
 	printf("  connections %" PRIu64 " opened\n", st->opened);
 	printf("requests=%" PRIu64 " errors=%" PRIu64
-	       " seconds=%.3f rate=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
+	       " seconds=%.3f rate=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f",
 	       st->responses, errors, seconds, rate, (double)S_hist_quantile(h, 0.50) / 1e3,
 	       (double)S_hist_quantile(h, 0.90) / 1e3, (double)S_hist_quantile(h, 0.99) / 1e3,
 	       (double)h->max / 1e3);
+	if (S_cfg.items)
+		printf(" items=%" PRIu64 " item_rate=%.1f", st->items,
+		       seconds > 0 ? (double)st->items / seconds : 0.0);
+	putchar('\n');
 	fflush(stdout);
 }
 
@@ -1444,6 +1659,7 @@ int main(int argc, char **argv)
 		pthread_join(ws[i].thread, NULL);
 		S_stats *st = &ws[i].st;
 		total->responses += st->responses;
+		total->items += st->items;
 		total->opened += st->opened;
 		for (int k = 0; k < 6; k++)
 			total->status[k] += st->status[k];
@@ -1479,6 +1695,16 @@ int main(int argc, char **argv)
 			errors);
 		rc = 1;
 	}
+	for (size_t k = 0; k < S_cfg.nsaves; k++) {
+		if (!S_cfg.saves[k].saved) {
+			fprintf(stderr,
+				"gt-httpload: --save-body: no response to request %" PRIu64
+				" was saved\n",
+				S_cfg.saves[k].n);
+			rc = 1;
+		}
+		free(S_cfg.saves[k].buf);
+	}
 	for (unsigned i = 0; i < nt; i++) {
 		close(ws[i].epfd);
 		free(ws[i].body);
@@ -1491,5 +1717,6 @@ int main(int argc, char **argv)
 	free(S_cfg.head);
 	free(S_cfg.tpath.parts);
 	free(S_cfg.tbody.parts);
+	free(S_cfg.titem.parts);
 	return rc;
 }

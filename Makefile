@@ -25,7 +25,10 @@ help:
 	@echo '             BENCH_HTTP_SECONDS=$(BENCH_HTTP_SECONDS) per HTTP run), then the public check over'
 	@echo '             BENCH_CHECK_BATCHES=$(BENCH_CHECK_BATCHES) batches of BENCH_CHECK_SERIALS=$(BENCH_CHECK_SERIALS) serials'
 	@echo '             and EPCIS capture, BENCH_CHECK_EVENTS=$(BENCH_CHECK_EVENTS) events per document'
-	@echo '             (bench/check-bench, BENCH_CHECK_SECONDS=$(BENCH_CHECK_SECONDS) per run; the set-up takes minutes)'
+	@echo '             (bench/check-bench, BENCH_CHECK_SECONDS=$(BENCH_CHECK_SECONDS) per run; the set-up takes minutes),'
+	@echo '             then the One-yuan donations: 5.8 million through the batch route and 300,000'
+	@echo '             single ones into one campaign (bench/give-bench; GT_BENCH_BATCH_TOTAL,'
+	@echo '             GT_BENCH_SINGLES, GT_BENCH_CONNS in the environment for shorter runs)'
 	@echo 'make fmt     clang-format the C sources in place'
 	@echo 'make clean   remove build/, build-asan/ and build-fuzz/'
 
@@ -53,6 +56,7 @@ bench: build
 	bench/check-bench build/goodtrace build/gt-httpload --batches $(BENCH_CHECK_BATCHES) \
 		--serials $(BENCH_CHECK_SERIALS) --duration $(BENCH_CHECK_SECONDS) \
 		--capture-events $(BENCH_CHECK_EVENTS)
+	bench/give-bench build/goodtrace build/gt-httpload
 
 fmt: deps
 	find src tests bench -name '*.[ch]' -print0 | xargs -0 -r clang-format -i

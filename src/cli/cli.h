@@ -21,6 +21,7 @@ typedef int (*gt_cmd_fn)(int argc, char **argv);
 int gt_cmd_init(int argc, char **argv);
 int gt_cmd_log(int argc, char **argv);
 int gt_cmd_verify(int argc, char **argv);
+int gt_cmd_audit(int argc, char **argv);
 int gt_cmd_gs1(int argc, char **argv);
 int gt_cmd_check(int argc, char **argv);
 int gt_cmd_bench(int argc, char **argv);

@@ -1,14 +1,10 @@
 /* goodtrace verify: check a whole log from a directory or a URL. */
 #include "cli/cli.h"
-#include "cli/fetch.h"
+#include "cli/logsrc.h"
 #include "core/base64.h"
 #include "core/fs.h"
-#include "log/verify.h"
 
 #include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 static const char S_usage[] =
 	"Usage: goodtrace verify --log DIR|URL --vkey KEY [--since CHECKPOINT_FILE]\n"
@@ -26,39 +22,6 @@ static const char S_usage[] =
 	"  --since FILE     an earlier signed checkpoint of the same log\n"
 	"  --help           show this help\n";
 
-typedef struct {
-	time_t last;
-} S_progress;
-
-static void S_progress_cb(void *ctx, uint64_t done, uint64_t total)
-{
-	S_progress *p = ctx;
-	time_t now = time(NULL);
-	if (now == p->last && done != total)
-		return;
-	p->last = now;
-	fprintf(stderr, "\rverifying: %llu / %llu entries (%.0f%%)", (unsigned long long)done,
-		(unsigned long long)total, total ? 100.0 * (double)done / (double)total : 100.0);
-	if (done == total)
-		fputc('\n', stderr);
-}
-
-/* The key is given as text, or as the name of a file holding it. */
-static int S_load_key(const char *arg, gt_verifier **ret, gt_error *err)
-{
-	gt_buf text = GT_BUF_INIT;
-	struct stat st;
-	int rc;
-	if (strchr(arg, '+') == NULL && stat(arg, &st) == 0)
-		rc = gt_fs_read(arg, 4096, &text, err);
-	else
-		rc = gt_buf_addstr(&text, arg);
-	if (rc == 0)
-		rc = gt_verifier_parse((const char *)text.data, text.len, ret, err);
-	gt_buf_done(&text);
-	return rc;
-}
-
 int gt_cmd_verify(int argc, char **argv)
 {
 	gt_opt opts[] = {GT_OPT_VALUE("log"), GT_OPT_VALUE("vkey"), GT_OPT_VALUE("since"),
@@ -75,10 +38,10 @@ int gt_cmd_verify(int argc, char **argv)
 	}
 	gt_error err = {0};
 	gt_verifier *v = NULL;
-	gt_http *http = NULL;
+	gt_cli_log src = {0};
 	gt_buf old = GT_BUF_INIT;
 	int exit_code = GT_EXIT_FAIL;
-	if (S_load_key(key, &v, &err) < 0) {
+	if (gt_cli_vkey_load(key, &v, &err) < 0) {
 		gt_cli_error("verify: bad --vkey: %s", err.msg);
 		exit_code = GT_EXIT_USAGE;
 		goto done;
@@ -88,24 +51,20 @@ int gt_cmd_verify(int argc, char **argv)
 		exit_code = GT_EXIT_USAGE;
 		goto done;
 	}
-	S_progress prog = {0};
+	if (gt_cli_log_open(where, &src, &err) < 0) {
+		gt_cli_error("verify: %s", err.msg);
+		goto done;
+	}
+	gt_cli_progress prog = {.what = "verifying"};
 	gt_verify_options vo = {
-		.fetch = gt_fetch_dir,
-		.fetch_ctx = (void *)where,
+		.fetch = src.fetch,
+		.fetch_ctx = src.ctx,
 		.vkey = v,
 		.since = since ? (const char *)old.data : NULL,
 		.since_len = old.len,
-		.progress = gt_cli_progress_enabled() ? S_progress_cb : NULL,
+		.progress = gt_cli_progress_enabled() ? gt_cli_progress_cb : NULL,
 		.progress_ctx = &prog,
 	};
-	if (strncmp(where, "http://", 7) == 0 || strncmp(where, "https://", 8) == 0) {
-		if (gt_http_new(where, &http, &err) < 0) {
-			gt_cli_error("verify: %s", err.msg);
-			goto done;
-		}
-		vo.fetch = gt_http_fetch;
-		vo.fetch_ctx = http;
-	}
 	gt_checkpoint cp;
 	if (gt_verify_log(&vo, &cp, &err) < 0) {
 		gt_cli_error("verification failed: %s", err.msg);
@@ -118,7 +77,7 @@ int gt_cmd_verify(int argc, char **argv)
 	exit_code = GT_EXIT_OK;
 done:
 	gt_buf_done(&old);
-	gt_http_free(http);
+	gt_cli_log_close(&src);
 	gt_verifier_free(v);
 	return exit_code;
 }

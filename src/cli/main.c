@@ -19,6 +19,7 @@ static const char S_usage[] =
 	"  store     dump the store as canonical text\n"
 	"  log       print the log's key, inclusion and consistency proofs; append raw entries\n"
 	"  verify    verify a whole log, from a directory or a URL\n"
+	"  audit     recompute every campaign's accounts from the log; compare with a server\n"
 	"  gs1       parse and check a GS1 code (element string, Digital Link, Chinese drug code)\n"
 	"  check     check a vaccine or medicine pack against a server, proofs verified here\n"
 	"  bench     measure append and proof speed\n"
@@ -32,6 +33,7 @@ static const struct {
 	{"init", gt_cmd_init},
 	{"log", gt_cmd_log},
 	{"verify", gt_cmd_verify},
+	{"audit", gt_cmd_audit},
 	{"gs1", gt_cmd_gs1},
 	{"check", gt_cmd_check},
 	{"bench", gt_cmd_bench},

@@ -11,6 +11,8 @@ export const NAV = [
 	{ href: '/', key: 'nav.home' },
 	{ href: '/check', key: 'nav.check' },
 	{ href: '/explorer', key: 'nav.explorer' },
+	{ href: '/campaigns', key: 'nav.campaigns' },
+	{ href: '/receipt', key: 'nav.receipt' },
 ];
 
 /** Whether a page is on the site (used to show modules as "coming"). */
@@ -23,6 +25,13 @@ export function currentHref(pathname = globalThis.location.pathname) {
 	let p = pathname.replace(/\.html$/, '').replace(/\/+$/, '');
 	if (p === '' || p === '/index') p = '/';
 	return p;
+}
+
+/** aria-current of the NAV link href on the page here: "page" on that
+ * page, "true" on a page under it (/campaigns/<id> under /campaigns). */
+function navCurrent(href, here) {
+	if (href === here) return 'page';
+	return href !== '/' && here.startsWith(`${href}/`) ? 'true' : null;
 }
 
 /** Create an element: h('a', {href: '/', class: 'x'}, child, 'text', …). */
@@ -55,7 +64,7 @@ function renderHeader(header) {
 		'ul',
 		{ class: 'nav-list' },
 		NAV.map((p) =>
-			h('li', null, h('a', { href: p.href, 'data-i18n': p.key, 'aria-current': p.href === here ? 'page' : null })),
+			h('li', null, h('a', { href: p.href, 'data-i18n': p.key, 'aria-current': navCurrent(p.href, here) })),
 		),
 	);
 	const nav = h('nav', { class: 'site-nav', 'data-i18n-attr': 'aria-label:site.nav' }, list);

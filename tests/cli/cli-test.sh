@@ -337,7 +337,7 @@ head -n 1000 "$lines" >"$tmp/lines-1000"
 origin=example.org/cli-test
 
 echo "# help and usage errors"
-for cmd in "" init log "log append" "log key" "log proof" "log consistency" verify bench "bench log" \
+for cmd in "" init log "log append" "log key" "log proof" "log consistency" verify audit bench "bench log" \
 	serve token "token create" "token list" "token revoke" rebuild "store dump"; do
 	# shellcheck disable=SC2086 # the command words are split on purpose
 	gtr $cmd --help
@@ -494,6 +494,21 @@ stop_servers
 port=$(python3 "$ref" freeport)
 gtr verify --log "http://127.0.0.1:$port/" --vkey "$vkey"
 check "verify over HTTP with no server listening fails (exit 1)" [ $rc -eq 1 ]
+
+echo "# audit"
+gtr audit --log "$A/log" --vkey "$vkey"
+check "audit of a log without give entries passes (exit 0)" eval '[ $rc -eq 0 ] && grep -q "0 campaigns" "$tmp/out"'
+gtr audit --log "$T1" --vkey "$vkey"
+check "audit of the log with a flipped entry byte fails (exit 1)" [ $rc -eq 1 ]
+gtr audit --log "$A/log" --vkey "nobody+00000000+AAAA"
+check "audit with a malformed key exits 2" [ $rc -eq 2 ]
+gtr audit --log "$A/log" --vkey "$vkey" --receipts 5
+check "audit --receipts without --server exits 2" [ $rc -eq 2 ]
+printf '%s\n' '{"at":"2026-11-03T09:00:00.000Z","by":"org:hope","data":{"amount":5,"campaign":"nowhere","channel":"app","code":"X"},"type":"give.donation","v":1}' |
+	gtr log append --data "$B"
+gtr audit --log "$B/log" --vkey "$vkey_b"
+check "audit of a donation to a campaign not on the log fails (exit 1) naming entry 3" \
+	eval '[ $rc -eq 1 ] && grep -q "entry 3 (give.donation): campaign \"nowhere\"" "$tmp/err"'
 
 echo "# input limits"
 E=$tmp/e

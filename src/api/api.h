@@ -41,6 +41,7 @@ typedef struct gt_api_options {
 	const char *log_dir;   /* DIR/log: served under /log/ */
 	const char *vkey_path; /* DIR/log.vkey: served as /log/vkey */
 	const char *web_dir;   /* the pages, served under / */
+	const char *files_dir; /* receipts' files by hash (NULL: log_dir/../files) */
 	gt_api_limits limits;  /* zero fields take the defaults */
 	/* The public check calls a serialised pack "suspect" once this many
 	 * distinct networks have checked it within 30 days (default 5; at most

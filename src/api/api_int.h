@@ -46,6 +46,7 @@ struct gt_api {
 	char *log_dir;
 	char *vkey_path;
 	char *web_dir;
+	char *files_dir; /* receipts' files, DIR/files/ab/<sha256> */
 	gt_api_limits limits; /* defaults filled in */
 	/* Requests between their first call and MHD's completion callback. */
 	_Atomic uint64_t inflight;
@@ -118,6 +119,7 @@ enum {
 	GT_ROUTE_HIDDEN = 1 << 3, /* not an API route: not in gt_api_routes_print */
 	GT_ROUTE_DOC = 1 << 4,	  /* with BODY: a document (JSON-LD too, up to doc_max, with
 				     10,000 items per array and non-integer numbers) */
+	GT_ROUTE_RAW = 1 << 5,	  /* takes a body of any type, up to doc_max, kept in r->body */
 };
 
 struct gt_route {
@@ -311,5 +313,29 @@ enum MHD_Result gt_h_epcis_capture_get(gt_req *r);
 enum MHD_Result gt_h_epcis_event_post(gt_req *r);
 enum MHD_Result gt_h_epcis_events(gt_req *r);
 enum MHD_Result gt_h_epcis_event_get(gt_req *r);
+/* h_give.c */
+enum MHD_Result gt_h_campaign_create(gt_req *r);
+enum MHD_Result gt_h_campaign_list(gt_req *r);
+enum MHD_Result gt_h_campaign_get(gt_req *r);
+enum MHD_Result gt_h_campaign_donations(gt_req *r);
+enum MHD_Result gt_h_campaign_disbursements(gt_req *r);
+enum MHD_Result gt_h_campaign_documents(gt_req *r);
+enum MHD_Result gt_h_campaign_verify(gt_req *r);
+enum MHD_Result gt_h_campaign_close(gt_req *r);
+enum MHD_Result gt_h_campaign_report(gt_req *r);
+enum MHD_Result gt_h_report_list(gt_req *r);
+enum MHD_Result gt_h_report_resolve(gt_req *r);
+enum MHD_Result gt_h_work_create(gt_req *r);
+enum MHD_Result gt_h_work_list(gt_req *r);
+enum MHD_Result gt_h_donation_create(gt_req *r);
+enum MHD_Result gt_h_donation_batch(gt_req *r);
+enum MHD_Result gt_h_refund_create(gt_req *r);
+enum MHD_Result gt_h_disbursement_create(gt_req *r);
+enum MHD_Result gt_h_disbursement_get(gt_req *r);
+enum MHD_Result gt_h_disbursement_funders(gt_req *r);
+enum MHD_Result gt_h_disbursement_confirm(gt_req *r);
+enum MHD_Result gt_h_file_put(gt_req *r);
+enum MHD_Result gt_h_file_get(gt_req *r);
+enum MHD_Result gt_h_receipt_get(gt_req *r);
 
 #endif

@@ -42,7 +42,7 @@ static void S_req_free(gt_req *r)
 /* The most body bytes the request's route takes. */
 static size_t S_body_max(const gt_req *r)
 {
-	return r->route && (r->route->flags & GT_ROUTE_DOC) ? r->api->limits.doc_max :
+	return r->route && (r->route->flags & (GT_ROUTE_DOC | GT_ROUTE_RAW)) ? r->api->limits.doc_max :
 							       r->api->limits.body_max;
 }
 
@@ -94,9 +94,9 @@ static enum MHD_Result S_check(gt_req *r)
 		return S_no_route(r);
 	if ((r->route->flags & GT_ROUTE_AUTH) && gt_api_authorize(r, &ans) < 0)
 		return ans;
-	if (!(r->route->flags & GT_ROUTE_BODY))
+	if (!(r->route->flags & (GT_ROUTE_BODY | GT_ROUTE_RAW)))
 		return MHD_YES;
-	if (!S_is_json(r))
+	if ((r->route->flags & GT_ROUTE_BODY) && !S_is_json(r))
 		return gt_api_problem(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type",
 				      "the request body must be application/json");
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
@@ -150,7 +150,7 @@ static enum MHD_Result S_begin(gt_api *api, struct MHD_Connection *conn, const c
  * and discard (a response cannot be queued while the body is arriving). */
 static void S_body_add(gt_req *r, const char *data, size_t size)
 {
-	if (!r->route || !(r->route->flags & GT_ROUTE_BODY) || r->body_over)
+	if (!r->route || !(r->route->flags & (GT_ROUTE_BODY | GT_ROUTE_RAW)) || r->body_over)
 		return;
 	if (size > S_body_max(r) - r->body.len || gt_buf_add(&r->body, data, size) < 0) {
 		r->body_over = true;
@@ -316,6 +316,7 @@ static void S_free(gt_api *api)
 	free(api->log_dir);
 	free(api->vkey_path);
 	free(api->web_dir);
+	free(api->files_dir);
 	free(api->stats);
 	gt_suspect_free(api->suspect);
 	gt_api_proofs_free(api->proofs);
@@ -361,13 +362,17 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 	api->log_dir = strdup(opt->log_dir);
 	api->vkey_path = strdup(opt->vkey_path);
 	api->web_dir = strdup(opt->web_dir);
+	if (opt->files_dir)
+		api->files_dir = strdup(opt->files_dir);
+	else if (asprintf(&api->files_dir, "%s/../files", opt->log_dir) < 0)
+		api->files_dir = NULL;
 	api->stats = calloc(gt_api_route_count() + 1, sizeof(*api->stats));
 	api->suspect_places = opt->suspect_places ? opt->suspect_places : 5;
 	if (api->suspect_places > GT_SUSPECT_PLACES)
 		api->suspect_places = GT_SUSPECT_PLACES;
 	api->trust_forwarded = opt->trust_forwarded;
 	api->proofs = gt_api_proofs_new(); /* without it, nothing is kept */
-	if (!api->log_dir || !api->vkey_path || !api->web_dir || !api->stats ||
+	if (!api->log_dir || !api->vkey_path || !api->web_dir || !api->files_dir || !api->stats ||
 	    gt_suspect_new(0, 0, &api->suspect) < 0) {
 		rc = gt_fail(err, GT_ENOMEM, "out of memory");
 		goto fail;

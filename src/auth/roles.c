@@ -6,7 +6,7 @@
 
 const char *const gt_roles[] = {
 	"regulator", "manufacturer", "distributor", "clinic", "charity", "ngo",
-	"sponsor",   "planter",	     "publisher",   "admin",  NULL,
+	"sponsor",   "planter",	     "publisher",   "admin",  "processor", NULL,
 };
 
 bool gt_role_valid(const char *name)
@@ -47,6 +47,20 @@ static const struct {
 	{"trace.notice.ack", "manufacturer distributor clinic"},
 	{"trace.webhook.manage", "manufacturer distributor clinic"},
 	{"trace.recall.holders", "regulator"},
+	/* donations: charities run campaigns and spend them; payment processors
+	 * record donations to any open campaign; admins verify campaigns and
+	 * review reports; a payee confirms what it received */
+	{"give.campaign.create", "charity"},
+	{"give.campaign.documents", "charity"},
+	{"give.campaign.close", "charity"},
+	{"give.campaign.verify", "admin"},
+	{"give.work.create", "charity"},
+	{"give.donation.record", "charity processor"},
+	{"give.refund", "charity"},
+	{"give.disburse", "charity"},
+	{"give.file.upload", "charity"},
+	{"give.confirm", "*"},
+	{"give.report.review", "admin"},
 };
 
 static int S_find(const char *action)

@@ -210,6 +210,8 @@ int gt_cmd_serve(int argc, char **argv)
 		gt_cli_error("serve: %s", err.msg);
 		return err.code == GT_EBUSY ? GT_EXIT_FAIL : GT_EXIT_FAIL;
 	}
+	char files[PATH_MAX + 8];
+	snprintf(files, sizeof(files), "%s/files", s.paths.root);
 	gt_api_options ao = {
 		.host = host,
 		.port = port,
@@ -220,6 +222,7 @@ int gt_cmd_serve(int argc, char **argv)
 		.log_dir = s.paths.log,
 		.vkey_path = s.paths.vkey,
 		.web_dir = web,
+		.files_dir = files,
 		.limits = {.per_ip_max = (unsigned)per_ip},
 		.suspect_places = (unsigned)suspect_places,
 		.trust_forwarded = gt_args_get(opts, "trust-forwarded")->given,

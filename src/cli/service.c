@@ -2,6 +2,7 @@
 #include "cli/service.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
+#include "give/give.h"
 #include "trace/trace.h"
 
 #include <stdio.h>
@@ -11,6 +12,7 @@
 static const gt_module *const S_modules[] = {
 	&gt_auth_module,
 	&gt_trace_module,
+	&gt_give_module,
 };
 
 const gt_module *const *gt_service_modules(size_t *ret_n)

@@ -191,6 +191,111 @@ typedef enum gt_query {
 	 *  6 last_error or NULL, 7 last_at) */
 	GT_Q_WEBHOOK_PROGRESS,
 
+	/* ---- donations (give): campaigns, works, donations, disbursements ---- */
+	/* Campaign columns (GT_Q_GIVE_CAMPAIGN_GET, _LIST):
+	 *   0 id, 1 org, 2 title, 3 description, 4 beneficiary, 5 beneficiary_org,
+	 *   6 category, 7 goal, 8 cap, 9 currency, 10 starts, 11 ends, 12 idx
+	 *   (the campaign's number in the other give tables), 13 at,
+	 *   14 verify_status, 15 verify_note, 16 verify_by, 17 verify_at,
+	 *   18 closed_at, 19 closed_reason, 20 raised, 21 donations, 22 refunded,
+	 *   23 spent, 24 cursor, 25 disbursements, 26 donors, 27 anonymous,
+	 *   28 closed_idx */
+	/* (1 id, 2 org, 3 title, 4 description, 5 beneficiary, 6 beneficiary_org,
+	 *  7 category, 8 goal, 9 cap, 10 currency, 11 starts, 12 ends, 13 idx, 14 at) */
+	GT_Q_GIVE_CAMPAIGN_PUT,
+	/* (1 id) -> campaign columns */
+	GT_Q_GIVE_CAMPAIGN_GET,
+	/* (1 org or NULL, 2 category or NULL, 3 id > ?3, 4 limit, 5 status or
+	 *  NULL, 6 now) by id -> campaign columns */
+	GT_Q_GIVE_CAMPAIGN_LIST,
+	/* (1 campaign id, 2 idx, 3 name, 4 sha256) */
+	GT_Q_GIVE_DOC_PUT,
+	/* (1 campaign id) -> name, sha256, idx */
+	GT_Q_GIVE_DOC_LIST,
+	/* (1 id, 2 status, 3 note, 4 by, 5 at): an admin's verification; with
+	 * status NULL, new documents: verified or rejected become pending */
+	GT_Q_GIVE_VERIFY,
+	/* (1 id, 2 closed_idx, 3 at, 4 reason) */
+	GT_Q_GIVE_CLOSE,
+	/* (1 campaign id, 2 work id, 3 title, 4 price, 5 sha256, 6 edition or NULL,
+	 *  7 idx, 8 at) */
+	GT_Q_GIVE_WORK_PUT,
+	/* (1 campaign id, 2 work id) -> id, title, price, sha256, edition, sold, idx, at */
+	GT_Q_GIVE_WORK_GET,
+	/* (1 campaign id) by id -> as GT_Q_GIVE_WORK_GET */
+	GT_Q_GIVE_WORK_LIST,
+	/* (1 campaign id, 2 work id): one more copy sold */
+	GT_Q_GIVE_WORK_SOLD,
+	/* (1 campaign id, 2 amount, 3 anonymous 0/1, 4 idx, 5 at): a donation's
+	 * totals (closing the campaign when it reaches its cap) -> campaign
+	 * number, stream start (raised before), the donation's number */
+	GT_Q_GIVE_CAMPAIGN_DONATE,
+	/* (1 campaign number, 2 start, 3 idx, 4 seq, 5 amount, 6 code, 7 channel,
+	 *  8 name, 9 anonymous, 10 work, 11 org, 12 ref, 13 at) */
+	GT_Q_GIVE_DONATION_PUT,
+	/* Donation columns: 0 idx, 1 campaign id, 2 seq, 3 start, 4 amount,
+	 * 5 refunded, 6 code, 7 channel, 8 name, 9 anonymous, 10 work, 11 org,
+	 * 12 at, 13 campaign number */
+	/* (1 code) -> donation columns */
+	GT_Q_GIVE_DONATION_BY_CODE,
+	/* (1 idx) -> donation columns */
+	GT_Q_GIVE_DONATION_BY_IDX,
+	/* (1 org, 2 ref) -> donation columns */
+	GT_Q_GIVE_DONATION_BY_REF,
+	/* (1 campaign number, 2 before idx, 3 limit) newest first -> donation columns */
+	GT_Q_GIVE_DONATION_LIST,
+	/* (1 campaign number, 2 from, 3 to, 4 after idx or -1, 5 limit) the
+	 * donations overlapping stream range [from, to), in order -> donation columns */
+	GT_Q_GIVE_FUNDERS,
+	/* (1 campaign number, 2 day, 3 raised, 4 refunded, 5 spent, 6 donations) */
+	GT_Q_GIVE_DAY_ADD,
+	/* (1 campaign number) -> day, raised, refunded, spent, donations by day */
+	GT_Q_GIVE_DAYS,
+	/* (1 campaign number, 2 donor key): changes 1 row for a new donor */
+	GT_Q_GIVE_DONOR_ADD,
+	/* (1 campaign id): one more distinct donor */
+	GT_Q_GIVE_DONOR_COUNT,
+	/* (1 donation idx, 2 amount) */
+	GT_Q_GIVE_REFUND_DONATION,
+	/* (1 campaign id, 2 amount) */
+	GT_Q_GIVE_REFUND_CAMPAIGN,
+	/* (1 campaign number, 2 cursor) -> hole start, hole end: the refunded
+	 * tails at or after the cursor, in order */
+	GT_Q_GIVE_HOLES,
+	/* (1 campaign id, 2 amount, 3 new cursor) -> the disbursement's number */
+	GT_Q_GIVE_CAMPAIGN_SPEND,
+	/* (1 idx, 2 campaign number, 3 seq, 4 payee, 5 payee_kind, 6 payee_org,
+	 *  7 purpose, 8 category, 9 amount, 10 receipt_sha256, 11 from, 12 to,
+	 *  13 org, 14 at) */
+	GT_Q_GIVE_DISB_PUT,
+	/* Disbursement columns: 0 idx, 1 campaign id, 2 seq, 3 payee, 4 payee_kind,
+	 * 5 payee_org, 6 purpose, 7 category, 8 amount, 9 receipt_sha256, 10 from,
+	 * 11 to, 12 org, 13 at, 14 confirm_idx, 15 confirm_at, 16 confirm_note,
+	 * 17 campaign number */
+	/* (1 idx) -> disbursement columns */
+	GT_Q_GIVE_DISB_GET,
+	/* (1 campaign number, 2 before idx, 3 limit) newest first */
+	GT_Q_GIVE_DISB_LIST,
+	/* (1 campaign number, 2 stream position) the disbursements ending after
+	 * it, in order -> disbursement columns */
+	GT_Q_GIVE_DISB_AFTER,
+	/* (1 idx, 2 confirm_idx, 3 at, 4 note or NULL) */
+	GT_Q_GIVE_CONFIRM,
+	/* (1 campaign number, 2 category, 3 amount) */
+	GT_Q_GIVE_CATEGORY_ADD,
+	/* (1 campaign number) -> category, amount, count by category */
+	GT_Q_GIVE_CATEGORIES,
+	/* private: reports on campaigns, for review by an admin */
+	/* (1 campaign id, 2 reason, 3 details or NULL, 4 at) */
+	GT_Q_GIVE_REPORT_PUT,
+	/* (1 status: "open", "resolved" or NULL for all, 2 id > ?2, 3 limit) by id
+	 * -> id, campaign, reason, details, at, outcome, resolved_by, resolved_at */
+	GT_Q_GIVE_REPORT_LIST,
+	/* (1 id) -> as GT_Q_GIVE_REPORT_LIST */
+	GT_Q_GIVE_REPORT_GET,
+	/* (1 id, 2 outcome, 3 by, 4 at) */
+	GT_Q_GIVE_REPORT_RESOLVE,
+
 	GT_Q__COUNT
 } gt_query;
 

@@ -38,6 +38,21 @@
 #define S_WEBHOOK_COLS                                                                    \
 	"id, org, url, secret, created_at, cursor, delivered, failures, last_status,"     \
 	" last_error, last_at"
+#define S_GIVE_CAMPAIGN_COLS                                                                    \
+	"id, org, title, description, beneficiary, beneficiary_org, category, goal, cap,"      \
+	" currency, starts, ends, idx, at, verify_status, verify_note, verify_by, verify_at,"  \
+	" closed_at, closed_reason, raised, donations, refunded, spent, cursor, disbursements," \
+	" donors, anonymous, closed_idx"
+#define S_GIVE_DONATION_COLS                                                                     \
+	"d.idx, c.id, d.seq, d.start, d.amount, d.refunded, d.code, d.channel, d.name,"          \
+	" d.anonymous, d.work, d.org, d.at, d.campaign FROM give_donations d JOIN give_campaigns c" \
+	" ON c.idx = d.campaign"
+#define S_GIVE_DISB_COLS                                                                          \
+	"d.idx, c.id, d.seq, d.payee, d.payee_kind, d.payee_org, d.purpose, d.category, d.amount," \
+	" d.receipt_sha256, d.from_pos, d.to_pos, d.org, d.at, d.confirm_idx, d.confirm_at,"      \
+	" d.confirm_note, d.campaign FROM give_disbursements d JOIN give_campaigns c"             \
+	" ON c.idx = d.campaign"
+#define S_GIVE_REPORT_COLS "id, campaign, reason, details, at, outcome, resolved_by, resolved_at"
 
 const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 	/* ---- entries ---- */
@@ -255,6 +270,139 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 				   " delivered + ?3, failures = failures + ?4, last_status = ?5,"
 				   " last_error = ?6, last_at = ?7 WHERE id = ?1"},
 
+	/* ---- donations ---- */
+	[GT_Q_GIVE_CAMPAIGN_PUT] = {"give_campaign_put",
+				    "INSERT INTO give_campaigns (id, org, title, description,"
+				    " beneficiary, beneficiary_org, category, goal, cap, currency,"
+				    " starts, ends, idx, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+				    " ?9, ?10, ?11, ?12, ?13, ?14)"},
+	[GT_Q_GIVE_CAMPAIGN_GET] = {"give_campaign_get", "SELECT " S_GIVE_CAMPAIGN_COLS
+							 " FROM give_campaigns WHERE id = ?1"},
+	[GT_Q_GIVE_CAMPAIGN_LIST] = {"give_campaign_list",
+				     "SELECT " S_GIVE_CAMPAIGN_COLS " FROM give_campaigns"
+				     " WHERE (?1 IS NULL OR org = ?1) AND (?2 IS NULL OR category = ?2)"
+				     " AND id > ?3 AND (?5 IS NULL OR ?5 = CASE"
+				     " WHEN verify_status = 'suspended' THEN 'suspended'"
+				     " WHEN closed_idx IS NOT NULL THEN 'closed'"
+				     " WHEN ?6 < starts THEN 'upcoming' WHEN ?6 >= ends THEN 'ended'"
+				     " ELSE 'open' END) ORDER BY id LIMIT ?4"},
+	[GT_Q_GIVE_DOC_PUT] = {"give_doc_put", "INSERT OR IGNORE INTO give_documents"
+					       " (campaign, idx, name, sha256) VALUES (?1, ?2, ?3, ?4)"},
+	[GT_Q_GIVE_DOC_LIST] = {"give_doc_list", "SELECT name, sha256, idx FROM give_documents"
+						 " WHERE campaign = ?1 ORDER BY idx, sha256"},
+	[GT_Q_GIVE_VERIFY] = {"give_verify",
+			      "UPDATE give_campaigns SET"
+			      " verify_status = CASE WHEN ?2 IS NOT NULL THEN ?2"
+			      " WHEN verify_status = 'suspended' THEN 'suspended' ELSE 'pending' END,"
+			      " verify_note = CASE WHEN ?2 IS NOT NULL THEN ?3 ELSE verify_note END,"
+			      " verify_by = CASE WHEN ?2 IS NOT NULL THEN ?4 ELSE verify_by END,"
+			      " verify_at = CASE WHEN ?2 IS NOT NULL THEN ?5 ELSE verify_at END"
+			      " WHERE id = ?1"},
+	[GT_Q_GIVE_CLOSE] = {"give_close", "UPDATE give_campaigns SET closed_idx = ?2,"
+					   " closed_at = ?3, closed_reason = ?4 WHERE id = ?1"},
+	[GT_Q_GIVE_WORK_PUT] = {"give_work_put",
+				"INSERT INTO give_works (campaign, id, title, price, sha256, edition,"
+				" idx, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+	[GT_Q_GIVE_WORK_GET] = {"give_work_get",
+				"SELECT id, title, price, sha256, edition, sold, idx, at"
+				" FROM give_works WHERE campaign = ?1 AND id = ?2"},
+	[GT_Q_GIVE_WORK_LIST] = {"give_work_list",
+				 "SELECT id, title, price, sha256, edition, sold, idx, at"
+				 " FROM give_works WHERE campaign = ?1 ORDER BY id"},
+	[GT_Q_GIVE_WORK_SOLD] = {"give_work_sold", "UPDATE give_works SET sold = sold + 1"
+						   " WHERE campaign = ?1 AND id = ?2"},
+	[GT_Q_GIVE_CAMPAIGN_DONATE] = {"give_campaign_donate",
+				       "UPDATE give_campaigns SET raised = raised + ?2,"
+				       " donations = donations + 1, anonymous = anonymous + ?3,"
+				       " closed_reason = CASE WHEN closed_idx IS NULL AND cap IS NOT NULL"
+				       " AND raised + ?2 >= cap THEN 'cap' ELSE closed_reason END,"
+				       " closed_at = CASE WHEN closed_idx IS NULL AND cap IS NOT NULL"
+				       " AND raised + ?2 >= cap THEN ?5 ELSE closed_at END,"
+				       " closed_idx = CASE WHEN closed_idx IS NULL AND cap IS NOT NULL"
+				       " AND raised + ?2 >= cap THEN ?4 ELSE closed_idx END"
+				       " WHERE id = ?1 RETURNING idx, raised - ?2, donations - 1"},
+	[GT_Q_GIVE_DONATION_PUT] = {"give_donation_put",
+				    "INSERT INTO give_donations (campaign, start, idx, seq, amount,"
+				    " code, channel, name, anonymous, work, org, ref, at) VALUES"
+				    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+	[GT_Q_GIVE_DONATION_BY_CODE] = {"give_donation_by_code",
+					"SELECT " S_GIVE_DONATION_COLS " WHERE d.code = ?1"},
+	[GT_Q_GIVE_DONATION_BY_IDX] = {"give_donation_by_idx",
+				       "SELECT " S_GIVE_DONATION_COLS " WHERE d.idx = ?1"},
+	[GT_Q_GIVE_DONATION_BY_REF] = {"give_donation_by_ref", "SELECT " S_GIVE_DONATION_COLS
+							       " WHERE d.org = ?1 AND d.ref = ?2"},
+	[GT_Q_GIVE_DONATION_LIST] = {"give_donation_list",
+				     "SELECT " S_GIVE_DONATION_COLS " WHERE d.campaign = ?1"
+				     " AND d.start < coalesce((SELECT start FROM give_donations"
+				     " WHERE idx = ?2 AND campaign = ?1), 9223372036854775807)"
+				     " ORDER BY d.start DESC LIMIT ?3"},
+	[GT_Q_GIVE_FUNDERS] = {"give_funders",
+			       "SELECT " S_GIVE_DONATION_COLS " WHERE d.campaign = ?1"
+			       " AND d.start >= coalesce((SELECT max(start) FROM give_donations"
+			       " WHERE campaign = ?1 AND start <= ?2), 0)"
+			       " AND d.start > coalesce((SELECT start FROM give_donations"
+			       " WHERE idx = ?4 AND campaign = ?1), -1)"
+			       " AND d.start < ?3 ORDER BY d.start LIMIT ?5"},
+	[GT_Q_GIVE_DAY_ADD] = {"give_day_add",
+			       "INSERT INTO give_days (campaign, day, raised, refunded, spent,"
+			       " donations) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET"
+			       " raised = raised + ?3, refunded = refunded + ?4, spent = spent + ?5,"
+			       " donations = donations + ?6"},
+	[GT_Q_GIVE_DAYS] = {"give_days", "SELECT day, raised, refunded, spent, donations"
+					 " FROM give_days WHERE campaign = ?1 ORDER BY day"},
+	[GT_Q_GIVE_DONOR_ADD] = {"give_donor_add", "INSERT OR IGNORE INTO give_donors"
+						   " (campaign, donor) VALUES (?1, ?2)"},
+	[GT_Q_GIVE_DONOR_COUNT] = {"give_donor_count",
+				   "UPDATE give_campaigns SET donors = donors + 1 WHERE id = ?1"},
+	[GT_Q_GIVE_REFUND_DONATION] = {"give_refund_donation",
+				       "UPDATE give_donations SET refunded = refunded + ?2"
+				       " WHERE idx = ?1"},
+	[GT_Q_GIVE_REFUND_CAMPAIGN] = {"give_refund_campaign",
+				       "UPDATE give_campaigns SET refunded = refunded + ?2"
+				       " WHERE id = ?1"},
+	[GT_Q_GIVE_HOLES] = {"give_holes",
+			     "SELECT start + amount - refunded, start + amount FROM give_donations"
+			     " WHERE campaign = ?1 AND refunded > 0 AND start + amount > ?2"
+			     " ORDER BY start + amount"},
+	[GT_Q_GIVE_CAMPAIGN_SPEND] = {"give_campaign_spend",
+				      "UPDATE give_campaigns SET spent = spent + ?2, cursor = ?3,"
+				      " disbursements = disbursements + 1 WHERE id = ?1"
+				      " RETURNING disbursements - 1"},
+	[GT_Q_GIVE_DISB_PUT] = {"give_disb_put",
+				"INSERT INTO give_disbursements (idx, campaign, seq, payee, payee_kind,"
+				" payee_org, purpose, category, amount, receipt_sha256, from_pos,"
+				" to_pos, org, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+				" ?11, ?12, ?13, ?14)"},
+	[GT_Q_GIVE_DISB_GET] = {"give_disb_get", "SELECT " S_GIVE_DISB_COLS " WHERE d.idx = ?1"},
+	[GT_Q_GIVE_DISB_LIST] = {"give_disb_list",
+				 "SELECT " S_GIVE_DISB_COLS " WHERE d.campaign = ?1 AND d.idx < ?2"
+				 " ORDER BY d.idx DESC LIMIT ?3"},
+	[GT_Q_GIVE_DISB_AFTER] = {"give_disb_after",
+				  "SELECT " S_GIVE_DISB_COLS " WHERE d.campaign = ?1"
+				  " AND d.to_pos > ?2 ORDER BY d.to_pos"},
+	[GT_Q_GIVE_CONFIRM] = {"give_confirm",
+			       "UPDATE give_disbursements SET confirm_idx = ?2, confirm_at = ?3,"
+			       " confirm_note = ?4 WHERE idx = ?1"},
+	[GT_Q_GIVE_CATEGORY_ADD] = {"give_category_add",
+				    "INSERT INTO give_categories (campaign, category, amount, count)"
+				    " VALUES (?1, ?2, ?3, 1) ON CONFLICT DO UPDATE SET"
+				    " amount = amount + ?3, count = count + 1"},
+	[GT_Q_GIVE_CATEGORIES] = {"give_categories",
+				  "SELECT category, amount, count FROM give_categories"
+				  " WHERE campaign = ?1 ORDER BY category"},
+	[GT_Q_GIVE_REPORT_PUT] = {"give_report_put",
+				  "INSERT INTO private_give_reports (campaign, reason, details, at)"
+				  " VALUES (?1, ?2, ?3, ?4)"},
+	[GT_Q_GIVE_REPORT_LIST] = {"give_report_list",
+				   "SELECT " S_GIVE_REPORT_COLS " FROM private_give_reports WHERE"
+				   " (?1 IS NULL OR (?1 = 'open') = (outcome IS NULL)) AND id > ?2"
+				   " ORDER BY id LIMIT ?3"},
+	[GT_Q_GIVE_REPORT_GET] = {"give_report_get", "SELECT " S_GIVE_REPORT_COLS
+						     " FROM private_give_reports WHERE id = ?1"},
+	[GT_Q_GIVE_REPORT_RESOLVE] = {"give_report_resolve",
+				      "UPDATE private_give_reports SET outcome = ?2,"
+				      " resolved_by = ?3, resolved_at = ?4 WHERE id = ?1"},
+
 	/* ---- the backend's own ---- */
 	[GT_SQLITE_APPLIED_GET] = {"applied_get", "SELECT value FROM meta WHERE key = 'applied'"},
 	[GT_SQLITE_APPLIED_SET] = {"applied_set",
@@ -471,6 +619,132 @@ const char *const gt_sqlite_migrations[] = {
 	" last_at TEXT"
 	") WITHOUT ROWID;"
 	"CREATE INDEX private_webhooks_org ON private_webhooks (org, id);",
+
+	/* 4 -> 5: donations (campaigns, works, donations, disbursements, reports).
+	 * A campaign's "idx" numbers it in the other tables. */
+	"CREATE TABLE give_campaigns ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" org TEXT NOT NULL,"
+	" title TEXT NOT NULL,"
+	" description TEXT NOT NULL,"
+	" beneficiary TEXT NOT NULL,"
+	" beneficiary_org TEXT,"
+	" category TEXT NOT NULL,"
+	" goal INTEGER NOT NULL,"
+	" cap INTEGER,"
+	" currency TEXT NOT NULL,"
+	" starts TEXT NOT NULL,"
+	" ends TEXT NOT NULL,"
+	" idx INTEGER NOT NULL UNIQUE,"
+	" at TEXT NOT NULL,"
+	" verify_status TEXT NOT NULL DEFAULT 'pending',"
+	" verify_note TEXT,"
+	" verify_by TEXT,"
+	" verify_at TEXT,"
+	" closed_idx INTEGER,"
+	" closed_at TEXT,"
+	" closed_reason TEXT,"
+	" raised INTEGER NOT NULL DEFAULT 0,"
+	" donations INTEGER NOT NULL DEFAULT 0,"
+	" refunded INTEGER NOT NULL DEFAULT 0,"
+	" spent INTEGER NOT NULL DEFAULT 0,"
+	" cursor INTEGER NOT NULL DEFAULT 0,"
+	" disbursements INTEGER NOT NULL DEFAULT 0,"
+	" donors INTEGER NOT NULL DEFAULT 0,"
+	" anonymous INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE give_documents ("
+	" campaign TEXT NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" PRIMARY KEY (campaign, idx, sha256)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE give_works ("
+	" campaign TEXT NOT NULL,"
+	" id TEXT NOT NULL,"
+	" title TEXT NOT NULL,"
+	" price INTEGER NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" edition INTEGER,"
+	" sold INTEGER NOT NULL DEFAULT 0,"
+	" idx INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" PRIMARY KEY (campaign, id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE give_donations ("
+	" campaign INTEGER NOT NULL,"
+	" start INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" amount INTEGER NOT NULL,"
+	" refunded INTEGER NOT NULL DEFAULT 0,"
+	" code TEXT NOT NULL,"
+	" channel TEXT NOT NULL,"
+	" name TEXT,"
+	" anonymous INTEGER NOT NULL,"
+	" work TEXT,"
+	" org TEXT NOT NULL,"
+	" ref TEXT,"
+	" at TEXT NOT NULL,"
+	" PRIMARY KEY (campaign, start)"
+	") WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX give_donations_idx ON give_donations (idx);"
+	"CREATE UNIQUE INDEX give_donations_code ON give_donations (code);"
+	"CREATE UNIQUE INDEX give_donations_ref ON give_donations (org, ref) WHERE ref IS NOT NULL;"
+	"CREATE INDEX give_donations_holes ON give_donations (campaign, start + amount)"
+	" WHERE refunded > 0;"
+	"CREATE TABLE give_donors ("
+	" campaign INTEGER NOT NULL,"
+	" donor INTEGER NOT NULL,"
+	" PRIMARY KEY (campaign, donor)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE give_days ("
+	" campaign INTEGER NOT NULL,"
+	" day TEXT NOT NULL,"
+	" raised INTEGER NOT NULL,"
+	" refunded INTEGER NOT NULL,"
+	" spent INTEGER NOT NULL,"
+	" donations INTEGER NOT NULL,"
+	" PRIMARY KEY (campaign, day)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE give_disbursements ("
+	" idx INTEGER PRIMARY KEY,"
+	" campaign INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" payee TEXT NOT NULL,"
+	" payee_kind TEXT NOT NULL,"
+	" payee_org TEXT,"
+	" purpose TEXT NOT NULL,"
+	" category TEXT NOT NULL,"
+	" amount INTEGER NOT NULL,"
+	" receipt_sha256 TEXT NOT NULL,"
+	" from_pos INTEGER NOT NULL,"
+	" to_pos INTEGER NOT NULL,"
+	" org TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" confirm_idx INTEGER,"
+	" confirm_at TEXT,"
+	" confirm_note TEXT"
+	");"
+	"CREATE INDEX give_disbursements_campaign ON give_disbursements (campaign, to_pos);"
+	"CREATE TABLE give_categories ("
+	" campaign INTEGER NOT NULL,"
+	" category TEXT NOT NULL,"
+	" amount INTEGER NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" PRIMARY KEY (campaign, category)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE private_give_reports ("
+	" id INTEGER PRIMARY KEY,"
+	" campaign TEXT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" details TEXT,"
+	" at TEXT NOT NULL,"
+	" outcome TEXT,"
+	" resolved_by TEXT,"
+	" resolved_at TEXT"
+	");",
 };
 
 const int gt_sqlite_schema_version =

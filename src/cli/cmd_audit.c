@@ -77,17 +77,17 @@ static void S_print_campaign(const gt_audit *a, size_t c, const char *status, co
 	printf("  raised %lld, refunded %lld, spent %lld, balance %lld (minor units)\n",
 	       S_int(acc, "raised"), S_int(acc, "refunded"), S_int(acc, "spent"),
 	       S_int(acc, "balance"));
-	printf("  %lld donations (%lld donors, %lld anonymous), %lld disbursements\n",
+	printf("  donations %lld, donors %lld, anonymous %lld, disbursements %lld\n",
 	       S_int(acc, "donations"), S_int(acc, "donors"), S_int(acc, "anonymous"),
 	       S_int(acc, "disbursements"));
 	size_t i;
 	const json_t *v;
 	json_array_foreach(json_object_get(acc, "by_category"), i, v)
-		printf("  category %s: %lld in %lld disbursements\n",
+		printf("  category %s: amount %lld, count %lld\n",
 		       json_string_value(json_object_get(v, "category")), S_int(v, "amount"),
 		       S_int(v, "count"));
 	json_array_foreach(json_object_get(acc, "days"), i, v)
-		printf("  %s: raised %lld, refunded %lld, spent %lld, %lld donations\n",
+		printf("  day %s: raised %lld, refunded %lld, spent %lld, donations %lld\n",
 		       json_string_value(json_object_get(v, "day")), S_int(v, "raised"),
 		       S_int(v, "refunded"), S_int(v, "spent"), S_int(v, "donations"));
 }
@@ -239,43 +239,47 @@ static int S_compare_campaigns(S_server *s, int64_t now)
 	return 0;
 }
 
-/* The campaigns the server lists (every page) that the log does not have. */
+/* The campaigns the server lists (every page, by next_after) that the log
+ * does not have. */
 static int S_compare_list(S_server *s)
 {
-	char after[256] = "", query[300];
-	s->subject = "campaigns";
+	char after[256] = "", first[64], next_page[64];
+	snprintf(first, sizeof(first), "api/v1/campaigns?limit=%d", S_PAGE);
+	snprintf(next_page, sizeof(next_page), "api/v1/campaigns?limit=%d&after=", S_PAGE);
 	for (;;) {
-		snprintf(query, sizeof(query), "api/v1/campaigns?limit=%d%s", S_PAGE,
-			 after[0] ? "&after=" : "");
 		json_t *page;
-		int rc = S_get(s, query, after[0] ? after : NULL, NULL, &page);
+		int rc = after[0] ? S_get(s, next_page, after, NULL, &page) :
+				    S_get(s, first, NULL, NULL, &page);
 		if (rc < 0)
 			return rc;
-		const json_t *items = json_object_get(page, "campaigns");
-		if (!json_is_array(items)) {
+		const json_t *items = json_object_get(page, "campaigns"),
+			     *next = json_object_get(page, "next_after");
+		if (!json_is_array(items) ||
+		    (next && !json_is_null(next) && !json_is_string(next))) {
 			json_decref(page);
 			return gt_fail(&s->err, GT_EINVAL,
-				       "the answer to /%s has no \"campaigns\" array",
+				       "the answer to /%s is not a page of campaigns "
+				       "{\"campaigns\": [...], \"next_after\"}",
 				       (const char *)s->path.data);
 		}
-		size_t i, n = json_array_size(items);
+		size_t i;
 		const json_t *v;
 		json_array_foreach(items, i, v)
 		{
 			const char *id = json_string_value(json_object_get(v, "id"));
-			if (!id) {
+			if (!id)
 				S_differ(s, "campaigns: the server lists one without an id");
-				continue;
-			}
-			if (gt_audit_campaign_find(s->audit, id) < 0)
-				S_differ(
-					s,
-					"campaign %s: the server lists it, but the log does not have it",
-					id);
-			snprintf(after, sizeof(after), "%s", id);
+			else if (gt_audit_campaign_find(s->audit, id) < 0)
+				S_differ(s,
+					 "campaign %s: the server lists it, but the log does not "
+					 "have it",
+					 id);
 		}
+		bool more = json_is_string(next) && strcmp(json_string_value(next), after) != 0;
+		if (more)
+			snprintf(after, sizeof(after), "%s", json_string_value(next));
 		json_decref(page);
-		if (n < S_PAGE)
+		if (!more)
 			return 0;
 	}
 }
@@ -375,10 +379,10 @@ static int S_compare(const char *url, const gt_audit *a, const gt_verifier *v,
 	}
 	if (s.differences) {
 		S_note_growth(&s, v, cp->size);
-		printf("audit: %zu differences between the log (%llu entries) and %s: "
+		printf("audit: %zu difference%s between the log (%llu entries) and %s: "
 		       "%zu campaigns and %zu receipts compared\n",
-		       s.differences, (unsigned long long)cp->size, url, gt_audit_ncampaigns(a),
-		       receipts);
+		       s.differences, s.differences == 1 ? "" : "s", (unsigned long long)cp->size,
+		       url, gt_audit_ncampaigns(a), receipts);
 		goto done;
 	}
 	printf("OK: %s, %llu entries: the server agrees on %zu campaigns and %zu receipts\n",

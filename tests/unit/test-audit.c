@@ -580,6 +580,12 @@ Test(audit, envelopes)
 	cr_assert_eq(gt_audit_add(l.a, 2, (const uint8_t *)spaced, strlen(spaced), &err),
 		     GT_ECORRUPT);
 	cr_assert(strstr(err.msg, "entry 2"), "%s", err.msg);
+	static const char reordered[] =
+		"{\"type\": \"give.donation\",\"at\":\"2026-11-03T09:00:00.000Z\",\"by\":\"org:hope\","
+		"\"data\":{},\"v\":1}";
+	cr_assert_eq(gt_audit_add(l.a, 3, (const uint8_t *)reordered, strlen(reordered), &err),
+		     GT_ECORRUPT);
+	cr_assert(strstr(err.msg, "entry 3 is not in canonical JSON form"), "%s", err.msg);
 	static const char broken[] = "{\"type\":\"give.donation\",";
 	cr_assert_eq(gt_audit_add(l.a, 3, (const uint8_t *)broken, strlen(broken), &err),
 		     GT_ECORRUPT);

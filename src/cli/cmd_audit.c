@@ -12,7 +12,6 @@
 #include <string.h>
 
 #define S_PARTS_MAX 1000 /* parts a receipt lists (docs/give.md) */
-#define S_PAGE 100	 /* campaigns asked for per page of the list */
 
 static const char S_usage[] =
 	"Usage: goodtrace audit --log DIR|URL --vkey KEY [--server URL] [--receipts N]\n"
@@ -186,16 +185,15 @@ static int S_escape(gt_buf *out, const char *s)
 	return 0;
 }
 
-/* GET prefix + escaped(arg) + suffix from the server, parsed into *ret.
+/* GET prefix + arg (percent-encoded; may be NULL) from the server, parsed into *ret.
  * 0, GT_ENOTFOUND (404), or another code with s->err set: the server could
  * not be asked, or its answer is not JSON. */
-static int S_get(S_server *s, const char *prefix, const char *arg, const char *suffix, json_t **ret)
+static int S_get(S_server *s, const char *prefix, const char *arg, json_t **ret)
 {
 	*ret = NULL;
 	gt_buf_reset(&s->path);
 	gt_buf_reset(&s->body);
-	if (gt_buf_addstr(&s->path, prefix) < 0 || (arg && S_escape(&s->path, arg) < 0) ||
-	    (suffix && gt_buf_addstr(&s->path, suffix) < 0))
+	if (gt_buf_addstr(&s->path, prefix) < 0 || (arg && S_escape(&s->path, arg) < 0))
 		return gt_fail(&s->err, GT_ENOMEM, "out of memory");
 	int rc = gt_http_fetch(s->http, (const char *)s->path.data, &s->body, &s->err);
 	if (rc < 0)
@@ -218,7 +216,7 @@ static int S_compare_campaigns(S_server *s, int64_t now)
 		const char *id = gt_audit_campaign_id(a, c);
 		snprintf(subject, sizeof(subject), "campaign %s", id);
 		json_t *server;
-		int rc = S_get(s, "api/v1/campaigns/", id, NULL, &server);
+		int rc = S_get(s, "api/v1/campaigns/", id, &server);
 		if (rc == GT_ENOTFOUND) {
 			S_differ(s, "%s: on the log, but the server does not have it (404)",
 				 subject);
@@ -243,13 +241,12 @@ static int S_compare_campaigns(S_server *s, int64_t now)
  * does not have. */
 static int S_compare_list(S_server *s)
 {
-	char after[256] = "", first[64], next_page[64];
-	snprintf(first, sizeof(first), "api/v1/campaigns?limit=%d", S_PAGE);
-	snprintf(next_page, sizeof(next_page), "api/v1/campaigns?limit=%d&after=", S_PAGE);
+	char after[256] = "";
 	for (;;) {
+		/* Pages of the server's own size (its page_max may be small). */
 		json_t *page;
-		int rc = after[0] ? S_get(s, next_page, after, NULL, &page) :
-				    S_get(s, first, NULL, NULL, &page);
+		int rc = S_get(s, after[0] ? "api/v1/campaigns?after=" : "api/v1/campaigns",
+			       after[0] ? after : NULL, &page);
 		if (rc < 0)
 			return rc;
 		const json_t *items = json_object_get(page, "campaigns"),
@@ -306,7 +303,7 @@ static int S_compare_receipts(S_server *s, size_t *compared)
 		gt_audit_follow(a, x.campaign, x.donation, parts, S_PARTS_MAX, &nparts, &unspent,
 				&refunded);
 		json_t *server;
-		rc = S_get(s, "api/v1/receipts/", x.code, NULL, &server);
+		rc = S_get(s, "api/v1/receipts/", x.code, &server);
 		if (rc == GT_ENOTFOUND) {
 			S_differ(s, "%s: on the log, but the server does not have it (404)",
 				 subject);

@@ -121,8 +121,10 @@ test('the audit of the served log agrees with the server', async () => {
   donations += 2;
   await created('/api/v1/refunds', { receipt: p1.receipt, amount: 1500 });
   await created('/api/v1/campaigns/art-2026/close', { reason: 'sold out' });
-  // empty-2026: nothing happened.
+  // empty-2026: nothing happened; and more campaigns than a page of the server's list
+  // (20 by default): the last ones, by id, are on the second page.
   await created('/api/v1/campaigns', campaign('empty-2026'));
+  for (let i = 0; i < 25; i++) await created('/api/v1/campaigns', campaign(`more-${String(i).padStart(2, '0')}`));
   await published(server);
 
   // Without --server: every campaign's accounts, as the server gives them.
@@ -130,7 +132,8 @@ test('the audit of the served log agrees with the server', async () => {
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.size, await logSize(server));
-  assert.deepEqual(doc.campaigns.map((c) => c.id), ['books-2026', 'water-2026', 'art-2026', 'empty-2026']);
+  assert.equal(doc.campaigns.length, 29);
+  assert.deepEqual(doc.campaigns.slice(0, 4).map((c) => c.id), ['books-2026', 'water-2026', 'art-2026', 'empty-2026']);
   for (const c of doc.campaigns) {
     const s = await api(server, 'GET', `/api/v1/campaigns/${c.id}`);
     assert.equal(s.status, 200);
@@ -144,11 +147,11 @@ test('the audit of the served log agrees with the server', async () => {
   assert.equal(books.donations, 43);
   assert.equal(books.anonymous, 9);
   assert.deepEqual(books.by_category.map((x) => x.category), ['bus-fares', 'textbooks', 'uniforms']);
-  assert.deepEqual(doc.campaigns.map((c) => c.status), ['open', 'closed', 'closed', 'open']);
+  assert.deepEqual(doc.campaigns.slice(0, 4).map((c) => c.status), ['open', 'closed', 'closed', 'open']);
 
   r = await audit(logArgs(server));
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^OK: goodtrace\.test\/audit, \d+ entries, root \S+: 4 campaigns, 47 donations$/m);
+  assert.match(r.stdout, /^OK: goodtrace\.test\/audit, \d+ entries, root \S+: 29 campaigns, 47 donations$/m);
   assert.match(r.stdout, /^campaign books-2026 \(CNY\): open$/m);
   assert.match(r.stdout, /^ {2}raised \d+, refunded 800, spent 23000, balance \d+ \(minor units\)$/m);
   assert.match(r.stdout, /^ {2}donations 43, donors 14, anonymous 9, disbursements 4$/m);
@@ -159,10 +162,10 @@ test('the audit of the served log agrees with the server', async () => {
   // With --server: the campaigns, the list and every receipt agree.
   r = await audit([...logArgs(server), '--server', server.url]);
   assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
-  assert.match(r.stdout, /^OK: goodtrace\.test\/audit, \d+ entries: the server agrees on 4 campaigns and 47 receipts$/m);
+  assert.match(r.stdout, /^OK: goodtrace\.test\/audit, \d+ entries: the server agrees on 29 campaigns and 47 receipts$/m);
   r = await audit([...logArgs(server), '--server', `${server.url}/`, '--receipts', '5']);
   assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
-  assert.match(r.stdout, /4 campaigns and 5 receipts$/m);
+  assert.match(r.stdout, /29 campaigns and 5 receipts$/m);
   // The log from the data directory itself gives the same.
   r = await audit(['--log', join(data.dir, 'log'), '--vkey', join(data.dir, 'log.vkey'), '--server', server.url]);
   assert.equal(r.code, 0, `${r.stdout}${r.stderr}`);
@@ -198,6 +201,11 @@ test('a store altered by hand is caught, field by field, until rebuilt', { skip:
   const sql = [
     "UPDATE give_campaigns SET spent = spent + 100 WHERE id = 'books-2026';",
     `UPDATE give_donations SET refunded = refunded + 25 WHERE idx = ${lastDonation.index};`,
+    "DELETE FROM give_campaigns WHERE id = 'more-13';",
+    `INSERT INTO give_campaigns (id, org, title, description, beneficiary, category, goal,
+       currency, starts, ends, idx, at)
+     SELECT 'zz-ghost-2026', org, title, description, beneficiary, category, goal, currency,
+       starts, ends, 1000000, at FROM give_campaigns WHERE id = 'books-2026';`,
   ].join('\n');
   const q = spawnSync('sqlite3', [join(data.dir, 'store.db')], { input: sql, encoding: 'utf8' });
   assert.equal(q.status, 0, q.stderr);
@@ -208,10 +216,12 @@ test('a store altered by hand is caught, field by field, until rebuilt', { skip:
   const lines = r.stdout.trim().split('\n');
   assert.ok(lines.includes(`campaign books-2026: accounts.spent: log says ${before.spent}, server says ${before.spent + 100}`), r.stdout);
   assert.ok(lines.includes(`campaign books-2026: accounts.balance: log says ${before.balance}, server says ${before.balance - 100}`), r.stdout);
-  assert.ok(lines.some((l) => l.startsWith(`receipt ${receipt} (entry ${lastDonation.index}): refunded: log says 0, server says 25`)), r.stdout);
-  assert.match(lines.at(-1), /^audit: \d+ differences? between the log \(\d+ entries\) and http:\/\/127\.0\.0\.1:\d+: 4 campaigns and 47 receipts compared$/);
+  assert.ok(lines.includes(`receipt ${receipt} (entry ${lastDonation.index}): refunded: log says 0, server says 25`), r.stdout);
+  assert.ok(lines.includes('campaign more-13: on the log, but the server does not have it (404)'), r.stdout);
+  assert.ok(lines.includes('campaign zz-ghost-2026: the server lists it, but the log does not have it'), r.stdout);
+  assert.match(lines.at(-1), /^audit: \d+ differences? between the log \(\d+ entries\) and http:\/\/127\.0\.0\.1:\d+: 29 campaigns and 47 receipts compared$/);
   // Every line is a difference, except the last.
-  for (const l of lines.slice(0, -1)) assert.match(l, /^(campaign|receipt) \S+.*: log says .*, server says /);
+  for (const l of lines.slice(0, -1)) assert.match(l, /^(campaign|receipt) \S+.*: (log says .*, server says |on the log, but the server does not have it|the server lists it, but the log does not have it)/);
 
   // Rebuilt from the log alone, the store agrees again.
   assert.equal((await server.stop()).code, 0, server.stderr());

@@ -333,6 +333,11 @@ int gt_give_donation_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 		num = gt_stmt_i64(st, 0);
 		start = gt_stmt_i64(st, 1);
 		seq = gt_stmt_i64(st, 2);
+		/* Run it to its end: a write reset before it is done is rolled
+		 * back as a statement, reading the savepoint's journal. */
+		int done = gt_stmt_step(st, err);
+		if (done < 0)
+			rc = done;
 	}
 	gt_stmt_close(st);
 	if (rc == 0)
@@ -576,6 +581,8 @@ int gt_give_disburse_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	gt_stmt_bind_i64(st, 3, end);
 	rc = gt_stmt_step(st, err);
 	int64_t seq = rc == 1 ? gt_stmt_i64(st, 0) : 0;
+	if (rc == 1) /* to its end, as above */
+		rc = gt_stmt_step(st, err);
 	gt_stmt_close(st);
 	if (rc < 0)
 		return rc;

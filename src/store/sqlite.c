@@ -49,6 +49,7 @@
 /* Each connection maps the database file (up to SQLite's own limit, 2 GiB
  * by default): a page read is then a memory access, not a pread(2) and a
  * copy. The pages are the kernel's page cache, shared between connections. */
+#define S_WRITER_CACHE_KIB "65536" /* the writer's page cache, 64 MiB */
 #define S_MMAP_BYTES "2147418112"
 /* The WAL-index header at the start of the -shm file (SQLite's file format,
  * "the WAL-index"): two copies of 48 bytes, the second written first by a
@@ -455,6 +456,16 @@ static int S_open_writer(gt_store *s, gt_error *err)
 	char sql[64];
 	snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit = %d", S_JOURNAL_SIZE_LIMIT);
 	rc = S_exec(s->writer->db, sql, "cannot set the journal size limit", err);
+	if (rc < 0)
+		return rc;
+	/* A batch of thousands of commands dirties many index pages: a page
+	 * cache that holds them all keeps SQLite from spilling them to the WAL
+	 * mid-transaction and reading them back. (The sub-journal of each
+	 * command's savepoint stays SQLite's default, a file past 64 KiB: kept
+	 * in memory, SQLite truncates it at the end of every statement by
+	 * walking it from its start, quadratic in a large command.) */
+	rc = S_exec(s->writer->db, "PRAGMA cache_size = -" S_WRITER_CACHE_KIB,
+		    "cannot size the writer's page cache", err);
 	if (rc < 0)
 		return rc;
 	return S_migrate(s, err);

@@ -9,16 +9,19 @@ import assert from 'node:assert/strict';
 import * as M from '../../web/assets/merkle.js';
 import { NAV } from '../../web/assets/site.js';
 import { startServer, seed, launchBrowser, newPage, axeViolations } from './helpers.mjs';
+import { seedGive, CAMPAIGN } from './give-data.mjs';
 
 const T = { timeout: 90000 }; // each test
 const SUITE = { timeout: 600000 }; // all the tests of a describe()
 
 let server;
 let browser;
+let give;
 
 before(async () => {
 	server = await startServer();
 	await seed(server, 3);
+	give = await seedGive(server);
 	browser = await launchBrowser();
 });
 
@@ -68,6 +71,58 @@ for (const locale of ['en-US', 'zh-CN']) {
 			await check(page, `explorer with a result (${locale})`);
 			await page.setViewportSize({ width: 360, height: 740 });
 			await check(page, `explorer on a phone (${locale})`);
+			await page.context().close();
+		});
+
+		test('a campaign with its charts and tables, the report form open, sent, and on a phone', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			await page.goto(`${server.url}/campaigns/${CAMPAIGN}`);
+			await ready(page);
+			await page.locator('#time-section summary').click();
+			await page.locator('#report-open').click();
+			await check(page, `campaign with the report form (${locale})`);
+			await page.locator('#report-submit').click();
+			await page.waitForFunction(() => document.getElementById('report-error').textContent !== '');
+			await check(page, `campaign with a report error (${locale})`);
+			await page.locator('#report-reason').selectOption('other');
+			await page.locator('#report-submit').click();
+			await page.waitForFunction(() => document.getElementById('report-thanks').textContent !== '');
+			await check(page, `campaign with the report sent (${locale})`);
+			await page.setViewportSize({ width: 360, height: 740 });
+			await check(page, `campaign on a phone (${locale})`);
+			await page.goto(`${server.url}/campaigns/no-such-campaign`);
+			await ready(page);
+			await check(page, `a campaign that does not exist (${locale})`);
+			await page.context().close();
+		});
+
+		test('the receipt page verified, not verified, with no receipt, and on a phone', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			const { A, B } = give.donations;
+			await page.goto(`${server.url}/receipt?code=${B.receipt}`);
+			await ready(page);
+			await page.waitForSelector('#receipt-verdict[data-outcome="pass"]');
+			await page.locator('#proof-section summary').click();
+			await check(page, `receipt verified (${locale})`);
+			await page.setViewportSize({ width: 360, height: 740 });
+			await check(page, `receipt on a phone (${locale})`);
+			await page.route(
+				(url) => new URL(url).pathname.startsWith('/api/v1/receipts/'),
+				async (route) => {
+					const response = await route.fetch();
+					const json = await response.json();
+					if (json.entry) json.entry.raw = `${json.entry.raw} `;
+					await route.fulfill({ response, json });
+				},
+			);
+			await page.goto(`${server.url}/receipt?code=${A.receipt}`);
+			await ready(page);
+			await page.waitForSelector('#receipt-verdict[data-outcome="fail"]');
+			await check(page, `receipt not verified (${locale})`);
+			await page.locator('#code-input').fill('0000-0000-0000');
+			await page.locator('#code-input').press('Enter');
+			await page.waitForFunction(() => document.getElementById('code-error').textContent !== '');
+			await check(page, `no receipt with this code (${locale})`);
 			await page.context().close();
 		});
 

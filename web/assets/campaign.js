@@ -123,6 +123,16 @@ function svg(tag, attrs, ...children) {
 	return el;
 }
 
+/**
+ * The width to draw a chart at, in CSS pixels, so that its text keeps its
+ * size: the width of the page's content, between 300 and 700.
+ */
+function chartWidth() {
+	const main = document.getElementById('main');
+	const w = main ? main.clientWidth - 64 : 700;
+	return Math.max(300, Math.min(700, w));
+}
+
 /** A label cut to n characters for the chart (the table has it whole). */
 const cut = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -135,10 +145,10 @@ function categoryChart(rows) {
 	const summary = t('campaign.chart.alt', {
 		list: rows.map((r) => t('campaign.chart.item', { category: r.category, amount: cash(r.amount), n: count(r.count) })).join(t('campaign.chart.sep')),
 	});
-	const W = 640;
+	const W = chartWidth();
 	const ROW = 40;
-	const LABEL = 170;
-	const BAR = 300;
+	const LABEL = Math.round(Math.min(170, W * 0.3));
+	const BAR = W - LABEL - 100; // room for the amount after the longest bar
 	const H = rows.length * ROW + 10;
 	const max = rows.reduce((m, r) => Math.max(m, Number(r.amount) || 0), 0) || 1;
 	return svg(
@@ -151,7 +161,7 @@ function categoryChart(rows) {
 			return svg(
 				'g',
 				{ class: 'chart-row', 'data-category': r.category, 'data-amount': str(r.amount) },
-				svg('text', { x: LABEL - 10, y: y + ROW / 2, class: 'chart-label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, cut(r.category, 18)),
+				svg('text', { x: LABEL - 10, y: y + ROW / 2, class: 'chart-label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, cut(r.category, Math.floor(LABEL / 9))),
 				svg('rect', { x: LABEL, y: y + 6, width: w, height: ROW - 14, rx: 3, class: 'chart-bar', 'data-category': r.category, 'data-amount': str(r.amount) }),
 				svg('text', { x: LABEL + w + 8, y: y + ROW / 2, class: 'chart-value', 'dominant-baseline': 'middle' }, cash(r.amount)),
 			);
@@ -159,10 +169,13 @@ function categoryChart(rows) {
 	);
 }
 
+/** A table's scrolling box: a region that takes the focus, so that a
+ * keyboard can scroll it on a narrow screen. */
+const scrollBox = (label, table) => h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, table);
+
 function categoryTable(rows, spent) {
-	return h(
-		'div',
-		{ class: 'table-wrap' },
+	return scrollBox(
+		t('campaign.categories.h2'),
 		h(
 			'table',
 			{ id: 'category-table' },
@@ -218,10 +231,10 @@ function timeChart(days) {
 		raised: cash(last.raised),
 		spent: cash(last.spent),
 	});
-	const W = 640;
+	const W = chartWidth();
 	const H = 220;
 	const L = 20;
-	const R = 150;
+	const R = 90; // room for the lines' names
 	const T = 15;
 	const B = 30;
 	const t0 = Date.parse(`${first.day}T00:00:00Z`);
@@ -258,9 +271,8 @@ function timeTable(days) {
 		'details',
 		null,
 		h('summary', null, t('campaign.time.table')),
-		h(
-			'div',
-			{ class: 'table-wrap' },
+		scrollBox(
+			t('campaign.time.table'),
 			h(
 				'table',
 				{ id: 'time-table' },
@@ -384,11 +396,20 @@ function verificationSection(c) {
 	);
 }
 
-function categoriesSection(c) {
+/** The spending by category of a campaign's accounts. */
+function categoryRows(c) {
 	const a = c.accounts || {};
-	const rows = (Array.isArray(a.by_category) ? a.by_category : [])
+	return (Array.isArray(a.by_category) ? a.by_category : [])
 		.filter((r) => r && typeof r === 'object')
 		.map((r) => ({ category: str(r.category), amount: r.amount ?? 0, count: r.count ?? 0 }));
+}
+
+/** The days of a campaign's accounts. */
+const daysOf = (c) => (Array.isArray(c.accounts?.days) ? c.accounts.days : []).filter((d) => d && typeof d === 'object' && typeof d.day === 'string');
+
+function categoriesSection(c) {
+	const a = c.accounts || {};
+	const rows = categoryRows(c);
 	return h(
 		'section',
 		{ class: 'card', id: 'categories-section', 'aria-labelledby': 'categories-h2' },
@@ -400,7 +421,7 @@ function categoriesSection(c) {
 }
 
 function timeSection(c) {
-	const days = (Array.isArray(c.accounts?.days) ? c.accounts.days : []).filter((d) => d && typeof d === 'object' && typeof d.day === 'string');
+	const days = daysOf(c);
 	return h(
 		'section',
 		{ class: 'card', id: 'time-section', 'aria-labelledby': 'time-h2' },
@@ -454,7 +475,12 @@ function donationsTable(items) {
 						'tr',
 						{ class: 'donation', dataset: { index: str(d.index), anonymous: d.anonymous === true || !d.name ? 'true' : 'false' } },
 						h('td', { class: 'donor' }, donorText(d)),
-						h('td', { class: 'num amount' }, cash(d.amount)),
+						h(
+							'td',
+							{ class: 'num amount' },
+							cash(d.amount),
+							Number(d.refunded) > 0 ? [h('br'), h('span', { class: 'muted refunded' }, t('campaign.donation.refunded', { amount: cash(d.refunded) }))] : null,
+						),
 						h('td', null, day(d.at)),
 						h('td', null, d.work ? t('campaign.donation.purchase') : str(d.channel)),
 						h('td', null, explorerLink(d.index, 'give.entryShort')),
@@ -519,6 +545,16 @@ function disbursementsTable(items) {
 }
 
 /* ---------- rendering ---------- */
+
+/** Draw the charts again for a new width (the rest stays as it is). */
+function redrawCharts() {
+	const c = state.campaign;
+	if (!c) return;
+	const cat = $('category-chart');
+	if (cat) cat.replaceWith(categoryChart(categoryRows(c)));
+	const time = $('time-chart');
+	if (time) time.replaceWith(timeChart(daysOf(c)));
+}
 
 function renderList(which) {
 	const s = state[which];
@@ -652,6 +688,16 @@ async function main() {
 	initSite();
 	onLangChange(renderAll);
 	setupReport();
+	let drawn = chartWidth();
+	let timer = null;
+	globalThis.addEventListener('resize', () => {
+		clearTimeout(timer);
+		timer = setTimeout(() => {
+			if (chartWidth() === drawn) return;
+			drawn = chartWidth();
+			redrawCharts();
+		}, 150);
+	});
 	state.id = idFromAddress();
 	if (!state.id) {
 		state.error = new ApiError(404, null, null);

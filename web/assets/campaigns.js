@@ -17,7 +17,7 @@ import {
 } from './give.js';
 
 const PAGE = 20;
-const STATUSES = ['open', 'closed', 'suspended'];
+const STATUSES = ['open', 'upcoming', 'ended', 'closed', 'suspended'];
 
 const state = {
 	status: '', // the filter: '' for all

@@ -198,6 +198,7 @@ describe('campaign page', SUITE, () => {
 			await page.locator('#time-chart').getAttribute('aria-label'),
 			`Money raised (less refunds) and spent, added up day by day from ${today} to ${today}: by the end, ¥74.00 raised and ¥55.00 spent.`,
 		);
+		assert.deepEqual(await page.$$eval('#time-chart .chart-end', (ts) => ts.map((x) => x.textContent)), ['Raised ¥74.00', 'Spent ¥55.00']);
 		await page.locator('#time-section summary').click();
 		assert.deepEqual(await rowsOf(page, '#time-table'), [[today, '¥79.00', '¥5.00', '¥55.00', '4']]);
 		await done(page);

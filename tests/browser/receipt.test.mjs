@@ -143,6 +143,7 @@ describe('receipt page', SUITE, () => {
 		assert.match(await page.locator(`#parts-table tr[data-disbursement="${p2.index}"]`).textContent(), /Not confirmed yet/);
 		assert.equal(await page.locator(`#parts-table tr[data-disbursement="${p1.index}"] a.file-link`).getAttribute('href'), `/api/v1/files/${p1.sha256}`);
 		assert.ok(await page.locator('#work-section').count() === 0, 'no work: not a purchase');
+		assert.doesNotMatch(await page.locator('#receipt-result').innerText(), /\b(null|undefined|NaN)\b/);
 		// Focus moved to the result; a screen reader hears the outcome.
 		assert.equal(await page.evaluate(() => document.activeElement.id), 'donation-h2');
 		assert.match(await page.locator('#receipt-status').textContent(), /Verified in your browser/);

@@ -211,9 +211,10 @@ function categoryTable(rows, spent) {
 }
 
 /**
- * Money raised and spent, added up day by day, as two lines (raised solid,
- * spent dashed, each named at its end), with the text alternative giving
- * the span and the totals; the table in the <details> has every day.
+ * Money raised (less refunds) and spent, added up day by day, as two lines
+ * (raised solid, spent dashed, each named with its total at its end); a
+ * single day is drawn as two stems. The text alternative gives the span
+ * and the totals; the table in the <details> has every day.
  */
 function timeChart(days) {
 	let raised = 0;
@@ -234,35 +235,46 @@ function timeChart(days) {
 	const W = chartWidth();
 	const H = 220;
 	const L = 20;
-	const R = 90; // room for the lines' names
+	const R = 150; // room for the lines' names and totals
 	const T = 15;
 	const B = 30;
+	const one = points.length === 1;
 	const t0 = Date.parse(`${first.day}T00:00:00Z`);
 	const t1 = Date.parse(`${last.day}T00:00:00Z`);
 	const span = t1 > t0 ? t1 - t0 : 1;
 	const max = Math.max(1, ...points.map((p) => Math.max(p.raised, p.spent)));
-	const x = (p) => (t1 > t0 ? L + ((W - L - R) * (Date.parse(`${p.day}T00:00:00Z`) - t0)) / span : L + (W - L - R) / 2);
-	const y = (v) => T + (H - T - B) * (1 - v / max);
-	const line = (key, cls) =>
-		points.length > 1
-			? svg('polyline', { class: `chart-line ${cls}`, points: points.map((p) => `${x(p).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ') })
-			: null;
-	const dots = (key, cls) => points.map((p) => svg('circle', { class: `chart-dot ${cls}`, cx: x(p).toFixed(1), cy: y(p[key]).toFixed(1), r: 4 }));
-	const end = (key, cls, label) =>
-		svg('text', { class: `chart-end ${cls}`, x: x(last) + 10, y: y(last[key]) + (key === 'spent' && Math.abs(y(last.raised) - y(last.spent)) < 16 ? 16 : 0), 'dominant-baseline': 'middle' }, label);
+	const base = H - B;
+	// One day: the two stems side by side in the middle.
+	const x = (p, key) =>
+		one ? L + (W - L - R) / 2 + (key === 'spent' ? 14 : -14) : L + ((W - L - R) * (Date.parse(`${p.day}T00:00:00Z`) - t0)) / span;
+	const y = (v) => T + (base - T) * (1 - v / max);
+	const f = (n) => n.toFixed(1);
+	const line = (key) =>
+		one
+			? svg('line', { class: `chart-line ${key}`, x1: f(x(last, key)), y1: base, x2: f(x(last, key)), y2: f(y(last[key])) })
+			: svg('polyline', { class: `chart-line ${key}`, points: points.map((p) => `${f(x(p, key))},${f(y(p[key]))}`).join(' ') });
+	const dots = (key) => points.map((p) => svg('circle', { class: `chart-dot ${key}`, cx: f(x(p, key)), cy: f(y(p[key])), r: 4 }));
+	// The names at the ends, kept apart when the lines end close together.
+	const yr = y(last.raised);
+	const ys = Math.abs(y(last.spent) - yr) < 18 ? yr + 18 : y(last.spent);
+	const end = (key, yy, text) => svg('text', { class: `chart-end ${key}`, x: f(x(last, 'spent') + 12), y: f(yy), 'dominant-baseline': 'middle' }, text);
 	return svg(
 		'svg',
 		{ class: 'chart chart-time', id: 'time-chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': summary, focusable: 'false' },
 		svg('title', null, summary),
-		svg('line', { class: 'chart-axis', x1: L, y1: H - B, x2: W - R + 10, y2: H - B }),
-		svg('text', { class: 'chart-tick', x: L, y: H - 8 }, dayText(first.day)),
-		points.length > 1 ? svg('text', { class: 'chart-tick', x: W - R + 10, y: H - 8, 'text-anchor': 'end' }, dayText(last.day)) : null,
-		line('raised', 'raised'),
-		line('spent', 'spent'),
-		dots('raised', 'raised'),
-		dots('spent', 'spent'),
-		end('raised', 'raised', t('campaign.time.raised')),
-		end('spent', 'spent', t('campaign.time.spent')),
+		svg('line', { class: 'chart-axis', x1: L, y1: base, x2: W - R + 10, y2: base }),
+		one
+			? svg('text', { class: 'chart-tick', x: f(L + (W - L - R) / 2), y: H - 8, 'text-anchor': 'middle' }, dayText(first.day))
+			: [
+					svg('text', { class: 'chart-tick', x: L, y: H - 8 }, dayText(first.day)),
+					svg('text', { class: 'chart-tick', x: W - R + 10, y: H - 8, 'text-anchor': 'end' }, dayText(last.day)),
+				],
+		line('raised'),
+		line('spent'),
+		dots('raised'),
+		dots('spent'),
+		end('raised', yr, t('campaign.time.raised', { amount: cash(last.raised) })),
+		end('spent', ys, t('campaign.time.spent', { amount: cash(last.spent) })),
 	);
 }
 

@@ -341,7 +341,7 @@ function renderResult() {
 		return;
 	}
 	const a = r.answer;
-	out.replaceChildren(verdict(a, r.v), donationCard(a), partsCard(a), workCard(a), proofCard(a, r.v));
+	out.replaceChildren(...[verdict(a, r.v), donationCard(a), partsCard(a), workCard(a), proofCard(a, r.v)].filter(Boolean));
 	status.textContent = `${$('receipt-verdict').innerText} ${sentence(a)}`;
 }
 

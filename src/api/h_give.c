@@ -793,7 +793,8 @@ enum MHD_Result gt_h_receipt_get(gt_req *r)
 	gt_jw_init(&w, &body);
 	rc = gt_stmt_open(c, GT_Q_GIVE_DONATION_BY_CODE, &st, &err);
 	if (rc == 0) {
-		gt_stmt_bind_text(st, 1, code, (size_t)-1);
+		gt_stmt_bind_i64(st, 1, gt_give_code_index(code));
+		gt_stmt_bind_text(st, 2, code, (size_t)-1);
 		rc = gt_stmt_step(st, &err);
 		if (rc == 1)
 			rc = S_receipt(r, c, st, &w, &err); /* closes st */

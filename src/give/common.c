@@ -118,9 +118,30 @@ int gt_give_minor_unit(const char *currency)
 	return -1;
 }
 
+static const char S_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void gt_give_code_make(uint64_t v, char out[GT_GIVE_CODE_LEN + 1])
+{
+	for (int i = 0, o = 0; i < 12; i++) {
+		out[o++] = S_alphabet[(v >> (55 - 5 * i)) & 31];
+		if (i % 4 == 3 && i < 11)
+			out[o++] = '-';
+	}
+	out[GT_GIVE_CODE_LEN] = 0;
+}
+
+int64_t gt_give_code_index(const char code[GT_GIVE_CODE_LEN + 1])
+{
+	uint64_t v = 0;
+	for (const char *p = code; *p; p++)
+		if (*p != '-')
+			v = v << 5 | (uint64_t)(strchr(S_alphabet, *p) - S_alphabet);
+	return (int64_t)(v & (GT_GIVE_CODE_INDEX_MAX - 1));
+}
+
 bool gt_give_code_normalise(const char *in, char out[GT_GIVE_CODE_LEN + 1])
 {
-	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	const char *alphabet = S_alphabet;
 	size_t n = 0;
 	for (const char *p = in; p && *p; p++) {
 		char ch = *p;

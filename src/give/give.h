@@ -23,6 +23,13 @@ extern const gt_module gt_give_module;
  * (2 for CNY, 0 for JPY), or -1. */
 int gt_give_minor_unit(const char *currency);
 
+/* Codes hold the donation's entry index in 40 bits. */
+#define GT_GIVE_CODE_INDEX_MAX ((uint64_t)1 << 40)
+/* The code of 60 bits v. */
+void gt_give_code_make(uint64_t v, char out[GT_GIVE_CODE_LEN + 1]);
+/* The entry index a canonical code names (its low 40 bits). */
+int64_t gt_give_code_index(const char code[GT_GIVE_CODE_LEN + 1]);
+
 /* A receipt code as a person may type it (lower case, spaces, dashes or
  * none, O for 0, I and L for 1) into its canonical form; false if it
  * cannot be one. */

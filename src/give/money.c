@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
+#include <stdlib.h>
 
 #define S_NAME_MAX 100
 #define S_DONOR_MAX 200
@@ -19,19 +19,22 @@
 
 /* ---- donations ------------------------------------------------------------------------ */
 
-/* A new receipt code: 60 random bits in Crockford base32, "XXXX-XXXX-XXXX". */
-static int S_code(char out[GT_GIVE_CODE_LEN + 1], gt_error *err)
+/* The receipt code of the donation that will be entry index: the index in
+ * its low 40 bits and 20 bits of a keyed hash of it above, in Crockford
+ * base32 ("XXXX-XXXX-XXXX"). Finding a donation by its code is then a
+ * lookup by index (no index of random codes to keep up to date), and a
+ * code cannot be guessed from a neighbour's. */
+static int S_code(gt_decide *d, char out[GT_GIVE_CODE_LEN + 1], gt_error *err)
 {
-	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-	uint8_t rnd[12];
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return gt_fail(err, GT_EIO, "no random bytes for a receipt code");
-	for (size_t i = 0, o = 0; i < 12; i++) {
-		out[o++] = alphabet[rnd[i] & 31];
-		if (i % 4 == 3 && i < 11)
-			out[o++] = '-';
-	}
-	out[GT_GIVE_CODE_LEN] = 0;
+	uint64_t index = gt_decide_next_index(d);
+	if (index >= GT_GIVE_CODE_INDEX_MAX)
+		return gt_fail(err, GT_ERANGE, "receipt codes run out past entry %llu",
+			       (unsigned long long)GT_GIVE_CODE_INDEX_MAX);
+	char id[24], mac[GT_PSEUDO_LEN + 1];
+	snprintf(id, sizeof(id), "%llu", (unsigned long long)index);
+	gt_decide_pseudonym(d, "receipt", id, mac);
+	uint64_t tag = strtoull(strchr(mac, ':') + 1 + 59, NULL, 16); /* its last 5 hex digits */
+	gt_give_code_make(tag << 40 | index, out);
 	return 0;
 }
 
@@ -228,7 +231,7 @@ static int S_donate(gt_decide *d, const json_t *in, json_t **reply, gt_error *er
 	gt_stmt_close(st);
 	char code[GT_GIVE_CODE_LEN + 1];
 	if (rc == 0)
-		rc = S_code(code, err);
+		rc = S_code(d, code, err);
 	if (rc < 0)
 		return rc;
 	json_t *data = json_pack("{s:s, s:I, s:s, s:s}", "campaign", it.campaign, "amount",
@@ -390,7 +393,8 @@ int gt_give_refund_decide(gt_decide *d, const json_t *in, gt_error *err)
 	gt_stmt *st;
 	if ((rc = gt_stmt_open(c, GT_Q_GIVE_DONATION_BY_CODE, &st, err)) < 0)
 		return rc;
-	gt_stmt_bind_text(st, 1, code, (size_t)-1);
+	gt_stmt_bind_i64(st, 1, gt_give_code_index(code));
+	gt_stmt_bind_text(st, 2, code, (size_t)-1);
 	rc = gt_stmt_step(st, err);
 	if (rc == 0)
 		rc = gt_fail(err, GT_ENOTFOUND, "no donation with receipt %s", code);

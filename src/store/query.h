@@ -236,7 +236,7 @@ typedef enum gt_query {
 	/* Donation columns: 0 idx, 1 campaign id, 2 seq, 3 start, 4 amount,
 	 * 5 refunded, 6 code, 7 channel, 8 name, 9 anonymous, 10 work, 11 org,
 	 * 12 at, 13 campaign number */
-	/* (1 code) -> donation columns */
+	/* (1 idx the code names, 2 code) -> donation columns */
 	GT_Q_GIVE_DONATION_BY_CODE,
 	/* (1 idx) -> donation columns */
 	GT_Q_GIVE_DONATION_BY_IDX,

@@ -326,7 +326,8 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 				    " code, channel, name, anonymous, work, org, ref, at) VALUES"
 				    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
 	[GT_Q_GIVE_DONATION_BY_CODE] = {"give_donation_by_code",
-					"SELECT " S_GIVE_DONATION_COLS " WHERE d.code = ?1"},
+					"SELECT " S_GIVE_DONATION_COLS
+					" WHERE d.idx = ?1 AND d.code = ?2"},
 	[GT_Q_GIVE_DONATION_BY_IDX] = {"give_donation_by_idx",
 				       "SELECT " S_GIVE_DONATION_COLS " WHERE d.idx = ?1"},
 	[GT_Q_GIVE_DONATION_BY_REF] = {"give_donation_by_ref", "SELECT " S_GIVE_DONATION_COLS
@@ -690,7 +691,6 @@ const char *const gt_sqlite_migrations[] = {
 	" PRIMARY KEY (campaign, start)"
 	") WITHOUT ROWID;"
 	"CREATE UNIQUE INDEX give_donations_idx ON give_donations (idx);"
-	"CREATE UNIQUE INDEX give_donations_code ON give_donations (code);"
 	"CREATE UNIQUE INDEX give_donations_ref ON give_donations (org, ref) WHERE ref IS NOT NULL;"
 	"CREATE INDEX give_donations_holes ON give_donations (campaign, start + amount)"
 	" WHERE refunded > 0;"

@@ -191,6 +191,9 @@ test('the allocation follows the log: first in, first out, refunds skip, receipt
   assert.equal(ra.parts[0].confirmed, true);
   assert.equal(ra.parts[1].confirmed, false);
   assert.equal((await get('/api/v1/receipts/0000-0000-0000')).status, 404);
+  // A code with the right entry index but another keyed part names nothing.
+  const forged = (a.json.receipt[0] === 'Z' ? 'Y' : 'Z') + a.json.receipt.slice(1);
+  assert.equal((await get(`/api/v1/receipts/${forged}`)).status, 404);
   assert.equal((await get('/api/v1/receipts/not-a-code')).status, 404);
 });
 

@@ -35,6 +35,14 @@ Test(give_helpers, receipt_codes_are_read_as_people_type_them)
 	cr_assert_not(gt_give_code_normalise("7KQ2-9MXD-R4TBX", out)); /* too long */
 	cr_assert_not(gt_give_code_normalise("7KQ2-9MXD-R4TU", out)); /* U is not in it */
 	cr_assert_not(gt_give_code_normalise("", out));
+	/* made from 60 bits: the entry index is the low 40 */
+	gt_give_code_make((uint64_t)0xABCDE << 40 | 123456789, out);
+	cr_assert_eq(gt_give_code_index(out), 123456789);
+	char again[GT_GIVE_CODE_LEN + 1];
+	cr_assert(gt_give_code_normalise(out, again));
+	cr_assert_str_eq(again, out);
+	gt_give_code_make(0, out);
+	cr_assert_str_eq(out, "0000-0000-0000");
 }
 
 Test(give_helpers, names_are_masked_after_their_first_character)

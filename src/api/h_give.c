@@ -283,15 +283,18 @@ static int S_campaign_row(gt_req *r, gt_store_conn *c, gt_stmt **st, enum MHD_Re
 	return -1;
 }
 
-/* Rows of q bound to one integer as a list made by row(). */
-static int S_rows(gt_store_conn *c, gt_query q, int64_t a, json_t *(*row)(gt_stmt *), json_t **ret,
-		  gt_error *err)
+/* Rows of q bound to a (text or integer) as a list made by row(). */
+static int S_rows(gt_store_conn *c, gt_query q, gt_api_arg a, json_t *(*row)(gt_stmt *),
+		  json_t **ret, gt_error *err)
 {
 	gt_stmt *st;
 	int rc = gt_stmt_open(c, q, &st, err);
 	if (rc < 0)
 		return rc;
-	gt_stmt_bind_i64(st, 1, a);
+	if (a.is_int)
+		gt_stmt_bind_i64(st, 1, a.i);
+	else
+		gt_stmt_bind_text(st, 1, a.text, (size_t)-1);
 	json_t *list = json_array();
 	while (list && (rc = gt_stmt_step(st, err)) == 1) {
 		json_t *v = row(st);
@@ -345,28 +348,19 @@ enum MHD_Result gt_h_campaign_get(gt_req *r)
 	gt_stmt_close(st);
 	rc = v ? 0 : gt_fail(&err, GT_ENOMEM, "out of memory");
 	if (rc == 0)
-		rc = S_rows(c, GT_Q_GIVE_CATEGORIES, num, S_category, &cats, &err);
+		rc = S_rows(c, GT_Q_GIVE_CATEGORIES, GT_ARG_INT(num), S_category, &cats, &err);
 	if (rc == 0)
-		rc = S_rows(c, GT_Q_GIVE_DAYS, num, S_day, &days, &err);
-	if (rc == 0) {
-		/* documents are keyed by the campaign's id */
-		gt_stmt *ds;
-		rc = gt_stmt_open(c, GT_Q_GIVE_DOC_LIST, &ds, &err);
-		if (rc == 0) {
-			gt_stmt_bind_text(ds, 1, r->param[0], (size_t)-1);
-			docs = json_array();
-			while (docs && (rc = gt_stmt_step(ds, &err)) == 1)
-				json_array_append_new(docs, S_document(ds));
-			gt_stmt_close(ds);
-		}
-	}
+		rc = S_rows(c, GT_Q_GIVE_DAYS, GT_ARG_INT(num), S_day, &days, &err);
+	if (rc == 0) /* documents are keyed by the campaign's id */
+		rc = S_rows(c, GT_Q_GIVE_DOC_LIST, GT_ARG_TEXT(r->param[0]), S_document, &docs,
+			    &err);
 	gt_store_reader_done(c);
-	if (rc < 0 || !docs) {
+	if (rc < 0) {
 		json_decref(v);
 		json_decref(cats);
 		json_decref(days);
 		json_decref(docs);
-		return gt_api_problem_code(r, rc < 0 ? rc : GT_ENOMEM, err.msg);
+		return gt_api_problem_code(r, rc, err.msg);
 	}
 	json_t *acc = json_object_get(v, "accounts");
 	json_object_set_new(acc, "by_category", cats);
@@ -494,19 +488,11 @@ enum MHD_Result gt_h_work_list(gt_req *r)
 		return ans;
 	}
 	gt_stmt_close(st);
-	json_t *list = json_array();
-	rc = gt_stmt_open(c, GT_Q_GIVE_WORK_LIST, &st, &err);
-	if (rc == 0) {
-		gt_stmt_bind_text(st, 1, r->param[0], (size_t)-1);
-		while (list && (rc = gt_stmt_step(st, &err)) == 1)
-			json_array_append_new(list, S_work(st));
-		gt_stmt_close(st);
-	}
+	json_t *list = NULL;
+	rc = S_rows(c, GT_Q_GIVE_WORK_LIST, GT_ARG_TEXT(r->param[0]), S_work, &list, &err);
 	gt_store_reader_done(c);
-	if (rc < 0 || !list) {
-		json_decref(list);
-		return gt_api_problem_code(r, rc < 0 ? rc : GT_ENOMEM, err.msg);
-	}
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
 	return gt_api_json(r, MHD_HTTP_OK, json_pack("{s:o}", "works", list));
 }
 

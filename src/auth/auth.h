@@ -26,7 +26,8 @@
 /* ---- roles and the matrix ------------------------------------------------ */
 
 /* Whether name is one of the roles of DESIGN.md: regulator, manufacturer,
- * distributor, clinic, charity, ngo, sponsor, planter, publisher, admin. */
+ * distributor, clinic, charity, ngo, sponsor, planter, publisher, processor (a
+ * payment processor recording donations), admin. */
 bool gt_role_valid(const char *name);
 /* The roles, NULL-terminated, in a stable order (for help and errors). */
 extern const char *const gt_roles[];

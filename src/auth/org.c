@@ -97,7 +97,7 @@ static int S_roles(const json_t *arr, char out[GT_ROLES_TEXT_MAX], json_t **ret_
 			return gt_fail(err, GT_EINVAL,
 				       "roles[%zu] is not a role (regulator, manufacturer, "
 				       "distributor, clinic, charity, ngo, sponsor, planter, "
-				       "publisher, admin)",
+				       "publisher, processor, admin)",
 				       i);
 		if (seen[k])
 			return gt_fail(err, GT_EINVAL, "roles lists %s twice", r);

@@ -6,7 +6,7 @@
 
 const char *const gt_roles[] = {
 	"regulator", "manufacturer", "distributor", "clinic", "charity", "ngo",
-	"sponsor",   "planter",	     "publisher",   "admin",  "processor", NULL,
+	"sponsor",   "planter",	     "publisher",   "processor", "admin", NULL,
 };
 
 bool gt_role_valid(const char *name)

@@ -20,7 +20,7 @@ static const char S_usage[] =
 	"admin token that 'goodtrace init' printed.\n"
 	"\n"
 	"Roles: regulator, manufacturer, distributor, clinic, charity, ngo, sponsor,\n"
-	"planter, publisher, admin.\n";
+	"planter, publisher, processor, admin.\n";
 
 static int S_open(gt_opt *opts, const char *what, gt_store **s)
 {

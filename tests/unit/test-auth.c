@@ -26,7 +26,7 @@
 
 static const char *const S_roles[] = {
 	"regulator", "manufacturer", "distributor", "clinic",	 "charity",
-	"ngo",	     "sponsor",	     "planter",	    "publisher", "admin",
+	"ngo",	     "sponsor",	     "planter",	    "publisher", "processor", "admin",
 };
 #define S_NROLES (sizeof(S_roles) / sizeof(S_roles[0]))
 
@@ -36,23 +36,34 @@ static const struct {
 	int allowed[S_NROLES];
 	const char *roles_text;
 } S_matrix[] = {
-	/*                 reg man dis cli cha ngo spo pla pub adm */
-	{"org.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "admin"},
-	{"org.update", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
-	{"token.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "admin"},
-	{"token.list", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
-	{"token.revoke", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
-	{"org.attest", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
-	{"trace.product.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
-	{"trace.batch.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
-	{"trace.pack.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
-	{"trace.recall", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
-	{"trace.recall.lift", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
-	{"trace.event.capture", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.notice.read", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.notice.ack", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.webhook.manage", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.recall.holders", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	/*                 reg man dis cli cha ngo spo pla pub pro adm */
+	{"org.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "admin"},
+	{"org.update", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
+	{"token.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "admin"},
+	{"token.list", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
+	{"token.revoke", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
+	{"org.attest", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
+	{"trace.product.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.batch.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.pack.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.recall", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"trace.recall.lift", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"trace.event.capture", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.notice.read", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.notice.ack", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.webhook.manage", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.recall.holders", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"give.campaign.create", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.campaign.documents", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.campaign.close", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.campaign.verify", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "admin"},
+	{"give.work.create", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.donation.record", {0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, "charity,processor"},
+	{"give.refund", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.disburse", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.file.upload", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.confirm", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "any role"},
+	{"give.report.review", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "admin"},
 };
 
 Test(roles, the_roles_of_the_design)
@@ -531,7 +542,7 @@ Test(orgs, create_refused)
 		"id must be 2 to 40 characters of a-z, 0-9 and '-', not starting with '-'";
 	static const char *const roles_not =
 		"is not a role (regulator, manufacturer, distributor, clinic, charity, ngo, "
-		"sponsor, planter, publisher, admin)";
+		"sponsor, planter, publisher, processor, admin)";
 	char msg[256];
 
 	/* Only administrators (every other role). */

@@ -155,6 +155,8 @@ struct MHD_Response *gt_api_response(const void *data, size_t len, const char *c
 struct MHD_Response *gt_api_json_response(json_t *v);
 /* Answer v (stolen) as compact JSON with Cache-Control: no-store. */
 enum MHD_Result gt_api_json(gt_req *r, unsigned status, json_t *v);
+/* Column col of a row as a JSON string, or null for SQL NULL. */
+json_t *gt_api_text_or_null(gt_stmt *st, int col);
 /* Answer body, JSON text already written (gt_jw), the same way; takes
  * body's memory (body is left empty). */
 enum MHD_Result gt_api_json_text(gt_req *r, unsigned status, gt_buf *body);

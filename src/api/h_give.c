@@ -2,6 +2,7 @@
  * batches), works on sale, refunds, disbursements, receipts, reports, and
  * the receipts' files stored by hash (docs/give.md). */
 #include "api/api_int.h"
+#include "core/base64.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/time.h"
@@ -169,11 +170,6 @@ enum MHD_Result gt_h_report_resolve(gt_req *r)
 
 /* ---- rows as the API shows them ------------------------------------------------------- */
 
-static json_t *S_text_or_null(gt_stmt *st, int col)
-{
-	return gt_stmt_is_null(st, col) ? json_null() : json_string(gt_stmt_text(st, col, NULL));
-}
-
 static json_t *S_int_or_null(gt_stmt *st, int col)
 {
 	return gt_stmt_is_null(st, col) ? json_null() : json_integer(gt_stmt_i64(st, col));
@@ -192,18 +188,18 @@ static json_t *S_campaign(gt_stmt *st)
 		" s:I, s:s}",
 		"id", gt_stmt_text(st, 0, NULL), "org", gt_stmt_text(st, 1, NULL), "title",
 		gt_stmt_text(st, 2, NULL), "description", gt_stmt_text(st, 3, NULL), "beneficiary",
-		gt_stmt_text(st, 4, NULL), "beneficiary_org", S_text_or_null(st, 5), "category",
+		gt_stmt_text(st, 4, NULL), "beneficiary_org", gt_api_text_or_null(st, 5), "category",
 		gt_stmt_text(st, 6, NULL), "goal", (json_int_t)gt_stmt_i64(st, 7), "cap",
 		S_int_or_null(st, 8), "currency", currency, "minor_unit",
 		gt_give_minor_unit(currency), "starts", gt_stmt_text(st, 10, NULL), "ends",
 		gt_stmt_text(st, 11, NULL), "status",
 		gt_give_status(gt_stmt_text(st, 14, NULL), !gt_stmt_is_null(st, 28),
 			       gt_stmt_text(st, 10, NULL), gt_stmt_text(st, 11, NULL), now),
-		"closed_at", S_text_or_null(st, 18), "index", (json_int_t)gt_stmt_i64(st, 12), "at",
+		"closed_at", gt_api_text_or_null(st, 18), "index", (json_int_t)gt_stmt_i64(st, 12), "at",
 		gt_stmt_text(st, 13, NULL));
 	json_t *ver = json_pack("{s:s, s:o, s:o, s:o}", "status", gt_stmt_text(st, 14, NULL),
-				"note", S_text_or_null(st, 15), "by", S_text_or_null(st, 16), "at",
-				S_text_or_null(st, 17));
+				"note", gt_api_text_or_null(st, 15), "by", gt_api_text_or_null(st, 16), "at",
+				gt_api_text_or_null(st, 17));
 	json_t *acc = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "raised",
 				(json_int_t)raised, "refunded", (json_int_t)refunded, "spent",
 				(json_int_t)spent, "balance", (json_int_t)(raised - refunded - spent),
@@ -212,7 +208,7 @@ static json_t *S_campaign(gt_stmt *st)
 				(json_int_t)gt_stmt_i64(st, 27), "disbursements",
 				(json_int_t)gt_stmt_i64(st, 25));
 	if (v) {
-		json_object_set_new(v, "closed_reason", S_text_or_null(st, 19));
+		json_object_set_new(v, "closed_reason", gt_api_text_or_null(st, 19));
 		json_object_set_new(v, "verification", ver);
 		json_object_set_new(v, "accounts", acc);
 	} else {
@@ -228,8 +224,8 @@ static json_t *S_donation(gt_stmt *st)
 			 (json_int_t)gt_stmt_i64(st, 0), "campaign", gt_stmt_text(st, 1, NULL),
 			 "amount", (json_int_t)gt_stmt_i64(st, 4), "refunded",
 			 (json_int_t)gt_stmt_i64(st, 5), "channel", gt_stmt_text(st, 7, NULL),
-			 "name", S_text_or_null(st, 8), "anonymous", gt_stmt_i64(st, 9) != 0,
-			 "work", S_text_or_null(st, 10), "at", gt_stmt_text(st, 12, NULL));
+			 "name", gt_api_text_or_null(st, 8), "anonymous", gt_stmt_i64(st, 9) != 0,
+			 "work", gt_api_text_or_null(st, 10), "at", gt_stmt_text(st, 12, NULL));
 }
 
 static json_t *S_disbursement(gt_stmt *st)
@@ -237,7 +233,7 @@ static json_t *S_disbursement(gt_stmt *st)
 	json_t *v = json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:I, s:s, s:s, s:s}", "index",
 			      (json_int_t)gt_stmt_i64(st, 0), "campaign", gt_stmt_text(st, 1, NULL),
 			      "payee", gt_stmt_text(st, 3, NULL), "payee_kind",
-			      gt_stmt_text(st, 4, NULL), "payee_org", S_text_or_null(st, 5),
+			      gt_stmt_text(st, 4, NULL), "payee_org", gt_api_text_or_null(st, 5),
 			      "purpose", gt_stmt_text(st, 6, NULL), "category",
 			      gt_stmt_text(st, 7, NULL), "amount", (json_int_t)gt_stmt_i64(st, 8),
 			      "receipt_sha256", gt_stmt_text(st, 9, NULL), "org",
@@ -246,7 +242,7 @@ static json_t *S_disbursement(gt_stmt *st)
 			       json_null() :
 			       json_pack("{s:I, s:s, s:o}", "index", (json_int_t)gt_stmt_i64(st, 14),
 					 "at", gt_stmt_text(st, 15, NULL), "note",
-					 S_text_or_null(st, 16));
+					 gt_api_text_or_null(st, 16));
 	if (v)
 		json_object_set_new(v, "confirmed", conf);
 	else
@@ -265,11 +261,17 @@ static json_t *S_work(gt_stmt *st)
 
 /* ---- reads ---------------------------------------------------------------------------- */
 
-/* A reader's campaign row open in *st (404 answered in *ans otherwise). */
-static int S_campaign_row(gt_req *r, gt_store_conn *c, gt_stmt **st, enum MHD_Result *ans)
+/* A reader (*c) with the path's campaign row open in *st; or -1 with the
+ * answer (404 or the error) in *ans and nothing held. */
+static int S_campaign_row(gt_req *r, gt_store_conn **c, gt_stmt **st, enum MHD_Result *ans)
 {
 	gt_error err = {0};
-	int rc = gt_stmt_open(c, GT_Q_GIVE_CAMPAIGN_GET, st, &err);
+	int rc = gt_store_reader(r->api->store, c, &err);
+	if (rc < 0) {
+		*ans = gt_api_problem_code(r, rc, err.msg);
+		return -1;
+	}
+	rc = gt_stmt_open(*c, GT_Q_GIVE_CAMPAIGN_GET, st, &err);
 	if (rc == 0) {
 		gt_stmt_bind_text(*st, 1, r->param[0], (size_t)-1);
 		rc = gt_stmt_step(*st, &err);
@@ -277,6 +279,7 @@ static int S_campaign_row(gt_req *r, gt_store_conn *c, gt_stmt **st, enum MHD_Re
 			return 0;
 		gt_stmt_close(*st);
 	}
+	gt_store_reader_done(*c);
 	*ans = rc == 0 ? gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "no campaign \"%s\"",
 					r->param[0]) :
 			 gt_api_problem_code(r, rc, err.msg);
@@ -336,13 +339,9 @@ enum MHD_Result gt_h_campaign_get(gt_req *r)
 	gt_stmt *st;
 	gt_error err = {0};
 	enum MHD_Result ans;
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	if (S_campaign_row(r, c, &st, &ans) < 0) {
-		gt_store_reader_done(c);
+	int rc;
+	if (S_campaign_row(r, &c, &st, &ans) < 0)
 		return ans;
-	}
 	json_t *v = S_campaign(st), *cats = NULL, *days = NULL, *docs = NULL;
 	int64_t num = gt_stmt_i64(st, 12);
 	gt_stmt_close(st);
@@ -434,19 +433,12 @@ static int S_campaign_num(gt_req *r, int64_t *num, enum MHD_Result *ans)
 {
 	gt_store_conn *c;
 	gt_stmt *st;
-	gt_error err = {0};
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0) {
-		*ans = gt_api_problem_code(r, rc, err.msg);
+	if (S_campaign_row(r, &c, &st, ans) < 0)
 		return -1;
-	}
-	rc = S_campaign_row(r, c, &st, ans);
-	if (rc == 0) {
-		*num = gt_stmt_i64(st, 12);
-		gt_stmt_close(st);
-	}
+	*num = gt_stmt_i64(st, 12);
+	gt_stmt_close(st);
 	gt_store_reader_done(c);
-	return rc;
+	return 0;
 }
 
 /* A newest-first page of q (1 campaign number, 2 before, 3 limit). */
@@ -480,13 +472,9 @@ enum MHD_Result gt_h_work_list(gt_req *r)
 	gt_stmt *st;
 	gt_error err = {0};
 	enum MHD_Result ans;
-	int rc = gt_store_reader(r->api->store, &c, &err);
-	if (rc < 0)
-		return gt_api_problem_code(r, rc, err.msg);
-	if (S_campaign_row(r, c, &st, &ans) < 0) {
-		gt_store_reader_done(c);
+	int rc;
+	if (S_campaign_row(r, &c, &st, &ans) < 0)
 		return ans;
-	}
 	gt_stmt_close(st);
 	json_t *list = NULL;
 	rc = S_rows(c, GT_Q_GIVE_WORK_LIST, GT_ARG_TEXT(r->param[0]), S_work, &list, &err);
@@ -584,7 +572,7 @@ enum MHD_Result gt_h_disbursement_funders(gt_req *r)
 			json_array_append_new(
 				list, json_pack("{s:I, s:I, s:o, s:b, s:s}", "donation",
 						(json_int_t)gt_stmt_i64(st, 0), "amount",
-						(json_int_t)(hi - lo), "name", S_text_or_null(st, 8),
+						(json_int_t)(hi - lo), "name", gt_api_text_or_null(st, 8),
 						"anonymous", gt_stmt_i64(st, 9) != 0, "at",
 						gt_stmt_text(st, 12, NULL)));
 		}
@@ -805,10 +793,10 @@ static json_t *S_report(gt_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
 			 (json_int_t)gt_stmt_i64(st, 0), "campaign", gt_stmt_text(st, 1, NULL),
-			 "reason", gt_stmt_text(st, 2, NULL), "details", S_text_or_null(st, 3),
-			 "at", gt_stmt_text(st, 4, NULL), "outcome", S_text_or_null(st, 5),
-			 "resolved_by", S_text_or_null(st, 6), "resolved_at",
-			 S_text_or_null(st, 7));
+			 "reason", gt_stmt_text(st, 2, NULL), "details", gt_api_text_or_null(st, 3),
+			 "at", gt_stmt_text(st, 4, NULL), "outcome", gt_api_text_or_null(st, 5),
+			 "resolved_by", gt_api_text_or_null(st, 6), "resolved_at",
+			 gt_api_text_or_null(st, 7));
 }
 
 enum MHD_Result gt_h_report_list(gt_req *r)
@@ -858,15 +846,10 @@ enum MHD_Result gt_h_file_put(gt_req *r)
 				      "a file is named by its SHA-256 (64 hex digits)");
 	if (r->body.len == 0)
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid", "the body is empty");
-	static const char hex[] = "0123456789abcdef";
 	uint8_t h[32];
 	char got[65];
 	gt_sha256(r->body.data, r->body.len, h);
-	for (size_t i = 0; i < 32; i++) {
-		got[2 * i] = hex[h[i] >> 4];
-		got[2 * i + 1] = hex[h[i] & 15];
-	}
-	got[64] = 0;
+	gt_hex_encode(h, sizeof(h), got);
 	if (strcmp(got, sha) != 0)
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "hash-mismatch",
 				      "the body's SHA-256 is %s, not %s", got, sha);

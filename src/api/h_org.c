@@ -49,11 +49,6 @@ static json_t *S_roles(const char *s)
 	return a;
 }
 
-static json_t *S_text_or_null(gt_stmt *st, int col)
-{
-	return gt_stmt_is_null(st, col) ? json_null() : json_string(gt_stmt_text(st, col, NULL));
-}
-
 static json_t *S_int_or_null(gt_stmt *st, int col)
 {
 	return gt_stmt_is_null(st, col) ? json_null() : json_integer(gt_stmt_i64(st, col));
@@ -64,10 +59,10 @@ static json_t *S_org(gt_stmt *st)
 {
 	json_t *v = json_pack("{s:s, s:s, s:o, s:o, s:I, s:s, s:o, s:o}", "id",
 			      gt_stmt_text(st, 0, NULL), "name", gt_stmt_text(st, 1, NULL), "roles",
-			      S_roles(gt_stmt_text(st, 2, NULL)), "website", S_text_or_null(st, 3),
+			      S_roles(gt_stmt_text(st, 2, NULL)), "website", gt_api_text_or_null(st, 3),
 			      "created_index", (json_int_t)gt_stmt_i64(st, 5), "created_at",
 			      gt_stmt_text(st, 6, NULL), "updated_index", S_int_or_null(st, 7),
-			      "updated_at", S_text_or_null(st, 8));
+			      "updated_at", gt_api_text_or_null(st, 8));
 	if (v && !gt_stmt_is_null(st, 4) &&
 	    json_object_set_new(v, "contact_ref", json_string(gt_stmt_text(st, 4, NULL))) < 0) {
 		json_decref(v);

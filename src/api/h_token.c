@@ -49,18 +49,13 @@ enum MHD_Result gt_h_token_revoke(gt_req *r)
 			     S_finish_revoked);
 }
 
-static json_t *S_text_or_null(gt_stmt *st, int col)
-{
-	return gt_stmt_is_null(st, col) ? json_null() : json_string(gt_stmt_text(st, col, NULL));
-}
-
 /* A row of GT_Q_TOKEN_LIST: never the secret (only its hash is stored). */
 static json_t *S_token(gt_stmt *st)
 {
 	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:o}", "id", gt_stmt_text(st, 0, NULL), "org",
 			 gt_stmt_text(st, 1, NULL), "role", gt_stmt_text(st, 2, NULL), "label",
-			 S_text_or_null(st, 3), "created_at", gt_stmt_text(st, 4, NULL),
-			 "revoked_at", S_text_or_null(st, 5));
+			 gt_api_text_or_null(st, 3), "created_at", gt_stmt_text(st, 4, NULL),
+			 "revoked_at", gt_api_text_or_null(st, 5));
 }
 
 /* Admins see every token (or one organisation's with ?org=); everyone else

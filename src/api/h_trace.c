@@ -32,17 +32,12 @@ enum MHD_Result gt_h_packs_create(gt_req *r)
 
 /* ---- rows as the API shows them ----------------------------------------------------- */
 
-static json_t *S_text_or_null(gt_stmt *st, int col)
-{
-	return gt_stmt_is_null(st, col) ? json_null() : json_string(gt_stmt_text(st, col, NULL));
-}
-
 static json_t *S_product(gt_stmt *st)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:I, s:s}", "gtin",
 			 gt_stmt_text(st, 0, NULL), "maker", gt_stmt_text(st, 1, NULL), "name",
 			 gt_stmt_text(st, 2, NULL), "form", gt_stmt_text(st, 3, NULL), "kind",
-			 gt_stmt_text(st, 4, NULL), "cn_prefix", S_text_or_null(st, 5), "index",
+			 gt_stmt_text(st, 4, NULL), "cn_prefix", gt_api_text_or_null(st, 5), "index",
 			 (json_int_t)gt_stmt_i64(st, 6), "at", gt_stmt_text(st, 7, NULL));
 }
 

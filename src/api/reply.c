@@ -84,3 +84,8 @@ enum MHD_Result gt_api_json_text(gt_req *r, unsigned status, gt_buf *body)
 		return gt_api_problem_code(r, GT_ENOMEM, NULL);
 	return gt_api_queue(r, status, resp);
 }
+
+json_t *gt_api_text_or_null(gt_stmt *st, int col)
+{
+	return gt_stmt_is_null(st, col) ? json_null() : json_string(gt_stmt_text(st, col, NULL));
+}

@@ -1,6 +1,7 @@
 /* API tokens: created with 256 random bits, kept only as a SHA-256, found
  * by id and compared in constant time, revocable. */
 #include "auth/auth.h"
+#include "core/base64.h"
 #include "auth/auth_int.h"
 
 #include <openssl/crypto.h>
@@ -9,23 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
-static void S_hex(const uint8_t *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
 static int S_sha256_hex(const char *s, char out[65])
 {
 	uint8_t md[32];
 	unsigned int n = 0;
 	if (EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL) != 1 || n != 32)
 		return GT_ECRYPTO;
-	S_hex(md, 32, out);
+	gt_hex_encode(md, 32, out);
 	return 0;
 }
 
@@ -62,7 +53,7 @@ int gt_auth_token_create(gt_store_conn *c, const char *org, const char *role, co
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return gt_fail(err, GT_ECRYPTO, "no randomness for a token");
 	char id[GT_TOKEN_ID_LEN + 1], secret[44], token[GT_TOKEN_LEN + 1], hash[65];
-	S_hex(rnd, GT_TOKEN_ID_LEN / 2, id);
+	gt_hex_encode(rnd, GT_TOKEN_ID_LEN / 2, id);
 	/* 32 bytes -> 43 base64url characters (256 bits; the last carries 4). */
 	const uint8_t *s = rnd + GT_TOKEN_ID_LEN / 2;
 	uint32_t acc = 0;

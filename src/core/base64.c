@@ -85,3 +85,13 @@ int gt_base64_decode(const char *in, size_t len, uint8_t *out, size_t *ret_n)
 	*ret_n = o;
 	return 0;
 }
+
+void gt_hex_encode(const uint8_t *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = 0;
+}

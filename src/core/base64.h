@@ -1,4 +1,4 @@
-/* Standard base64 (RFC 4648 section 4, with padding). */
+/* Standard base64 (RFC 4648 section 4, with padding), and lower-case hex. */
 #ifndef GT_CORE_BASE64_H
 #define GT_CORE_BASE64_H
 
@@ -17,5 +17,9 @@ size_t gt_base64_encode(const uint8_t *in, size_t n, char *out);
  * bad padding and non-zero trailing bits. On success returns 0 and sets
  * *ret_n; on failure returns GT_EINVAL. */
 int gt_base64_decode(const char *in, size_t len, uint8_t *out, size_t *ret_n);
+
+/* Encode n bytes as 2n lower-case hex digits into out (room for 2n + 1);
+ * out is NUL-terminated. */
+void gt_hex_encode(const uint8_t *in, size_t n, char *out);
 
 #endif

@@ -3,6 +3,7 @@
  * (private commands trace.webhook.add, .remove, and the deliverer's
  * trace.webhook.progress). */
 #include "core/json.h"
+#include "core/base64.h"
 #include "trace/trace_int.h"
 
 #include <openssl/rand.h>
@@ -84,16 +85,6 @@ int gt_trace_ack_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 
 #define S_URL_MAX 500
 
-static void S_hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
 int gt_trace_webhook_add_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	static const char *const keys[] = {"url", NULL};
@@ -137,9 +128,9 @@ int gt_trace_webhook_add_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EIO, "no randomness for the webhook's secret");
 	char id[2 * 8 + 4], secret[2 * 32 + 8];
 	memcpy(id, "wh_", 3);
-	S_hex(rnd, 8, id + 3);
+	gt_hex_encode(rnd, 8, id + 3);
 	memcpy(secret, "whsec_", 6);
-	S_hex(rnd + 16, 32, secret + 6);
+	gt_hex_encode(rnd + 16, 32, secret + 6);
 	int64_t r = gt_store_exec(c, GT_Q_WEBHOOK_PUT, err, "ttttti", id, org, url, secret,
 				  gt_decide_at(d), (int64_t)0);
 	if (r < 0)

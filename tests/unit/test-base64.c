@@ -157,3 +157,14 @@ Test(base64, exact_length_only)
 	cr_assert_eq(gt_base64_decode("Zm9v", 0, out, &n), 0);
 	cr_assert_eq(n, 0);
 }
+
+Test(hex, encodes_lower_case_two_digits_a_byte)
+{
+	const uint8_t in[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
+	char out[2 * sizeof(in) + 1];
+	memset(out, 'x', sizeof(out));
+	gt_hex_encode(in, sizeof(in), out);
+	cr_assert_str_eq(out, "00017f80abff");
+	gt_hex_encode(in, 0, out);
+	cr_assert_str_eq(out, "");
+}

@@ -62,6 +62,10 @@ int gt_json_int(const json_t *obj, const char *key, int64_t min, int64_t max, in
  * absent/null leaving *ret untouched). */
 int gt_json_text(const json_t *obj, const char *key, size_t max, bool required, const char **ret,
 		 gt_error *err);
+/* An identifier: 1 to max of [a-z0-9-], not starting with '-' (required, or
+ * absent/null leaving *ret untouched). */
+int gt_json_slug(const json_t *in, const char *key, size_t max, bool required, const char **ret,
+		 gt_error *err);
 /* Fail with GT_EINVAL naming the first key of obj not in the NULL-ended list. */
 int gt_json_only(const json_t *obj, const char *const *allowed, gt_error *err);
 

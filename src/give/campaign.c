@@ -82,7 +82,7 @@ int gt_give_campaign_decide(gt_decide *d, const json_t *in, gt_error *err)
 	snprintf(starts, sizeof(starts), "%s", gt_decide_at(d));
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "id", 40, true, &id, err);
+		rc = gt_json_slug(in, "id", 40, true, &id, err);
 	if (rc == 0 && strlen(id) < 3)
 		rc = gt_fail(err, GT_EINVAL, "id must be 3 to 40 lower-case letters, digits and '-'");
 	if (rc == 0)
@@ -94,7 +94,7 @@ int gt_give_campaign_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc == 0)
 		rc = gt_json_str_opt(in, "beneficiary_org", 40, &benef_org, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "category", 40, true, &category, err);
+		rc = gt_json_slug(in, "category", 40, true, &category, err);
 	if (rc == 0)
 		rc = gt_give_amount(in, "goal", true, &goal, err);
 	if (rc == 0)
@@ -193,7 +193,7 @@ int gt_give_campaign_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 static int S_own_campaign(gt_decide *d, const json_t *in, const char **id, gt_stmt **ret,
 			  gt_error *err)
 {
-	int rc = gt_give_slug(in, "campaign", 40, true, id, err);
+	int rc = gt_json_slug(in, "campaign", 40, true, id, err);
 	if (rc == 0)
 		rc = gt_give_campaign(gt_decide_conn(d), *id, ret, err);
 	if (rc < 0)
@@ -250,7 +250,7 @@ int gt_give_verify_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EDENIED, "campaigns are verified by admins");
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "campaign", 40, true, &id, err);
+		rc = gt_json_slug(in, "campaign", 40, true, &id, err);
 	if (rc == 0)
 		rc = gt_json_str(in, "status", 1, 16, &status, err);
 	if (rc == 0 && strcmp(status, "verified") != 0 && strcmp(status, "rejected") != 0 &&
@@ -329,7 +329,7 @@ int gt_give_work_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EDENIED, "works are put on sale by the campaign's charity");
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "id", 40, true, &id, err);
+		rc = gt_json_slug(in, "id", 40, true, &id, err);
 	if (rc == 0)
 		rc = gt_json_text(in, "title", S_TITLE_MAX, true, &title, err);
 	if (rc == 0)
@@ -392,7 +392,7 @@ int gt_give_report_decide(gt_decide *d, const json_t *in, gt_error *err)
 	gt_stmt *st;
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "campaign", 40, true, &id, err);
+		rc = gt_json_slug(in, "campaign", 40, true, &id, err);
 	if (rc == 0)
 		rc = gt_json_str(in, "reason", 1, 20, &reason, err);
 	bool known = false;

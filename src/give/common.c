@@ -22,25 +22,6 @@ const char *gt_give_by(const gt_entry *e)
 	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
 }
 
-int gt_give_slug(const json_t *in, const char *key, size_t max, bool required, const char **ret,
-		 gt_error *err)
-{
-	const char *s = NULL;
-	int rc = required ? gt_json_str(in, key, 1, max, &s, err) :
-			    gt_json_str_opt(in, key, max, &s, err);
-	if (rc < 0 || !s)
-		return rc;
-	bool ok = s[0] != '-' && s[0] != 0;
-	for (const char *p = s; ok && *p; p++)
-		ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
-	if (!ok)
-		return gt_fail(err, GT_EINVAL,
-			       "%s must be 1 to %zu lower-case letters, digits and '-' (not first)",
-			       key, max);
-	*ret = s;
-	return 0;
-}
-
 int gt_give_sha256(const json_t *in, const char *key, const char **ret, gt_error *err)
 {
 	const char *s;

@@ -13,9 +13,6 @@ int64_t gt_give_int(const json_t *o, const char *key);
 const char *gt_give_by(const gt_entry *e);
 
 /* Field checks for decide: 0, or GT_EINVAL naming the field. */
-/* An identifier: 1 to max of [a-z0-9-], not starting with '-'. */
-int gt_give_slug(const json_t *in, const char *key, size_t max, bool required, const char **ret,
-		 gt_error *err);
 /* A SHA-256 in lower-case hex. */
 int gt_give_sha256(const json_t *in, const char *key, const char **ret, gt_error *err);
 /* An amount of minor units, 1 to GT_GIVE_STREAM_MAX. */

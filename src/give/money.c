@@ -74,15 +74,15 @@ static int S_item_parse(const json_t *in, S_item *it, gt_error *err)
 	int rc = json_is_object(in) ? gt_json_only(in, keys, err) :
 				      gt_fail(err, GT_EINVAL, "a donation must be an object");
 	if (rc == 0)
-		rc = gt_give_slug(in, "campaign", 40, true, &it->campaign, err);
+		rc = gt_json_slug(in, "campaign", 40, true, &it->campaign, err);
 	if (rc == 0)
 		rc = gt_give_amount(in, "amount", false, &it->amount, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "work", 40, false, &it->work, err);
+		rc = gt_json_slug(in, "work", 40, false, &it->work, err);
 	if (rc == 0 && !it->work && !it->amount)
 		rc = gt_fail(err, GT_EINVAL, "amount (or work, for a purchase) is required");
 	if (rc == 0)
-		rc = gt_give_slug(in, "channel", 32, true, &it->channel, err);
+		rc = gt_json_slug(in, "channel", 32, true, &it->channel, err);
 	const json_t *anon = json_object_get(in, "anonymous");
 	if (rc == 0 && anon && !json_is_null(anon) && !json_is_boolean(anon))
 		rc = gt_fail(err, GT_EINVAL, "anonymous must be true or false");
@@ -484,7 +484,7 @@ int gt_give_disburse_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EDENIED, "disbursements are made by the campaign's charity");
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "campaign", 40, true, &id, err);
+		rc = gt_json_slug(in, "campaign", 40, true, &id, err);
 	if (rc == 0)
 		rc = gt_json_text(in, "payee", 200, true, &payee, err);
 	if (rc == 0)
@@ -496,7 +496,7 @@ int gt_give_disburse_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc == 0)
 		rc = gt_json_text(in, "purpose", S_PURPOSE_MAX, true, &purpose, err);
 	if (rc == 0)
-		rc = gt_give_slug(in, "category", 40, true, &category, err);
+		rc = gt_json_slug(in, "category", 40, true, &category, err);
 	if (rc == 0)
 		rc = gt_give_amount(in, "amount", true, &amount, err);
 	if (rc == 0)

@@ -32,6 +32,10 @@ bool gt_role_valid(const char *name);
 /* The roles, NULL-terminated, in a stable order (for help and errors). */
 extern const char *const gt_roles[];
 
+/* The role of a volunteer acting with their personal key (a person, not an
+ * organisation: not one of gt_roles, and "*" in the matrix excludes it). */
+#define GT_ROLE_VOLUNTEER "volunteer"
+
 /* Whether role may perform action (e.g. "org.create"). Unknown actions are
  * never allowed. Actions are listed with their roles in roles.c. */
 bool gt_auth_allowed(const char *action, const char *role);
@@ -62,6 +66,18 @@ int gt_auth_check_token(gt_store_conn *c, const char *token, gt_principal *ret, 
 int gt_auth_token_create(gt_store_conn *c, const char *org, const char *role, const char *label,
 			 const char *at, char token_out[GT_TOKEN_LEN + 1],
 			 char id_out[GT_TOKEN_ID_LEN + 1], gt_error *err);
+
+/* Secrets of the token's form, for other kinds of bearer (volunteers' keys):
+ * "<prefix>_<16 hex id>_<43 base64url>" (prefix two letters), 256 random
+ * bits. gt_auth_secret_new makes one with its id and the hex SHA-256 to
+ * keep; gt_auth_secret_parse checks the form (GT_EDENIED "malformed token")
+ * and gives the id and the hash; gt_auth_secret_match compares a stored
+ * hash (NULL: none) in constant time. */
+int gt_auth_secret_new(const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
+		       char token[GT_TOKEN_LEN + 1], char hash[65], gt_error *err);
+int gt_auth_secret_parse(const char *token, const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
+			 char hash[65], gt_error *err);
+bool gt_auth_secret_match(const char *stored, const char hash[65]);
 
 /* ---- the module -------------------------------------------------------------
  * Entry types / commands:

@@ -61,6 +61,14 @@ static const struct {
 	{"give.file.upload", "charity"},
 	{"give.confirm", "*"},
 	{"give.report.review", "admin"},
+	/* volunteering: an NGO posts opportunities and manages its own (QR codes,
+	 * sign-ups, sessions, hours); volunteers act on their own profile,
+	 * sign-ups and sessions with their personal key ("*" never includes them:
+	 * they are people, not organisations) */
+	{"vol.opportunity.create", "ngo"},
+	{"vol.opportunity.manage", "ngo"},
+	{"vol.candidates", "ngo admin"},
+	{"vol.volunteer", "volunteer"},
 };
 
 static int S_find(const char *action)
@@ -92,6 +100,8 @@ static bool S_in(const char *list, const char *role)
 bool gt_auth_allowed(const char *action, const char *role)
 {
 	int i = action && role ? S_find(action) : -1;
+	if (i >= 0 && strcmp(role, GT_ROLE_VOLUNTEER) == 0)
+		return S_in(S_matrix[i].roles, role);
 	if (i < 0 || !gt_role_valid(role))
 		return false;
 	return strcmp(S_matrix[i].roles, "*") == 0 || S_in(S_matrix[i].roles, role);

@@ -28,6 +28,65 @@ static bool S_is_hex(const char *s, size_t n)
 	return true;
 }
 
+int gt_auth_secret_new(const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
+		       char token[GT_TOKEN_LEN + 1], char hash[65], gt_error *err)
+{
+	static const char b64url[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	uint8_t rnd[GT_TOKEN_ID_LEN / 2 + 32];
+	char secret[44];
+	if (strlen(prefix) != 2)
+		return gt_fail(err, GT_EINVAL, "a secret's prefix has two letters");
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return gt_fail(err, GT_ECRYPTO, "no randomness for a secret");
+	gt_hex_encode(rnd, GT_TOKEN_ID_LEN / 2, id);
+	/* 32 bytes -> 43 base64url characters (256 bits; the last carries 4). */
+	const uint8_t *s = rnd + GT_TOKEN_ID_LEN / 2;
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < 32; i++) {
+		acc = (acc << 8) | s[i];
+		bits += 8;
+		while (bits >= 6) {
+			secret[o++] = b64url[(acc >> (bits - 6)) & 63];
+			bits -= 6;
+		}
+	}
+	secret[o++] = b64url[(acc << (6 - bits)) & 63];
+	secret[o] = 0;
+	snprintf(token, GT_TOKEN_LEN + 1, "%s_%s_%s", prefix, id, secret);
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	OPENSSL_cleanse(secret, sizeof(secret));
+	if (S_sha256_hex(token, hash) < 0) {
+		OPENSSL_cleanse(token, GT_TOKEN_LEN + 1);
+		return gt_fail(err, GT_ECRYPTO, "cannot hash the secret");
+	}
+	return 0;
+}
+
+int gt_auth_secret_parse(const char *token, const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
+			 char hash[65], gt_error *err)
+{
+	size_t n = token ? strlen(token) : 0;
+	if (n != GT_TOKEN_LEN || strncmp(token, prefix, 2) != 0 || token[2] != '_' ||
+	    token[3 + GT_TOKEN_ID_LEN] != '_' || !S_is_hex(token + 3, GT_TOKEN_ID_LEN))
+		return gt_fail(err, GT_EDENIED, "malformed token");
+	memcpy(id, token + 3, GT_TOKEN_ID_LEN);
+	id[GT_TOKEN_ID_LEN] = 0;
+	if (S_sha256_hex(token, hash) < 0)
+		return gt_fail(err, GT_ECRYPTO, "cannot hash the token");
+	return 0;
+}
+
+bool gt_auth_secret_match(const char *stored, const char hash[65])
+{
+	/* Compare even when nothing is stored, so that timing tells nothing. */
+	static const char zero[65] = {0};
+	bool ok = stored && strlen(stored) == 64;
+	return CRYPTO_memcmp(ok ? stored : zero, hash, 64) == 0 && ok;
+}
+
 int gt_auth_token_create(gt_store_conn *c, const char *org, const char *role, const char *label,
 			 const char *at, char token_out[GT_TOKEN_LEN + 1],
 			 char id_out[GT_TOKEN_ID_LEN + 1], gt_error *err)
@@ -46,36 +105,9 @@ int gt_auth_token_create(gt_store_conn *c, const char *org, const char *role, co
 		return gt_fail(err, GT_EINVAL,
 			       "organisation %s does not have the role %s (it has: %s)", org, role,
 			       o.roles);
-
-	static const char b64url[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	uint8_t rnd[GT_TOKEN_ID_LEN / 2 + 32];
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return gt_fail(err, GT_ECRYPTO, "no randomness for a token");
-	char id[GT_TOKEN_ID_LEN + 1], secret[44], token[GT_TOKEN_LEN + 1], hash[65];
-	gt_hex_encode(rnd, GT_TOKEN_ID_LEN / 2, id);
-	/* 32 bytes -> 43 base64url characters (256 bits; the last carries 4). */
-	const uint8_t *s = rnd + GT_TOKEN_ID_LEN / 2;
-	uint32_t acc = 0;
-	int bits = 0;
-	size_t o2 = 0;
-	for (size_t i = 0; i < 32; i++) {
-		acc = (acc << 8) | s[i];
-		bits += 8;
-		while (bits >= 6) {
-			secret[o2++] = b64url[(acc >> (bits - 6)) & 63];
-			bits -= 6;
-		}
-	}
-	secret[o2++] = b64url[(acc << (6 - bits)) & 63];
-	secret[o2] = 0;
-	snprintf(token, sizeof(token), "gt_%s_%s", id, secret);
-	OPENSSL_cleanse(rnd, sizeof(rnd));
-	rc = S_sha256_hex(token, hash);
-	if (rc < 0) {
-		OPENSSL_cleanse(token, sizeof(token));
-		return gt_fail(err, rc, "cannot hash the token");
-	}
+	char id[GT_TOKEN_ID_LEN + 1], token[GT_TOKEN_LEN + 1], hash[65];
+	if ((rc = gt_auth_secret_new("gt", id, token, hash, err)) < 0)
+		return rc;
 	int64_t r = gt_store_exec(c, GT_Q_TOKEN_PUT, err, "tttttt", id, hash, org, role, label, at);
 	if (r < 0) {
 		OPENSSL_cleanse(token, sizeof(token));
@@ -84,35 +116,24 @@ int gt_auth_token_create(gt_store_conn *c, const char *org, const char *role, co
 	memcpy(token_out, token, sizeof(token));
 	memcpy(id_out, id, sizeof(id));
 	OPENSSL_cleanse(token, sizeof(token));
-	OPENSSL_cleanse(secret, sizeof(secret));
 	return 0;
 }
 
 int gt_auth_check_token(gt_store_conn *c, const char *token, gt_principal *ret, gt_error *err)
 {
-	size_t n = token ? strlen(token) : 0;
-	if (n != GT_TOKEN_LEN || strncmp(token, "gt_", 3) != 0 ||
-	    token[3 + GT_TOKEN_ID_LEN] != '_' || !S_is_hex(token + 3, GT_TOKEN_ID_LEN))
-		return gt_fail(err, GT_EDENIED, "malformed token");
 	char id[GT_TOKEN_ID_LEN + 1], hash[65];
-	memcpy(id, token + 3, GT_TOKEN_ID_LEN);
-	id[GT_TOKEN_ID_LEN] = 0;
-	if (S_sha256_hex(token, hash) < 0)
-		return gt_fail(err, GT_ECRYPTO, "cannot hash the token");
+	int rc = gt_auth_secret_parse(token, "gt", id, hash, err);
+	if (rc < 0)
+		return rc;
 	gt_stmt *st;
-	int rc = gt_stmt_open(c, GT_Q_TOKEN_AUTH, &st, err);
+	rc = gt_stmt_open(c, GT_Q_TOKEN_AUTH, &st, err);
 	if (rc < 0)
 		return rc;
 	gt_stmt_bind_text(st, 1, id, (size_t)-1);
 	rc = gt_stmt_step(st, err);
 	if (rc < 0)
 		goto out;
-	size_t hlen = 0;
-	const char *stored = rc == 1 ? gt_stmt_text(st, 0, &hlen) : "";
-	/* Compare even when the id is unknown, so that timing tells nothing. */
-	static const char zero[65] = {0};
-	bool match = CRYPTO_memcmp(hlen == 64 ? stored : zero, hash, 64) == 0 && rc == 1;
-	if (!match) {
+	if (!gt_auth_secret_match(rc == 1 ? gt_stmt_text(st, 0, NULL) : NULL, hash)) {
 		rc = gt_fail(err, GT_EDENIED, "unknown token");
 		goto out;
 	}

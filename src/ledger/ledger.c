@@ -139,7 +139,12 @@ int gt_decide_emit(gt_decide *d, const char *type, json_t *data, uint64_t *ret_i
 		l->ends = p;
 		l->cap_entries = cap;
 	}
-	if (d->cmd->has_org)
+	/* A person acting with their own key (the role "volunteer") is written
+	 * as "volunteer": the command's org is then their private id, which
+	 * never reaches the log (the entry carries their pseudonym). */
+	if (d->cmd->has_org && strcmp(d->cmd->role, "volunteer") == 0)
+		snprintf(by, sizeof(by), "volunteer");
+	else if (d->cmd->has_org)
 		snprintf(by, sizeof(by), "org:%s", d->cmd->org);
 	else
 		snprintf(by, sizeof(by), "system");

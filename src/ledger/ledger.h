@@ -85,7 +85,9 @@ typedef struct gt_module {
  * the private area through it; such writes are undone if the command is
  * rejected or the batch fails. */
 gt_store_conn *gt_decide_conn(gt_decide *d);
-/* The caller: its organisation id (NULL for the system) and role. */
+/* The caller: its organisation id (NULL for the system) and role. For a
+ * person acting with their own key (role "volunteer") the "organisation" is
+ * their private id, and entries they cause say "by":"volunteer". */
 const char *gt_decide_org(gt_decide *d);
 const char *gt_decide_role(gt_decide *d);
 /* The time assigned to this batch (RFC 3339, as in the envelope "at"),

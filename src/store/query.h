@@ -296,6 +296,92 @@ typedef enum gt_query {
 	/* (1 id, 2 outcome, 3 by, 4 at) */
 	GT_Q_GIVE_REPORT_RESOLVE,
 
+	/* ---- volunteering (num: an opportunity's number, its creating entry's index;
+	 * volunteer: a pseudonymous reference) ---- */
+	/* (1 num, 2 id, 3 org, 4 title, 5 cause, 6 remote, 7 lat_e6, 8 lon_e6, 9 data, 10 at) */
+	GT_Q_VOL_OPP_PUT,
+	/* (1 id) -> num, id, org, title, cause, remote, lat_e6, lon_e6, data, at,
+	 * closed_idx, closed_at, rev */
+	GT_Q_VOL_OPP_GET,
+	/* (1 num) -> as GT_Q_VOL_OPP_GET */
+	GT_Q_VOL_OPP_BY_NUM,
+	/* (1 org or NULL, 2 cause or NULL, 3 remote 0/1 or NULL, 4 open only 0/1,
+	 * 5 num < ?5, 6 limit), newest first -> as GT_Q_VOL_OPP_GET */
+	GT_Q_VOL_OPP_LIST,
+	/* (1 num, 2 closing entry, 3 at) */
+	GT_Q_VOL_OPP_CLOSE,
+	/* (1 rev > ?1, 2 limit) by rev -> as GT_Q_VOL_OPP_GET */
+	GT_Q_VOL_OPP_CHANGED,
+	/* (1 num, 2 slot, 3 starts, 4 ends, 5 capacity) */
+	GT_Q_VOL_SLOT_PUT,
+	/* (1 num, 2 slot) -> slot, starts, ends, capacity, taken */
+	GT_Q_VOL_SLOT_GET,
+	/* (1 num) -> as GT_Q_VOL_SLOT_GET, by start */
+	GT_Q_VOL_SLOTS,
+	/* (1 num, 2 slot, 3 change of taken) */
+	GT_Q_VOL_SLOT_TAKE,
+	/* (1 idx, 2 num, 3 slot, 4 volunteer, 5 starts, 6 ends, 7 at) */
+	GT_Q_VOL_SIGNUP_PUT,
+	/* (1 idx) -> idx, num, slot, volunteer, starts, ends, status, at, decided_idx,
+	 * decided_at, note, opportunity id, org, title */
+	GT_Q_VOL_SIGNUP_GET,
+	/* (1 volunteer, 2 starts, 3 ends) -> idx of an active sign-up overlapping them */
+	GT_Q_VOL_SIGNUP_OVERLAP,
+	/* (1 volunteer, 2 num, 3 slot) -> idx of their active sign-up for the slot */
+	GT_Q_VOL_SIGNUP_OF,
+	/* (1 idx, 2 status, 3 deciding entry, 4 at, 5 note or NULL) */
+	GT_Q_VOL_SIGNUP_SET,
+	/* (1 volunteer, 2 idx < ?2, 3 limit) newest first -> as GT_Q_VOL_SIGNUP_GET */
+	GT_Q_VOL_SIGNUPS_OF_VOLUNTEER,
+	/* (1 num, 2 status or NULL, 3 idx > ?3, 4 limit) -> as GT_Q_VOL_SIGNUP_GET */
+	GT_Q_VOL_SIGNUPS_OF_OPP,
+	/* (1 idx, 2 signup, 3 volunteer, 4 num, 5 org, 6 starts, 7 ends or NULL,
+	 * 8 minutes or NULL, 9 status, 10 year) */
+	GT_Q_VOL_SESSION_PUT,
+	/* (1 idx) -> idx, signup, volunteer, num, org, starts, ends, minutes, status,
+	 * checkout_idx, hours_idx, hours, note, hours_at, dispute_idx, dispute_at, year,
+	 * opportunity id, title */
+	GT_Q_VOL_SESSION_GET,
+	/* (1 signup) -> as GT_Q_VOL_SESSION_GET */
+	GT_Q_VOL_SESSION_BY_SIGNUP,
+	/* (1 volunteer) -> idx of their open session (checked in, not out) */
+	GT_Q_VOL_SESSION_OPEN,
+	/* (1 volunteer, 2 starts, 3 ends) -> idx of a session overlapping them */
+	GT_Q_VOL_SESSION_OVERLAP,
+	/* (1 idx, 2 ends, 3 minutes, 4 checkout entry) */
+	GT_Q_VOL_SESSION_END,
+	/* (1 idx, 2 status, 3 hours (minutes), 4 entry, 5 note or NULL, 6 at) */
+	GT_Q_VOL_SESSION_HOURS,
+	/* (1 idx, 2 dispute entry, 3 at) */
+	GT_Q_VOL_SESSION_DISPUTE,
+	/* (1 volunteer, 2 year or NULL, 3 idx > ?3, 4 limit) -> as GT_Q_VOL_SESSION_GET */
+	GT_Q_VOL_SESSIONS_OF_VOLUNTEER,
+	/* (1 org, 2 status or NULL, 3 idx > ?3, 4 limit) -> as GT_Q_VOL_SESSION_GET */
+	GT_Q_VOL_SESSIONS_OF_ORG,
+	/* (1 volunteer, 2 year) -> confirmed minutes, sessions counted */
+	GT_Q_VOL_YEAR_MINUTES,
+	/* () -> open opportunities, confirmed sign-ups, confirmed minutes */
+	GT_Q_VOL_TOTALS,
+	/* private: volunteers' profiles and keys */
+	/* (1 id, 2 key hash, 3 ref, 4 name or NULL, 5 birth year or NULL, 6 profile
+	 * JSON, 7 goal minutes, 8 at) */
+	GT_Q_VOL_VOLUNTEER_PUT,
+	/* (1 id, 2 name, 3 birth year, 4 profile, 5 goal, 6 at) */
+	GT_Q_VOL_VOLUNTEER_UPDATE,
+	/* (1 id) -> num, id, key_hash, ref, name, birth_year, profile, goal, at,
+	 * updated_at, rev */
+	GT_Q_VOL_VOLUNTEER_GET,
+	/* (1 ref) -> as GT_Q_VOL_VOLUNTEER_GET */
+	GT_Q_VOL_VOLUNTEER_BY_REF,
+	/* (1 num) -> as GT_Q_VOL_VOLUNTEER_GET */
+	GT_Q_VOL_VOLUNTEER_BY_NUM,
+	/* (1 rev > ?1, 2 limit) by rev -> as GT_Q_VOL_VOLUNTEER_GET */
+	GT_Q_VOL_VOLUNTEER_CHANGED,
+	/* (1 session, 2 reason, 3 at) */
+	GT_Q_VOL_DISPUTE_PUT,
+	/* (1 session) -> reason, at */
+	GT_Q_VOL_DISPUTES,
+
 	GT_Q__COUNT
 } gt_query;
 

@@ -54,6 +54,22 @@
 	" ON c.idx = d.campaign"
 #define S_GIVE_REPORT_COLS "id, campaign, reason, details, at, outcome, resolved_by, resolved_at"
 
+#define S_VOL_OPP_COLS                                                                          \
+	"num, id, org, title, cause, remote, lat_e6, lon_e6, data, at, closed_idx, closed_at, rev" \
+	" FROM vol_opportunities"
+#define S_VOL_SIGNUP_COLS                                                                         \
+	"s.idx, s.opportunity, s.slot, s.volunteer, s.starts, s.ends, s.status, s.at,"            \
+	" s.decided_idx, s.decided_at, s.note, o.id, o.org, o.title FROM vol_signups s"           \
+	" JOIN vol_opportunities o ON o.num = s.opportunity"
+#define S_VOL_SESSION_COLS                                                                        \
+	"x.idx, x.signup, x.volunteer, x.opportunity, x.org, x.starts, x.ends, x.minutes,"        \
+	" x.status, x.checkout_idx, x.hours_idx, x.hours, x.note, x.hours_at, x.dispute_idx,"     \
+	" x.dispute_at, x.year, o.id, o.title FROM vol_sessions x"                                \
+	" JOIN vol_opportunities o ON o.num = x.opportunity"
+#define S_VOL_VOLUNTEER_COLS                                                                      \
+	"num, id, key_hash, ref, name, birth_year, profile, goal, at, updated_at, rev"             \
+	" FROM private_vol_volunteers"
+
 const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 	/* ---- entries ---- */
 	[GT_Q_ENTRY_PUT] = {"entry_put",
@@ -428,6 +444,113 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 	[GT_SQLITE_OLD_USER_VERSION] = {"old_user_version", "PRAGMA old.user_version"},
 	[GT_SQLITE_OLD_CHECKPOINT] = {"old_checkpoint", "PRAGMA old.wal_checkpoint(TRUNCATE)"},
 	[GT_SQLITE_CHECKPOINT] = {"checkpoint", "PRAGMA main.wal_checkpoint(TRUNCATE)"},
+	/* ---- volunteering ---- */
+	[GT_Q_VOL_OPP_PUT] = {"vol_opp_put",
+			      "INSERT INTO vol_opportunities (num, id, org, title, cause, remote,"
+			      " lat_e6, lon_e6, data, at, rev)"
+			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1)"},
+	[GT_Q_VOL_OPP_GET] = {"vol_opp_get", "SELECT " S_VOL_OPP_COLS " WHERE id = ?1"},
+	[GT_Q_VOL_OPP_BY_NUM] = {"vol_opp_by_num", "SELECT " S_VOL_OPP_COLS " WHERE num = ?1"},
+	[GT_Q_VOL_OPP_LIST] = {"vol_opp_list",
+			       "SELECT " S_VOL_OPP_COLS " WHERE (?1 IS NULL OR org = ?1)"
+			       " AND (?2 IS NULL OR cause = ?2) AND (?3 IS NULL OR remote = ?3)"
+			       " AND (?4 = 0 OR closed_idx IS NULL) AND num < ?5"
+			       " ORDER BY num DESC LIMIT ?6"},
+	[GT_Q_VOL_OPP_CLOSE] = {"vol_opp_close", "UPDATE vol_opportunities SET closed_idx = ?2,"
+						 " closed_at = ?3, rev = ?2 WHERE num = ?1"},
+	[GT_Q_VOL_OPP_CHANGED] = {"vol_opp_changed", "SELECT " S_VOL_OPP_COLS
+						     " WHERE rev > ?1 ORDER BY rev LIMIT ?2"},
+	[GT_Q_VOL_SLOT_PUT] = {"vol_slot_put", "INSERT INTO vol_slots (opportunity, slot, starts, ends,"
+					       " capacity) VALUES (?1, ?2, ?3, ?4, ?5)"},
+	[GT_Q_VOL_SLOT_GET] = {"vol_slot_get", "SELECT slot, starts, ends, capacity, taken"
+					       " FROM vol_slots WHERE opportunity = ?1 AND slot = ?2"},
+	[GT_Q_VOL_SLOTS] = {"vol_slots", "SELECT slot, starts, ends, capacity, taken FROM vol_slots"
+					 " WHERE opportunity = ?1 ORDER BY starts, slot"},
+	[GT_Q_VOL_SLOT_TAKE] = {"vol_slot_take", "UPDATE vol_slots SET taken = taken + ?3"
+						 " WHERE opportunity = ?1 AND slot = ?2"},
+	[GT_Q_VOL_SIGNUP_PUT] = {"vol_signup_put",
+				 "INSERT INTO vol_signups (idx, opportunity, slot, volunteer, starts,"
+				 " ends, status, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)"},
+	[GT_Q_VOL_SIGNUP_GET] = {"vol_signup_get", "SELECT " S_VOL_SIGNUP_COLS " WHERE s.idx = ?1"},
+	[GT_Q_VOL_SIGNUP_OVERLAP] = {"vol_signup_overlap",
+				     "SELECT idx FROM vol_signups WHERE volunteer = ?1"
+				     " AND status IN ('pending', 'confirmed') AND starts < ?3"
+				     " AND ends > ?2 LIMIT 1"},
+	[GT_Q_VOL_SIGNUP_OF] = {"vol_signup_of",
+				"SELECT idx FROM vol_signups WHERE volunteer = ?1"
+				" AND opportunity = ?2 AND slot = ?3"
+				" AND status IN ('pending', 'confirmed') LIMIT 1"},
+	[GT_Q_VOL_SIGNUP_SET] = {"vol_signup_set", "UPDATE vol_signups SET status = ?2,"
+						   " decided_idx = ?3, decided_at = ?4, note = ?5"
+						   " WHERE idx = ?1"},
+	[GT_Q_VOL_SIGNUPS_OF_VOLUNTEER] = {"vol_signups_of_volunteer",
+					   "SELECT " S_VOL_SIGNUP_COLS " WHERE s.volunteer = ?1"
+					   " AND s.idx < ?2 ORDER BY s.idx DESC LIMIT ?3"},
+	[GT_Q_VOL_SIGNUPS_OF_OPP] = {"vol_signups_of_opp",
+				     "SELECT " S_VOL_SIGNUP_COLS " WHERE s.opportunity = ?1"
+				     " AND (?2 IS NULL OR s.status = ?2) AND s.idx > ?3"
+				     " ORDER BY s.idx LIMIT ?4"},
+	[GT_Q_VOL_SESSION_PUT] = {"vol_session_put",
+				  "INSERT INTO vol_sessions (idx, signup, volunteer, opportunity, org,"
+				  " starts, ends, minutes, status, year)"
+				  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+	[GT_Q_VOL_SESSION_GET] = {"vol_session_get", "SELECT " S_VOL_SESSION_COLS " WHERE x.idx = ?1"},
+	[GT_Q_VOL_SESSION_BY_SIGNUP] = {"vol_session_by_signup",
+					"SELECT " S_VOL_SESSION_COLS " WHERE x.signup = ?1"},
+	[GT_Q_VOL_SESSION_OPEN] = {"vol_session_open", "SELECT idx FROM vol_sessions"
+						       " WHERE volunteer = ?1 AND ends IS NULL LIMIT 1"},
+	[GT_Q_VOL_SESSION_OVERLAP] = {"vol_session_overlap",
+				      "SELECT idx FROM vol_sessions WHERE volunteer = ?1"
+				      " AND starts < ?3 AND (ends IS NULL OR ends > ?2) LIMIT 1"},
+	[GT_Q_VOL_SESSION_END] = {"vol_session_end",
+				  "UPDATE vol_sessions SET ends = ?2, minutes = ?3, checkout_idx = ?4,"
+				  " status = 'ended' WHERE idx = ?1"},
+	[GT_Q_VOL_SESSION_HOURS] = {"vol_session_hours",
+				    "UPDATE vol_sessions SET status = ?2, hours = ?3, hours_idx = ?4,"
+				    " note = ?5, hours_at = ?6 WHERE idx = ?1"},
+	[GT_Q_VOL_SESSION_DISPUTE] = {"vol_session_dispute",
+				      "UPDATE vol_sessions SET status = 'disputed', dispute_idx = ?2,"
+				      " dispute_at = ?3 WHERE idx = ?1"},
+	[GT_Q_VOL_SESSIONS_OF_VOLUNTEER] = {"vol_sessions_of_volunteer",
+					    "SELECT " S_VOL_SESSION_COLS " WHERE x.volunteer = ?1"
+					    " AND (?2 IS NULL OR x.year = ?2) AND x.idx > ?3"
+					    " ORDER BY x.idx LIMIT ?4"},
+	[GT_Q_VOL_SESSIONS_OF_ORG] = {"vol_sessions_of_org",
+				      "SELECT " S_VOL_SESSION_COLS " WHERE x.org = ?1"
+				      " AND (?2 IS NULL OR x.status = ?2) AND x.idx > ?3"
+				      " ORDER BY x.idx LIMIT ?4"},
+	[GT_Q_VOL_YEAR_MINUTES] = {"vol_year_minutes",
+				   "SELECT coalesce(sum(hours), 0), count(*) FROM vol_sessions"
+				   " WHERE volunteer = ?1 AND year = ?2"
+				   " AND status IN ('confirmed', 'corrected')"},
+	[GT_Q_VOL_TOTALS] = {"vol_totals",
+			     "SELECT (SELECT count(*) FROM vol_opportunities WHERE closed_idx IS NULL),"
+			     " (SELECT count(*) FROM vol_signups WHERE status = 'confirmed'),"
+			     " (SELECT coalesce(sum(hours), 0) FROM vol_sessions"
+			     " WHERE status IN ('confirmed', 'corrected'))"},
+	/* private: volunteers */
+	[GT_Q_VOL_VOLUNTEER_PUT] = {"vol_volunteer_put",
+				    "INSERT INTO private_vol_volunteers (id, key_hash, ref, name,"
+				    " birth_year, profile, goal, at, updated_at, rev)"
+				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, (SELECT"
+				    " coalesce(max(rev), 0) + 1 FROM private_vol_volunteers))"},
+	[GT_Q_VOL_VOLUNTEER_UPDATE] = {"vol_volunteer_update",
+				       "UPDATE private_vol_volunteers SET name = ?2, birth_year = ?3,"
+				       " profile = ?4, goal = ?5, updated_at = ?6, rev = (SELECT"
+				       " coalesce(max(rev), 0) + 1 FROM private_vol_volunteers)"
+				       " WHERE id = ?1"},
+	[GT_Q_VOL_VOLUNTEER_GET] = {"vol_volunteer_get", "SELECT " S_VOL_VOLUNTEER_COLS " WHERE id = ?1"},
+	[GT_Q_VOL_VOLUNTEER_BY_REF] = {"vol_volunteer_by_ref",
+				       "SELECT " S_VOL_VOLUNTEER_COLS " WHERE ref = ?1"},
+	[GT_Q_VOL_VOLUNTEER_BY_NUM] = {"vol_volunteer_by_num",
+				       "SELECT " S_VOL_VOLUNTEER_COLS " WHERE num = ?1"},
+	[GT_Q_VOL_VOLUNTEER_CHANGED] = {"vol_volunteer_changed",
+					"SELECT " S_VOL_VOLUNTEER_COLS
+					" WHERE rev > ?1 ORDER BY rev LIMIT ?2"},
+	[GT_Q_VOL_DISPUTE_PUT] = {"vol_dispute_put", "INSERT INTO private_vol_disputes (session,"
+						     " reason, at) VALUES (?1, ?2, ?3)"},
+	[GT_Q_VOL_DISPUTES] = {"vol_disputes", "SELECT reason, at FROM private_vol_disputes"
+					       " WHERE session = ?1 ORDER BY id"},
 };
 
 /* Never edit a step once released: add a new one. Each runs inside the
@@ -745,6 +868,90 @@ const char *const gt_sqlite_migrations[] = {
 	" resolved_by TEXT,"
 	" resolved_at TEXT"
 	");",
+	/* 5 -> 6: volunteering. */
+	"CREATE TABLE vol_opportunities ("
+	" num INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" org TEXT NOT NULL,"
+	" title TEXT NOT NULL,"
+	" cause TEXT NOT NULL,"
+	" remote INTEGER NOT NULL,"
+	" lat_e6 INTEGER,"
+	" lon_e6 INTEGER,"
+	" data TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" closed_idx INTEGER,"
+	" closed_at TEXT,"
+	" rev INTEGER NOT NULL"
+	");"
+	"CREATE INDEX vol_opportunities_org ON vol_opportunities (org, num);"
+	"CREATE INDEX vol_opportunities_rev ON vol_opportunities (rev);"
+	"CREATE TABLE vol_slots ("
+	" opportunity INTEGER NOT NULL,"
+	" slot TEXT NOT NULL,"
+	" starts TEXT NOT NULL,"
+	" ends TEXT NOT NULL,"
+	" capacity INTEGER NOT NULL,"
+	" taken INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (opportunity, slot)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE vol_signups ("
+	" idx INTEGER PRIMARY KEY,"
+	" opportunity INTEGER NOT NULL,"
+	" slot TEXT NOT NULL,"
+	" volunteer TEXT NOT NULL,"
+	" starts TEXT NOT NULL,"
+	" ends TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" decided_idx INTEGER,"
+	" decided_at TEXT,"
+	" note TEXT"
+	");"
+	"CREATE INDEX vol_signups_volunteer ON vol_signups (volunteer, starts);"
+	"CREATE INDEX vol_signups_opportunity ON vol_signups (opportunity, idx);"
+	"CREATE TABLE vol_sessions ("
+	" idx INTEGER PRIMARY KEY,"
+	" signup INTEGER NOT NULL UNIQUE,"
+	" volunteer TEXT NOT NULL,"
+	" opportunity INTEGER NOT NULL,"
+	" org TEXT NOT NULL,"
+	" starts TEXT NOT NULL,"
+	" ends TEXT,"
+	" minutes INTEGER,"
+	" status TEXT NOT NULL,"
+	" checkout_idx INTEGER,"
+	" hours_idx INTEGER,"
+	" hours INTEGER,"
+	" note TEXT,"
+	" hours_at TEXT,"
+	" dispute_idx INTEGER,"
+	" dispute_at TEXT,"
+	" year INTEGER NOT NULL"
+	");"
+	"CREATE INDEX vol_sessions_volunteer ON vol_sessions (volunteer, starts);"
+	"CREATE INDEX vol_sessions_org ON vol_sessions (org, idx);"
+	"CREATE TABLE private_vol_volunteers ("
+	" num INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" key_hash TEXT NOT NULL,"
+	" ref TEXT NOT NULL UNIQUE,"
+	" name TEXT,"
+	" birth_year INTEGER,"
+	" profile TEXT NOT NULL,"
+	" goal INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL,"
+	" rev INTEGER NOT NULL"
+	");"
+	"CREATE INDEX private_vol_volunteers_rev ON private_vol_volunteers (rev);"
+	"CREATE TABLE private_vol_disputes ("
+	" id INTEGER PRIMARY KEY,"
+	" session INTEGER NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" at TEXT NOT NULL"
+	");"
+	"CREATE INDEX private_vol_disputes_session ON private_vol_disputes (session);",
 };
 
 const int gt_sqlite_schema_version =

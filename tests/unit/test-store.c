@@ -201,9 +201,10 @@ Test(store, migrates_a_new_file_and_reopens)
 			 "attestations entries give_campaigns give_categories give_days "
 			 "give_disbursements give_documents give_donations give_donors give_works "
 			 "meta orgs private_contacts private_give_reports private_tokens "
+			 "private_vol_disputes private_vol_volunteers "
 			 "private_webhooks trace_batches trace_contents trace_custody "
 			 "trace_event_epcs trace_events trace_notices trace_packs trace_products "
-			 "trace_recalls");
+			 "trace_recalls vol_opportunities vol_sessions vol_signups vol_slots");
 	sqlite3_finalize(st);
 	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	cr_assert_eq(sqlite3_step(st), SQLITE_ROW);

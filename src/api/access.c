@@ -1,5 +1,6 @@
 /* Who is calling: bearer tokens (RFC 6750) and the role matrix. */
 #include "api/api_int.h"
+#include "volunteer/volunteer.h"
 
 #include <string.h>
 #include <strings.h>
@@ -45,7 +46,11 @@ int gt_api_authorize(gt_req *r, enum MHD_Result *answered)
 		*answered = gt_api_problem_code(r, rc, err.msg);
 		return rc;
 	}
-	rc = gt_auth_check_token(c, token, &r->who, &err);
+	/* A volunteer's personal key, or an organisation's token. */
+	if (strncmp(token, "gv_", 3) == 0)
+		rc = gt_vol_check_key(c, token, &r->who, &err);
+	else
+		rc = gt_auth_check_token(c, token, &r->who, &err);
 	gt_store_reader_done(c);
 	if (rc == GT_EDENIED) {
 		*answered = S_unauthorized(r, "invalid-token", "Bearer error=\"invalid_token\"",

@@ -12,6 +12,7 @@
 #include "api/suspect.h"
 #include "auth/auth.h"
 #include "core/json.h"
+#include "volunteer/volunteer.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -60,6 +61,7 @@ struct gt_api {
 	gt_api_route_stats *stats; /* one per route, then one for "other" */
 	gt_suspect *suspect;	   /* places that checked each pack lately */
 	struct gt_api_proofs *proofs; /* proofs written lately (h_log.c); NULL: none kept */
+	gt_vol_index *vol; /* volunteers and opportunities for matching (h_volunteer.c) */
 	unsigned suspect_places;
 	bool trust_forwarded;
 	void (*on_error)(void *arg, const char *msg);
@@ -339,5 +341,33 @@ enum MHD_Result gt_h_disbursement_confirm(gt_req *r);
 enum MHD_Result gt_h_file_put(gt_req *r);
 enum MHD_Result gt_h_file_get(gt_req *r);
 enum MHD_Result gt_h_receipt_get(gt_req *r);
+
+
+/* h_volunteer.c */
+enum MHD_Result gt_h_vol_taxonomy(gt_req *r);
+enum MHD_Result gt_h_vol_totals(gt_req *r);
+enum MHD_Result gt_h_opportunity_create(gt_req *r);
+enum MHD_Result gt_h_opportunity_list(gt_req *r);
+enum MHD_Result gt_h_opportunity_get(gt_req *r);
+enum MHD_Result gt_h_opportunity_close(gt_req *r);
+enum MHD_Result gt_h_opportunity_code(gt_req *r);
+enum MHD_Result gt_h_opportunity_signups(gt_req *r);
+enum MHD_Result gt_h_opportunity_candidates(gt_req *r);
+enum MHD_Result gt_h_volunteer_register(gt_req *r);
+enum MHD_Result gt_h_volunteer_get(gt_req *r);
+enum MHD_Result gt_h_volunteer_update(gt_req *r);
+enum MHD_Result gt_h_volunteer_matches(gt_req *r);
+enum MHD_Result gt_h_volunteer_signups(gt_req *r);
+enum MHD_Result gt_h_volunteer_sessions(gt_req *r);
+enum MHD_Result gt_h_signup_create(gt_req *r);
+enum MHD_Result gt_h_signup_cancel(gt_req *r);
+enum MHD_Result gt_h_signup_decide(gt_req *r);
+enum MHD_Result gt_h_checkin(gt_req *r);
+enum MHD_Result gt_h_checkout(gt_req *r);
+enum MHD_Result gt_h_session_record(gt_req *r);
+enum MHD_Result gt_h_session_hours(gt_req *r);
+enum MHD_Result gt_h_session_dispute(gt_req *r);
+enum MHD_Result gt_h_org_sessions(gt_req *r);
+enum MHD_Result gt_h_certificate(gt_req *r);
 
 #endif

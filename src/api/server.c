@@ -320,6 +320,7 @@ static void S_free(gt_api *api)
 	free(api->stats);
 	gt_suspect_free(api->suspect);
 	gt_api_proofs_free(api->proofs);
+	gt_vol_index_free(api->vol);
 	free(api);
 }
 
@@ -373,7 +374,7 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 	api->trust_forwarded = opt->trust_forwarded;
 	api->proofs = gt_api_proofs_new(); /* without it, nothing is kept */
 	if (!api->log_dir || !api->vkey_path || !api->web_dir || !api->files_dir || !api->stats ||
-	    gt_suspect_new(0, 0, &api->suspect) < 0) {
+	    gt_suspect_new(0, 0, &api->suspect) < 0 || gt_vol_index_new(&api->vol, err) < 0) {
 		rc = gt_fail(err, GT_ENOMEM, "out of memory");
 		goto fail;
 	}

@@ -40,7 +40,9 @@ enum MHD_Result gt_api_submit(gt_req *r, const char *type, json_t *input, gt_fin
 	}
 	r->state = GT_REQ_SUSPENDED;
 	MHD_suspend_connection(r->conn);
-	int rc = gt_ledger_submit(api->ledger, type, r->who.org, r->who.role, input, S_done, r);
+	/* Routes without a token act for nobody (org NULL), not for an org "". */
+	int rc = gt_ledger_submit(api->ledger, type, r->who.org[0] ? r->who.org : NULL, r->who.role,
+				  input, S_done, r);
 	if (rc < 0) {
 		/* done will not be called: answer at once (the handler is
 		 * called again as soon as the connection is resumed). */

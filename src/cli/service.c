@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "give/give.h"
 #include "trace/trace.h"
+#include "volunteer/volunteer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@ static const gt_module *const S_modules[] = {
 	&gt_auth_module,
 	&gt_trace_module,
 	&gt_give_module,
+	&gt_vol_module,
 };
 
 const gt_module *const *gt_service_modules(size_t *ret_n)

@@ -319,13 +319,12 @@ int gt_vol_profile_to_match(const json_t *profile, int64_t birth_year, uint32_t 
 	const json_t *v;
 	json_array_foreach(json_object_get(profile, "availability"), i, v)
 	{
-		int64_t day = gt_vol_int(v, "day"), from = gt_vol_int(v, "from"),
-			to = gt_vol_int(v, "to"); /* minutes of the day */
-		for (int64_t m = from - from % 60; m < to; m += 60) {
-			int64_t utc = day * 1440 + m - offset;
-			int64_t h = utc >= 0 ? utc / 60 : (utc - 59) / 60;
+		/* Every UTC hour the local range [from, to) touches. */
+		int64_t day = gt_vol_int(v, "day"), a = day * 1440 + gt_vol_int(v, "from") - offset,
+			b = day * 1440 + gt_vol_int(v, "to") - offset;
+		int64_t h0 = a >= 0 ? a / 60 : (a - 59) / 60, h1 = b >= 0 ? (b + 59) / 60 : b / 60;
+		for (int64_t h = h0; h < h1 && h < h0 + 168; h++)
 			S_set_hour(out->avail, (int)h);
-		}
 	}
 	return 0;
 }

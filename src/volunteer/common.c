@@ -203,9 +203,12 @@ int gt_vol_code_parse(const char *code, int64_t *num, char slot[41], char mac[21
 	if (!code || strlen(code) > GT_VOL_CODE_MAX || strncmp(p, "GTV1.", 5) != 0)
 		return GT_EINVAL;
 	p += 5;
+	/* Digits only, no leading zero: one text per code. */
 	char *end;
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] != '.'))
+		return GT_EINVAL;
 	long long n = strtoll(p, &end, 10);
-	if (end == p || *end != '.' || n < 0 || *p == '-' || *p == '+')
+	if (*end != '.' || n < 0 || end - p > 18)
 		return GT_EINVAL;
 	p = end + 1;
 	const char *dot = strchr(p, '.');
@@ -319,9 +322,14 @@ int gt_vol_profile_to_match(const json_t *profile, int64_t birth_year, uint32_t 
 	const json_t *v;
 	json_array_foreach(json_object_get(profile, "availability"), i, v)
 	{
-		/* Every UTC hour the local range [from, to) touches. */
-		int64_t day = gt_vol_int(v, "day"), a = day * 1440 + gt_vol_int(v, "from") - offset,
-			b = day * 1440 + gt_vol_int(v, "to") - offset;
+		/* Every UTC hour the local range [from, to) touches (profiles are
+		 * checked when written; out-of-range values are skipped all the same). */
+		int64_t day = gt_vol_int(v, "day"), from = gt_vol_int(v, "from"),
+			to = gt_vol_int(v, "to");
+		if (day < 0 || day > 6 || from < 0 || to > 1440 || from >= to || offset < -1440 ||
+		    offset > 1440)
+			continue;
+		int64_t a = day * 1440 + from - offset, b = day * 1440 + to - offset;
 		int64_t h0 = a >= 0 ? a / 60 : (a - 59) / 60, h1 = b >= 0 ? (b + 59) / 60 : b / 60;
 		for (int64_t h = h0; h < h1 && h < h0 + 168; h++)
 			S_set_hour(out->avail, (int)h);
@@ -354,7 +362,8 @@ void gt_vol_opportunity_to_match(const json_t *data, bool open, uint32_t key, in
 	json_array_foreach(json_object_get(data, "slots"), i, v)
 	{
 		int64_t s, e;
-		if (gt_time_parse(gt_vol_opt(v, "start"), &s) < 0 ||
+		if (!gt_vol_opt(v, "start") || !gt_vol_opt(v, "end") ||
+		    gt_time_parse(gt_vol_opt(v, "start"), &s) < 0 ||
 		    gt_time_parse(gt_vol_opt(v, "end"), &e) < 0 || e <= now_ms)
 			continue;
 		for (int64_t t = s - s % 3600000, n = 0; t < e && n < 168; t += 3600000, n++)

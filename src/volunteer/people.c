@@ -233,7 +233,8 @@ int gt_vol_update_decide(gt_decide *d, const json_t *in, gt_error *err)
 
 json_t *gt_vol_profile_public(const json_t *p)
 {
-	json_t *out = json_pack("{s:O, s:O, s:O, s:O, s:O}", "skills", json_object_get(p, "skills"),
+	json_t *out = json_pack("{s:o, s:O, s:O, s:O, s:O}", "skills",
+				json_deep_copy(json_object_get(p, "skills")),
 				"radius_km", json_object_get(p, "radius_km"), "languages",
 				json_object_get(p, "languages"), "causes", json_object_get(p, "causes"),
 				"discoverable", json_object_get(p, "discoverable"));

@@ -55,6 +55,8 @@ Test(volunteer, check_in_codes_parse_strictly)
 	cr_assert_eq(num, 42);
 	cr_assert_str_eq(slot, "sat-am");
 	cr_assert_str_eq(mac, "0123456789abcdef0123");
+	cr_assert_eq(gt_vol_code_parse("GTV1.0.a.0123456789abcdef0123", &num, slot, mac), 0);
+	cr_assert_eq(num, 0);
 	static const char *const bad[] = {
 		"",
 		"GTV1.42.sat-am.0123456789abcdef012",	  /* short MAC */
@@ -63,6 +65,9 @@ Test(volunteer, check_in_codes_parse_strictly)
 		"GTV2.42.sat-am.0123456789abcdef0123",	  /* version */
 		"GTV1.-4.sat-am.0123456789abcdef0123",	  /* negative */
 		"GTV1.x.sat-am.0123456789abcdef0123",	  /* not a number */
+		"GTV1.042.sat-am.0123456789abcdef0123",	  /* a leading zero */
+		"GTV1. 42.sat-am.0123456789abcdef0123",	  /* a space */
+		"GTV1.+42.sat-am.0123456789abcdef0123",	  /* a sign */
 		"GTV1.42.Sat.0123456789abcdef0123",	  /* slot not a slug */
 		"GTV1.42..0123456789abcdef0123",	  /* empty slot */
 		"GTV1.42.sat.am.0123456789abcdef0123",	  /* a dot in the slot */

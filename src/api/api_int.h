@@ -15,6 +15,7 @@
 #include "volunteer/volunteer.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <microhttpd.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -62,6 +63,8 @@ struct gt_api {
 	gt_suspect *suspect;	   /* places that checked each pack lately */
 	struct gt_api_proofs *proofs; /* proofs written lately (h_log.c); NULL: none kept */
 	gt_vol_index *vol; /* volunteers and opportunities for matching (h_volunteer.c) */
+	pthread_t vol_thread; /* loads it at start */
+	bool vol_warm;
 	unsigned suspect_places;
 	bool trust_forwarded;
 	void (*on_error)(void *arg, const char *msg);

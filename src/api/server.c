@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,8 +312,25 @@ static void S_limits_default(gt_api_limits *l)
 		l->timeout_s = S_TIMEOUT_S;
 }
 
+static void *S_vol_warm(void *arg)
+{
+	gt_api *api = arg;
+	gt_store_conn *c;
+	gt_error err = {0};
+	int rc = gt_store_reader(api->store, &c, &err);
+	if (rc == 0) {
+		rc = gt_vol_index_refresh(api->vol, c, &err);
+		gt_store_reader_done(c);
+	}
+	if (rc < 0 && api->on_error)
+		api->on_error(api->on_error_arg, err.msg);
+	return NULL;
+}
+
 static void S_free(gt_api *api)
 {
+	if (api->vol_warm)
+		pthread_join(api->vol_thread, NULL);
 	free(api->log_dir);
 	free(api->vkey_path);
 	free(api->web_dir);
@@ -407,6 +425,9 @@ int gt_api_start(const gt_api_options *opt, gt_api **ret, gt_error *err)
 	const union MHD_DaemonInfo *info =
 		MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	api->port = info ? info->port : opt->port;
+	/* Load the matching engine now rather than on the first query (a
+	 * million profiles take seconds); queries wait for it meanwhile. */
+	api->vol_warm = pthread_create(&api->vol_thread, NULL, S_vol_warm, api) == 0;
 	*ret = api;
 	return 0;
 fail:

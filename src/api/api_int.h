@@ -370,6 +370,7 @@ enum MHD_Result gt_h_checkout(gt_req *r);
 enum MHD_Result gt_h_session_record(gt_req *r);
 enum MHD_Result gt_h_session_hours(gt_req *r);
 enum MHD_Result gt_h_session_dispute(gt_req *r);
+enum MHD_Result gt_h_session_disputes(gt_req *r);
 enum MHD_Result gt_h_org_sessions(gt_req *r);
 enum MHD_Result gt_h_certificate(gt_req *r);
 

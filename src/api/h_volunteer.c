@@ -23,13 +23,19 @@ static int64_t S_int(const json_t *o, const char *key)
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
+/* The reply, with the entry's "index" and "at" when the command wrote one
+ * (registration, profile changes and check-in codes write none). */
 static enum MHD_Result S_created(gt_req *r, const gt_ledger_result *res)
 {
+	if (res->count)
+		return gt_api_finish_created(r, res);
 	return gt_api_json(r, MHD_HTTP_CREATED, res->reply ? json_incref(res->reply) : json_object());
 }
 
 static enum MHD_Result S_ok(gt_req *r, const gt_ledger_result *res)
 {
+	if (res->count)
+		return gt_api_finish_ok(r, res);
 	return gt_api_json(r, MHD_HTTP_OK, res->reply ? json_incref(res->reply) : json_object());
 }
 
@@ -584,10 +590,16 @@ enum MHD_Result gt_h_opportunity_candidates(gt_req *r)
 		if ((rc = gt_stmt_step(st, &err)) == 1) {
 			json_t *v = S_candidate(st);
 			rc = 0;
+			/* An organisation sees how far a candidate lives only in steps
+			 * of 5 km: exact distances from a few places it posts would
+			 * tell it where they live. */
+			gt_match_result coarse = res[i];
+			if (coarse.km >= 0)
+				coarse.km = (coarse.km + 4) / 5 * 5;
 			if (v)
 				json_array_append_new(list, json_pack("{s:o, s:i, s:o}", "volunteer", v,
 								      "score", res[i].score, "explain",
-								      S_explain(&res[i])));
+								      S_explain(&coarse)));
 		}
 		gt_stmt_close(st);
 	}
@@ -871,11 +883,14 @@ enum MHD_Result gt_h_certificate(gt_req *r)
 			json_t *entries = json_array();
 			json_array_append_new(entries, json_integer(gt_stmt_i64(st, 1)));
 			json_array_append_new(entries, json_integer(gt_stmt_i64(st, 0)));
+			/* The check-out and the hours (one entry when the hours closed
+			 * the session, or when the organisation recorded it). */
+			int64_t seen_idx = gt_stmt_i64(st, 0);
 			for (int col = 9; col <= 10; col++)
-				if (!gt_stmt_is_null(st, col) &&
-				    gt_stmt_i64(st, col) != gt_stmt_i64(st, 0))
-					json_array_append_new(entries,
-							      json_integer(gt_stmt_i64(st, col)));
+				if (!gt_stmt_is_null(st, col) && gt_stmt_i64(st, col) != seen_idx) {
+					seen_idx = gt_stmt_i64(st, col);
+					json_array_append_new(entries, json_integer(seen_idx));
+				}
 			minutes += gt_stmt_i64(st, 11);
 			json_array_append_new(
 				list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o}",
@@ -903,4 +918,51 @@ enum MHD_Result gt_h_certificate(gt_req *r)
 			   json_pack("{s:s, s:I, s:I, s:I, s:o}", "volunteer", ref, "year",
 				     (json_int_t)year, "minutes", (json_int_t)minutes, "sessions",
 				     (json_int_t)json_array_size(list), "items", list));
+}
+
+static json_t *S_dispute(gt_stmt *st)
+{
+	return json_pack("{s:s, s:s}", "reason", gt_stmt_text(st, 0, NULL), "at",
+			 gt_stmt_text(st, 1, NULL));
+}
+
+/* A session's disputes with their reasons (private), for its organisation. */
+enum MHD_Result gt_h_session_disputes(gt_req *r)
+{
+	uint64_t idx;
+	if (gt_api_parse_u64(r->param[0], INT64_MAX, &idx) < 0)
+		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "no session %s",
+				      r->param[0]);
+	gt_store_conn *c;
+	gt_stmt *st;
+	gt_error err = {0};
+	int rc = gt_store_reader(r->api->store, &c, &err);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	json_t *list = json_array();
+	if ((rc = gt_stmt_open(c, GT_Q_VOL_SESSION_GET, &st, &err)) == 0) {
+		gt_stmt_bind_i64(st, 1, (int64_t)idx);
+		rc = gt_stmt_step(st, &err);
+		if (rc == 0)
+			rc = gt_fail(&err, GT_ENOTFOUND, "no session %llu", (unsigned long long)idx);
+		else if (rc == 1 && strcmp(gt_stmt_text(st, 4, NULL), r->who.org) != 0)
+			rc = gt_fail(&err, GT_EDENIED, "session %llu belongs to %s",
+				     (unsigned long long)idx, gt_stmt_text(st, 4, NULL));
+		else if (rc == 1)
+			rc = 0;
+		gt_stmt_close(st);
+	}
+	if (rc == 0 && (rc = gt_stmt_open(c, GT_Q_VOL_DISPUTES, &st, &err)) == 0) {
+		gt_stmt_bind_i64(st, 1, (int64_t)idx);
+		while ((rc = gt_stmt_step(st, &err)) == 1)
+			json_array_append_new(list, S_dispute(st));
+		gt_stmt_close(st);
+	}
+	gt_store_reader_done(c);
+	if (rc < 0) {
+		json_decref(list);
+		return gt_api_problem_code(r, rc, err.msg);
+	}
+	return gt_api_json(r, MHD_HTTP_OK,
+			   json_pack("{s:I, s:o}", "session", (json_int_t)idx, "disputes", list));
 }

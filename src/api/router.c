@@ -140,6 +140,8 @@ static const gt_route S_routes[] = {
 	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
 	{"POST", "/api/v1/sessions/{index}/dispute", gt_h_session_dispute, "vol.volunteer",
 	 GT_ROUTE_AUTH | GT_ROUTE_BODY},
+	{"GET", "/api/v1/sessions/{index}/disputes", gt_h_session_disputes, "vol.opportunity.manage",
+	 GT_ROUTE_AUTH},
 	{"GET", "/api/v1/certificates/{ref}", gt_h_certificate, NULL, 0},
 	{"GET", "/api/v1/files/{sha256}", gt_h_file_get, NULL, 0},
 	{"GET", "/api/v1/receipts/{code}", gt_h_receipt_get, NULL, 0},

@@ -355,10 +355,10 @@ void gt_vol_opportunity_to_match(const json_t *data, bool open, uint32_t key, in
 	out->cause = (uint8_t)(cause < 0 ? 0 : cause);
 	out->min_age = (uint8_t)gt_vol_int(data, "min_age");
 	/* Projects take their own time: no fixed hours to fit. */
-	if (json_object_get(data, "project"))
-		return;
+	bool project = json_object_get(data, "project") != NULL;
 	size_t i;
 	const json_t *v;
+	bool future = false;
 	json_array_foreach(json_object_get(data, "slots"), i, v)
 	{
 		int64_t s, e;
@@ -366,7 +366,12 @@ void gt_vol_opportunity_to_match(const json_t *data, bool open, uint32_t key, in
 		    gt_time_parse(gt_vol_opt(v, "start"), &s) < 0 ||
 		    gt_time_parse(gt_vol_opt(v, "end"), &e) < 0 || e <= now_ms)
 			continue;
-		for (int64_t t = s - s % 3600000, n = 0; t < e && n < 168; t += 3600000, n++)
+		future = true;
+		for (int64_t t = s - s % 3600000, n = 0; !project && t < e && n < 168;
+		     t += 3600000, n++)
 			S_set_hour(out->slot_hours, gt_vol_hour_of_week(t));
 	}
+	/* Nothing left to join: no match until a slot is added. */
+	if (!future)
+		out->open = false;
 }

@@ -16,6 +16,7 @@ struct gt_vol_index {
 	pthread_mutex_t lock; /* one refresh at a time */
 	gt_match *engine;
 	int64_t opp_rev, vol_rev;
+	int64_t reload_ms; /* when to read every opportunity again */
 };
 
 int gt_vol_index_new(gt_vol_index **ret, gt_error *err)
@@ -115,6 +116,13 @@ int gt_vol_index_refresh(gt_vol_index *x, gt_store_conn *c, gt_error *err)
 	size_t n;
 	int rc = 0;
 	pthread_mutex_lock(&x->lock);
+	/* Slots end as time passes, not only when an entry changes them: once
+	 * an hour (the engine counts whole hours) every opportunity is read
+	 * again, which drops the slots that ended. */
+	if (now >= x->reload_ms) {
+		x->opp_rev = 0;
+		x->reload_ms = now + 3600 * 1000;
+	}
 	do
 		rc = S_opportunities(x, c, now, &n, err);
 	while (rc == 0 && n == S_CHUNK);

@@ -189,6 +189,7 @@ test('matches and candidates are ranked, explained, filtered and paged', async (
   assert.ok(!refs.includes(far.ref));
   const c = r.json.candidates.find((x) => x.volunteer.ref === near.ref);
   assert.equal(c.volunteer.name, '王*');
+  assert.equal(c.explain.distance.km % 5, 0, 'candidates\' distances are rounded to 5 km');
   assert.equal(c.volunteer.home, undefined);
   assert.equal(c.volunteer.birth_year, undefined);
   await refused('GET', '/api/v1/opportunities/creek-1/candidates', undefined, other.token, 403, 'forbidden');
@@ -247,6 +248,8 @@ test('sign-up, confirmation, check-in and check-out by code, hours confirmed and
   r = await call('POST', '/api/v1/checkins', { code }, a.key);
   assert.equal(r.status, 201, r.text);
   const session = r.json.session;
+  assert.equal(r.json.index, session, 'the session is the check-in entry');
+  assert.equal(typeof r.json.at, 'string');
   await refused('POST', '/api/v1/checkins', { code }, a.key, 409, 'already-exists');
   r = await call('POST', '/api/v1/checkouts', { code }, a.key);
   assert.equal(r.status, 200, r.text);
@@ -267,6 +270,10 @@ test('sign-up, confirmation, check-in and check-out by code, hours confirmed and
   await refused('POST', `/api/v1/sessions/${session}/dispute`, { reason }, c.key, 403, 'forbidden');
   r = await call('GET', '/api/v1/sessions?status=disputed', undefined, ngo.token);
   assert.deepEqual(r.json.sessions.map((s) => s.session), [session]);
+  r = await call('GET', `/api/v1/sessions/${session}/disputes`, undefined, ngo.token);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.disputes.map((d) => d.reason), [reason]);
+  await refused('GET', `/api/v1/sessions/${session}/disputes`, undefined, other.token, 403, 'forbidden');
   // c checks in too and never checks out: the organisation records their hours, closing it.
   r = await call('POST', '/api/v1/checkins', { code }, c.key);
   assert.equal(r.status, 201, r.text);

@@ -146,6 +146,10 @@ Test(volunteer, slots_become_hours_of_the_week_and_projects_have_none)
 	cr_assert_eq(o.welcome, 1ull << gt_vol_skill_find("design"));
 	cr_assert_eq(o.cause, gt_vol_cause_find("environment"));
 	cr_assert_eq(o.min_age, 16);
+	/* Once every slot has ended there is nothing to join: no match. */
+	gt_vol_opportunity_to_match(d, true, 9, S_ms("2026-11-28T04:30:00Z"), &o);
+	cr_assert_not(o.open);
+	cr_assert_eq(S_count(o.slot_hours), 0);
 	json_decref(d);
 
 	/* A project takes its own time: no fixed hours. */

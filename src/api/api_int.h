@@ -359,6 +359,8 @@ enum MHD_Result gt_h_opportunity_candidates(gt_req *r);
 enum MHD_Result gt_h_volunteer_register(gt_req *r);
 enum MHD_Result gt_h_volunteer_get(gt_req *r);
 enum MHD_Result gt_h_volunteer_update(gt_req *r);
+enum MHD_Result gt_h_volunteer_rekey(gt_req *r);
+enum MHD_Result gt_h_volunteer_erase(gt_req *r);
 enum MHD_Result gt_h_volunteer_matches(gt_req *r);
 enum MHD_Result gt_h_volunteer_signups(gt_req *r);
 enum MHD_Result gt_h_volunteer_sessions(gt_req *r);

@@ -289,6 +289,28 @@ enum MHD_Result gt_h_volunteer_update(gt_req *r)
 	return gt_api_submit(r, "vol.volunteer.update", json_incref(r->json), S_ok);
 }
 
+enum MHD_Result gt_h_volunteer_rekey(gt_req *r)
+{
+	enum MHD_Result ans;
+	if (S_self(r, &ans) < 0)
+		return ans;
+	return gt_api_submit(r, "vol.volunteer.key", json_incref(r->json), S_ok);
+}
+
+static enum MHD_Result S_erased(gt_req *r, const gt_ledger_result *res)
+{
+	(void)res;
+	return gt_api_json(r, MHD_HTTP_OK, json_pack("{s:s, s:b}", "id", r->param[0], "erased", 1));
+}
+
+enum MHD_Result gt_h_volunteer_erase(gt_req *r)
+{
+	enum MHD_Result ans;
+	if (S_self(r, &ans) < 0)
+		return ans;
+	return gt_api_submit(r, "vol.volunteer.erase", json_object(), S_erased);
+}
+
 /* The year asked (?year=, default this one): 0, or 400 answered. */
 static int S_year(gt_req *r, int64_t *year, enum MHD_Result *ans)
 {

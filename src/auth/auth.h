@@ -69,11 +69,14 @@ int gt_auth_token_create(gt_store_conn *c, const char *org, const char *role, co
 
 /* Secrets of the token's form, for other kinds of bearer (volunteers' keys):
  * "<prefix>_<16 hex id>_<43 base64url>" (prefix two letters), 256 random
- * bits. gt_auth_secret_new makes one with its id and the hex SHA-256 to
+ * bits. gt_auth_secret_new makes one with a new random id and the hex SHA-256 to
  * keep; gt_auth_secret_parse checks the form (GT_EDENIED "malformed token")
  * and gives the id and the hash; gt_auth_secret_match compares a stored
  * hash (NULL: none) in constant time. */
 int gt_auth_secret_new(const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
+		       char token[GT_TOKEN_LEN + 1], char hash[65], gt_error *err);
+/* A new secret for an existing id (a key replaced). */
+int gt_auth_secret_for(const char *prefix, const char id[GT_TOKEN_ID_LEN + 1],
 		       char token[GT_TOKEN_LEN + 1], char hash[65], gt_error *err);
 int gt_auth_secret_parse(const char *token, const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
 			 char hash[65], gt_error *err);

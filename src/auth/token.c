@@ -28,25 +28,25 @@ static bool S_is_hex(const char *s, size_t n)
 	return true;
 }
 
-int gt_auth_secret_new(const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
+int gt_auth_secret_for(const char *prefix, const char id[GT_TOKEN_ID_LEN + 1],
 		       char token[GT_TOKEN_LEN + 1], char hash[65], gt_error *err)
 {
 	static const char b64url[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	uint8_t rnd[GT_TOKEN_ID_LEN / 2 + 32];
+	uint8_t rnd[32];
 	char secret[44];
 	if (strlen(prefix) != 2)
 		return gt_fail(err, GT_EINVAL, "a secret's prefix has two letters");
+	if (strlen(id) != GT_TOKEN_ID_LEN || !S_is_hex(id, GT_TOKEN_ID_LEN))
+		return gt_fail(err, GT_EINVAL, "a secret's id is %d hex digits", GT_TOKEN_ID_LEN);
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return gt_fail(err, GT_ECRYPTO, "no randomness for a secret");
-	gt_hex_encode(rnd, GT_TOKEN_ID_LEN / 2, id);
 	/* 32 bytes -> 43 base64url characters (256 bits; the last carries 4). */
-	const uint8_t *s = rnd + GT_TOKEN_ID_LEN / 2;
 	uint32_t acc = 0;
 	int bits = 0;
 	size_t o = 0;
 	for (size_t i = 0; i < 32; i++) {
-		acc = (acc << 8) | s[i];
+		acc = (acc << 8) | rnd[i];
 		bits += 8;
 		while (bits >= 6) {
 			secret[o++] = b64url[(acc >> (bits - 6)) & 63];
@@ -63,6 +63,16 @@ int gt_auth_secret_new(const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
 		return gt_fail(err, GT_ECRYPTO, "cannot hash the secret");
 	}
 	return 0;
+}
+
+int gt_auth_secret_new(const char *prefix, char id[GT_TOKEN_ID_LEN + 1],
+		       char token[GT_TOKEN_LEN + 1], char hash[65], gt_error *err)
+{
+	uint8_t rnd[GT_TOKEN_ID_LEN / 2];
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return gt_fail(err, GT_ECRYPTO, "no randomness for a secret");
+	gt_hex_encode(rnd, sizeof(rnd), id);
+	return gt_auth_secret_for(prefix, id, token, hash, err);
 }
 
 int gt_auth_secret_parse(const char *token, const char *prefix, char id[GT_TOKEN_ID_LEN + 1],

@@ -371,6 +371,10 @@ typedef enum gt_query {
 	/* (1 id) -> num, id, key_hash, ref, name, birth_year, profile, goal, at,
 	 * updated_at, rev */
 	GT_Q_VOL_VOLUNTEER_GET,
+	/* (1 id, 2 key hash, 3 at): a new key */
+	GT_Q_VOL_VOLUNTEER_KEY,
+	/* (1 id, 2 at): personal details erased, the key disabled */
+	GT_Q_VOL_VOLUNTEER_ERASE,
 	/* (1 ref) -> as GT_Q_VOL_VOLUNTEER_GET */
 	GT_Q_VOL_VOLUNTEER_BY_REF,
 	/* (1 num) -> as GT_Q_VOL_VOLUNTEER_GET */

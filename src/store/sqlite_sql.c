@@ -540,6 +540,13 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 				       " coalesce(max(rev), 0) + 1 FROM private_vol_volunteers)"
 				       " WHERE id = ?1"},
 	[GT_Q_VOL_VOLUNTEER_GET] = {"vol_volunteer_get", "SELECT " S_VOL_VOLUNTEER_COLS " WHERE id = ?1"},
+	[GT_Q_VOL_VOLUNTEER_KEY] = {"vol_volunteer_key", "UPDATE private_vol_volunteers SET"
+						      " key_hash = ?2, updated_at = ?3 WHERE id = ?1"},
+	[GT_Q_VOL_VOLUNTEER_ERASE] = {"vol_volunteer_erase",
+				      "UPDATE private_vol_volunteers SET key_hash = '', name = NULL,"
+				      " birth_year = NULL, profile = '{\"discoverable\":false}',"
+				      " updated_at = ?2, rev = (SELECT coalesce(max(rev), 0) + 1"
+				      " FROM private_vol_volunteers) WHERE id = ?1"},
 	[GT_Q_VOL_VOLUNTEER_BY_REF] = {"vol_volunteer_by_ref",
 				       "SELECT " S_VOL_VOLUNTEER_COLS " WHERE ref = ?1"},
 	[GT_Q_VOL_VOLUNTEER_BY_NUM] = {"vol_volunteer_by_num",

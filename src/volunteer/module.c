@@ -7,6 +7,8 @@ static const gt_entry_type S_types[] = {
 	{"vol.qr", gt_vol_qr_decide, NULL},
 	{"vol.volunteer", gt_vol_register_decide, NULL},
 	{"vol.volunteer.update", gt_vol_update_decide, NULL},
+	{"vol.volunteer.key", gt_vol_rekey_decide, NULL},
+	{"vol.volunteer.erase", gt_vol_erase_decide, NULL},
 	{"vol.signup", gt_vol_signup_decide, gt_vol_signup_apply},
 	{"vol.signup.cancel", gt_vol_cancel_decide, gt_vol_cancel_apply},
 	{"vol.signup.decide", gt_vol_decide_decide, gt_vol_decide_apply},

@@ -231,6 +231,41 @@ int gt_vol_update_decide(gt_decide *d, const json_t *in, gt_error *err)
 	return rc;
 }
 
+int gt_vol_rekey_decide(gt_decide *d, const json_t *in, gt_error *err)
+{
+	gt_stmt *me;
+	char key[GT_TOKEN_LEN + 1], hash[65];
+	int rc = gt_vol_me(d, &me, err);
+	if (rc < 0)
+		return rc;
+	gt_stmt_close(me);
+	if (json_object_size(in) != 0)
+		return gt_fail(err, GT_EINVAL, "a new key takes no fields");
+	/* The id is the key's: "v" and its 16 hex digits. */
+	if ((rc = gt_auth_secret_for("gv", gt_decide_org(d) + 1, key, hash, err)) < 0)
+		return rc;
+	int64_t r = gt_store_exec(gt_decide_conn(d), GT_Q_VOL_VOLUNTEER_KEY, err, "ttt",
+				  gt_decide_org(d), hash, gt_decide_at(d));
+	if (r >= 0)
+		gt_decide_reply(d, json_pack("{s:s, s:s}", "id", gt_decide_org(d), "key", key));
+	OPENSSL_cleanse(key, sizeof(key));
+	return r < 0 ? (int)r : 0;
+}
+
+int gt_vol_erase_decide(gt_decide *d, const json_t *in, gt_error *err)
+{
+	gt_stmt *me;
+	int rc = gt_vol_me(d, &me, err);
+	if (rc < 0)
+		return rc;
+	gt_stmt_close(me);
+	if (json_object_size(in) != 0)
+		return gt_fail(err, GT_EINVAL, "erasing takes no fields");
+	int64_t r = gt_store_exec(gt_decide_conn(d), GT_Q_VOL_VOLUNTEER_ERASE, err, "tt",
+				  gt_decide_org(d), gt_decide_at(d));
+	return r < 0 ? (int)r : 0;
+}
+
 json_t *gt_vol_profile_public(const json_t *p)
 {
 	json_t *out = json_pack("{s:o, s:O, s:O, s:O, s:O}", "skills",

@@ -51,6 +51,8 @@ int gt_vol_qr_decide(gt_decide *d, const json_t *in, gt_error *err);
 /* people.c */
 int gt_vol_register_decide(gt_decide *d, const json_t *in, gt_error *err);
 int gt_vol_update_decide(gt_decide *d, const json_t *in, gt_error *err);
+int gt_vol_rekey_decide(gt_decide *d, const json_t *in, gt_error *err);
+int gt_vol_erase_decide(gt_decide *d, const json_t *in, gt_error *err);
 /* hours.c */
 int gt_vol_signup_decide(gt_decide *d, const json_t *in, gt_error *err);
 int gt_vol_signup_apply(gt_store_conn *c, const gt_entry *e, gt_error *err);

@@ -26,6 +26,9 @@
  * Commands without an entry (private area only):
  *   vol.volunteer           register: reply {id, key, ref}
  *   vol.volunteer.update    replace one's own profile
+ *   vol.volunteer.key       replace one's own key (the old one stops working): reply {id, key}
+ *   vol.volunteer.erase     erase one's personal details and disable the key; the
+ *                           pseudonymous entries (sessions, hours) stay on the log
  *   vol.qr                  the check-in code of a slot, for its organisation */
 #ifndef GT_VOLUNTEER_VOLUNTEER_H
 #define GT_VOLUNTEER_VOLUNTEER_H

@@ -337,6 +337,28 @@ test('sign-up, confirmation, check-in and check-out by code, hours confirmed and
   assert.equal(r.status, 404);
 });
 
+test('a volunteer replaces a key that may have leaked, and erases their details; their hours stay', async () => {
+  const v = await volunteer('吴敏');
+  let r = await call('POST', `/api/v1/volunteers/${v.id}/key`, {}, v.key);
+  assert.equal(r.status, 200, r.text);
+  const key = r.json.key;
+  assert.notEqual(key, v.key);
+  assert.equal(key.slice(0, 20), v.key.slice(0, 20), 'the same id');
+  await refused('GET', `/api/v1/volunteers/${v.id}`, undefined, v.key, 401, 'invalid-token');
+  r = await call('GET', `/api/v1/volunteers/${v.id}`, undefined, key);
+  assert.equal(r.status, 200, r.text);
+  await refused('POST', `/api/v1/volunteers/${v.id}/key`, { x: 1 }, key, 400, 'invalid');
+  r = await call('GET', '/api/v1/opportunities/creek-2/candidates', undefined, ngo.token);
+  assert.ok(r.json.candidates.some((c) => c.volunteer.ref === v.ref));
+  r = await call('DELETE', `/api/v1/volunteers/${v.id}`, undefined, key);
+  assert.equal(r.status, 200, r.text);
+  await refused('GET', `/api/v1/volunteers/${v.id}`, undefined, key, 401, 'invalid-token');
+  r = await call('GET', '/api/v1/opportunities/creek-2/candidates', undefined, ngo.token);
+  assert.ok(!r.json.candidates.some((c) => c.volunteer.ref === v.ref), 'an erased volunteer is no candidate');
+  const dump = run(['store', 'dump', '--data', data.dir, '--private']);
+  assert.ok(!dump.stdout.includes('吴敏'), 'the name is still in the store');
+});
+
 test('closing an opportunity stops sign-ups and matching', async () => {
   const v = await volunteer('孙悦');
   let r = await call('POST', '/api/v1/opportunities/creek-1/close', { reason: 'season over' }, ngo.token);

@@ -197,9 +197,18 @@ static const struct {
 	{"campaigns/", "campaign.html"},
 };
 
+/* Pages at an address under another page's: "/<path>" is that page. */
+static const struct {
+	const char *path;
+	const char *page;
+} S_sub_pages[] = {
+	{"volunteer/certificate", "volunteer-certificate.html"},
+};
+
 /* The pages: "/" is index.html, "/<name>" is <name>.html when there is one,
  * "<dir>/" is <dir>/index.html, "/campaigns/<id>" is campaign.html,
- * anything else the file at that path. */
+ * "/volunteer/certificate" is volunteer-certificate.html, anything else the
+ * file at that path. */
 enum MHD_Result gt_h_web(gt_req *r)
 {
 	const char *dir = r->api->web_dir;
@@ -214,6 +223,14 @@ enum MHD_Result gt_h_web(gt_req *r)
 		snprintf(rel, sizeof(rel), "%s", rest);
 	if (!S_web_path_ok(rel))
 		return S_page_not_found(r);
+	for (size_t i = 0; i < sizeof(S_sub_pages) / sizeof(S_sub_pages[0]); i++) {
+		if (strcmp(rest, S_sub_pages[i].path) != 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, S_sub_pages[i].page) >=
+		    sizeof(path))
+			return S_not_found(r);
+		return S_file(r, path, S_ctype(path), "no-cache", S_WEB);
+	}
 	for (size_t i = 0; i < sizeof(S_param_pages) / sizeof(S_param_pages[0]); i++) {
 		size_t k = strlen(S_param_pages[i].prefix);
 		if (strncmp(rest, S_param_pages[i].prefix, k) != 0 || !rest[k] ||

@@ -1,7 +1,8 @@
-// What the donation pages (/campaigns, /campaigns/<id>, /receipt) share:
-// calling the API, amounts of money in the reader's language, dates, the
-// names of statuses, organisations' names, receipt codes and the progress
-// bar toward a goal.
+// What the donation pages (/campaigns, /campaigns/<id>, /receipt) share,
+// and the volunteering pages with them: calling the API (with a token or
+// not), amounts of money in the reader's language, dates, the names of
+// statuses, organisations' names, receipt codes and the progress bar
+// toward a goal.
 
 import { h } from './site.js';
 import { t, locale } from './i18n.js';
@@ -67,6 +68,18 @@ export function postJSON(url, body) {
 		headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		body: JSON.stringify(body),
 	});
+}
+
+/**
+ * A request with an optional JSON body and an optional bearer token (an
+ * organisation's token, a volunteer's key); resolves { status, body };
+ * throws ApiError.
+ */
+export function requestJSON(method, url, { token = null, body } = {}) {
+	const headers = { Accept: 'application/json' };
+	if (token) headers.Authorization = `Bearer ${token}`;
+	if (body !== undefined) headers['Content-Type'] = 'application/json';
+	return call(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 /** An error as a sentence for the reader. */

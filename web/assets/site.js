@@ -13,6 +13,7 @@ export const NAV = [
 	{ href: '/explorer', key: 'nav.explorer' },
 	{ href: '/campaigns', key: 'nav.campaigns' },
 	{ href: '/receipt', key: 'nav.receipt' },
+	{ href: '/volunteer', key: 'nav.volunteer' },
 ];
 
 /** Whether a page is on the site (used to show modules as "coming"). */

@@ -10,6 +10,7 @@ import * as M from '../../web/assets/merkle.js';
 import { NAV } from '../../web/assets/site.js';
 import { startServer, seed, launchBrowser, newPage, axeViolations } from './helpers.mjs';
 import { seedGive, CAMPAIGN } from './give-data.mjs';
+import { seedVolunteer } from './vol-data.mjs';
 
 const T = { timeout: 90000 }; // each test
 const SUITE = { timeout: 600000 }; // all the tests of a describe()
@@ -17,11 +18,13 @@ const SUITE = { timeout: 600000 }; // all the tests of a describe()
 let server;
 let browser;
 let give;
+let vol;
 
 before(async () => {
 	server = await startServer();
 	await seed(server, 3);
 	give = await seedGive(server);
+	vol = await seedVolunteer(server);
 	browser = await launchBrowser();
 });
 
@@ -123,6 +126,86 @@ for (const locale of ['en-US', 'zh-CN']) {
 			await page.locator('#code-input').press('Enter');
 			await page.waitForFunction(() => document.getElementById('code-error').textContent !== '');
 			await check(page, `no receipt with this code (${locale})`);
+			await page.context().close();
+		});
+
+		test('the volunteering page: the registration with errors, a new key and matches, check-in, a QR code, on a phone', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			await page.goto(`${server.url}/volunteer`);
+			await ready(page);
+			await page.locator('#join-lat').fill('95');
+			await page.locator('#join-submit').click();
+			await page.waitForFunction(() => document.getElementById('join-lat-error').textContent !== '');
+			await check(page, `volunteer page with form errors (${locale})`);
+			await page.locator('#join-lat').fill('31.2204');
+			await page.locator('#join-lon').fill('121.4637');
+			await page.locator('#skill-rows .row-skill').selectOption('first-aid');
+			await page.locator('#join-submit').click();
+			await page.waitForSelector('#key-notice:not([hidden])');
+			await page.waitForSelector('#match-list');
+			await page.locator('.my-key summary').click();
+			await check(page, `volunteer page with a new key and matches (${locale})`);
+			await page.locator('#m-creek .slot-signup').first().click();
+			await page.waitForFunction(() => document.getElementById('m-creek-msg').textContent !== '');
+			await page.locator('#b-library .slot-signup').first().click();
+			await page.waitForFunction(() => document.getElementById('b-library-msg').textContent !== '');
+			await check(page, `volunteer page with a sign-up and a refusal (${locale})`);
+			await page.goto(`${server.url}/volunteer?code=${vol.code}`);
+			await ready(page);
+			await page.locator('#checkin-btn').click();
+			await page.waitForFunction(() => document.getElementById('checkin-result').textContent !== '');
+			await page.locator('#qr-token').fill(vol.ngo);
+			await page.locator('#qr-opportunity').fill('creek');
+			await page.locator('#qr-slot').fill('now');
+			await page.locator('#qr-submit').click();
+			await page.waitForSelector('#qr-figure svg');
+			await check(page, `volunteer page with a check-in and a QR code (${locale})`);
+			await page.setViewportSize({ width: 360, height: 740 });
+			await check(page, `volunteer page on a phone (${locale})`);
+			await page.context().close();
+		});
+
+		test('the volunteering page with a dispute form, and the certificate verified, not verified and on a phone', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			await page.goto(`${server.url}/volunteer`);
+			await ready(page);
+			await page.locator('#signin-key').fill(vol.checker.key);
+			await page.locator('#signin-submit').click();
+			await page.waitForSelector('#me-section:not([hidden])');
+			await page.waitForSelector('#sessions-h3');
+			await page.waitForSelector('#match-list');
+			const dispute = page.locator('button[data-dispute]');
+			if (await dispute.count()) {
+				await dispute.first().click();
+				await page.locator('.dispute-form button[type="submit"]').click();
+				await page.waitForFunction(() => document.querySelector('.dispute-form .error')?.textContent !== '');
+			}
+			await check(page, `volunteer page signed in with sessions (${locale})`);
+			const cert = `${server.url}/volunteer/certificate?ref=${vol.certVol.ref}&year=${vol.year}`;
+			await page.goto(cert);
+			await ready(page);
+			await page.waitForSelector('#cert-verdict[data-outcome="pass"]');
+			await page.locator('.proof-session summary').first().click();
+			await check(page, `certificate verified (${locale})`);
+			await page.setViewportSize({ width: 360, height: 740 });
+			await check(page, `certificate on a phone (${locale})`);
+			await page.route(
+				(url) => new URL(url).pathname.startsWith('/api/v1/certificates/'),
+				async (route) => {
+					const response = await route.fetch();
+					const json = await response.json();
+					json.items[0].minutes += 60;
+					await route.fulfill({ response, json });
+				},
+			);
+			await page.goto(cert);
+			await ready(page);
+			await page.waitForSelector('#cert-verdict[data-outcome="fail"]');
+			await check(page, `certificate not verified (${locale})`);
+			await page.locator('#cert-ref').fill('nobody');
+			await page.locator('#cert-submit').click();
+			await page.waitForFunction(() => document.getElementById('cert-error').textContent !== '');
+			await check(page, `certificate with a wrong reference (${locale})`);
 			await page.context().close();
 		});
 

@@ -212,6 +212,9 @@ async function verify(cert, vkey, vkeyError) {
 
 /* ---------- rendering ---------- */
 
+/** The string of key, or of key.one when n is 1 ("in 1 session"). */
+const tn = (key, n, vars) => t(Number(n) === 1 ? `${key}.one` : key, { ...vars, n });
+
 /** A check as shown, its texts in the reader's language (they may hold translated parts). */
 function shown(c) {
 	return c.whatKey ? { ...c, titleVars: { ...c.titleVars, what: t(c.whatKey) } } : c;
@@ -224,7 +227,7 @@ function totalCheck(cert, v) {
 		title: 'cert.check.total.t',
 		status: v.total.ok ? 'pass' : 'fail',
 		detail: {
-			key: v.total.ok ? 'cert.check.total.pass' : 'cert.check.total.fail',
+			key: v.total.ok ? `cert.check.total.pass${v.total.n === 1 ? '.one' : ''}` : 'cert.check.total.fail',
 			vars: { sum: duration(v.total.sum), n: v.total.n, total: duration(cert.minutes), sessions: str(cert.sessions) },
 		},
 	};
@@ -237,7 +240,7 @@ function verdict(cert, v) {
 	if (v.outcome === 'pass') {
 		status = 'ok';
 		title = t('cert.v.pass.t');
-		line = t('cert.v.pass.d', { n: v.sessions.length, total: duration(cert.minutes), year: str(cert.year), size: v.cp.size.toString() });
+		line = tn('cert.v.pass.d', v.sessions.length, { total: duration(cert.minutes), year: str(cert.year), size: v.cp.size.toString() });
 	} else if (v.outcome === 'empty') {
 		status = 'ok';
 		title = t('cert.v.empty.t');
@@ -287,7 +290,7 @@ function summaryCard(cert, v) {
 		'section',
 		{ class: 'card', 'aria-labelledby': 'cert-h2' },
 		h('h2', { id: 'cert-h2', tabindex: '-1' }, t('cert.h2', { year: str(cert.year) })),
-		h('p', { class: 'cert-total', id: 'cert-total' }, v.sessions.length ? t('cert.total', { total: duration(cert.minutes), year: str(cert.year), n: v.sessions.length }) : t('cert.none', { year: str(cert.year) })),
+		h('p', { class: 'cert-total', id: 'cert-total' }, v.sessions.length ? tn('cert.total', v.sessions.length, { total: duration(cert.minutes), year: str(cert.year) }) : t('cert.none', { year: str(cert.year) })),
 		h('dl', { class: 'fields' }, h('dt', null, t('cert.f.ref')), h('dd', null, h('code', { class: 'hash', id: 'cert-ref-shown' }, str(cert.volunteer))), h('dt', null, t('cert.f.year')), h('dd', null, str(cert.year))),
 		v.sessions.length
 			? h(

@@ -395,7 +395,9 @@ function progressBlock(p) {
 function signupItem(s) {
 	const id = `signup-${s.signup}`;
 	const msg = state.messages.get(id);
-	const cancellable = s.status === 'pending' || s.status === 'confirmed';
+	// Once checked in, a sign-up can no longer be cancelled.
+	const hasSession = state.sessions.items.some((x) => Number(x.signup) === Number(s.signup));
+	const cancellable = (s.status === 'pending' || s.status === 'confirmed') && !hasSession;
 	const btn = cancellable
 		? h('button', { type: 'button', class: 'secondary', dataset: { cancel: str(s.signup) } }, t('vol.signups.cancel'), h('span', { class: 'visually-hidden' }, ` ${str(s.title || s.opportunity)}`))
 		: null;

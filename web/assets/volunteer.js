@@ -37,6 +37,7 @@ const state = {
 	sessions: { items: [], loading: false, error: null },
 	messages: new Map(), // list item id -> { ok, text }
 	dispute: null, // the session whose dispute form is open
+	disputeText: '', // and what is typed in it
 	checkin: null, // { kind: 'in'|'out', ok, text }
 	qr: null, // { qr, code, url, answer }
 };
@@ -449,6 +450,7 @@ function sessionItem(s) {
 	if (canDispute && !open) {
 		const b = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', dataset: { dispute: str(s.session) } }, t('vol.dispute.open'), h('span', { class: 'visually-hidden' }, ` ${t('vol.sessions.n', { n: str(s.session) })}`));
 		b.addEventListener('click', () => {
+			if (state.dispute !== s.session) state.disputeText = '';
 			state.dispute = s.session;
 			renderMe();
 			$(`dispute-${s.session}-reason`)?.focus();
@@ -471,8 +473,13 @@ function disputeForm(s) {
 		h('p', { class: 'error', id: `${rid}-error` }),
 		h('div', { class: 'input-row' }, h('button', { type: 'submit' }, t('vol.dispute.submit')), h('button', { type: 'button', class: 'secondary dispute-cancel' }, t('vol.dispute.cancel'))),
 	);
+	// What is typed survives the list being drawn again (after another action).
+	const ta = form.querySelector('textarea');
+	ta.value = state.disputeText;
+	ta.addEventListener('input', () => (state.disputeText = ta.value));
 	form.querySelector('.dispute-cancel').addEventListener('click', () => {
 		state.dispute = null;
+		state.disputeText = '';
 		renderMe();
 		document.querySelector(`[data-dispute="${s.session}"]`)?.focus();
 	});
@@ -491,6 +498,7 @@ function disputeForm(s) {
 			await vcall('POST', `/api/v1/sessions/${encodeURIComponent(str(s.session))}/dispute`, { reason });
 			state.messages.set(id, { ok: true, text: t('vol.dispute.sent') });
 			state.dispute = null;
+			state.disputeText = '';
 		} catch (e) {
 			state.messages.set(id, { ok: false, text: refusal(e) });
 		}

@@ -267,11 +267,56 @@ enum MHD_Result gt_h_opportunity_list(gt_req *r)
 	if (status && strcmp(status, "open") && strcmp(status, "all"))
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "status must be open or all");
-	gt_api_arg args[] = {GT_ARG_TEXT(org), GT_ARG_TEXT(cause),
-			     remote ? GT_ARG_INT(strcmp(remote, "true") == 0) : GT_ARG_TEXT(NULL),
-			     GT_ARG_INT(!status || strcmp(status, "open") == 0), GT_ARG_INT(before)};
-	return gt_api_list(r, GT_Q_VOL_OPP_LIST, args, 5, limit, S_opportunity_row, "number",
-			   "opportunities", "next_before");
+	gt_store_conn *c;
+	gt_stmt *st;
+	gt_error err = {0};
+	int rc = gt_store_reader(r->api->store, &c, &err);
+	if (rc < 0)
+		return gt_api_problem_code(r, rc, err.msg);
+	json_t *list = NULL, *next = NULL;
+	if ((rc = gt_stmt_open(c, GT_Q_VOL_OPP_LIST, &st, &err)) == 0) {
+		if (org)
+			gt_stmt_bind_text(st, 1, org, (size_t)-1);
+		else
+			gt_stmt_bind_null(st, 1);
+		if (cause)
+			gt_stmt_bind_text(st, 2, cause, (size_t)-1);
+		else
+			gt_stmt_bind_null(st, 2);
+		if (remote)
+			gt_stmt_bind_i64(st, 3, strcmp(remote, "true") == 0);
+		else
+			gt_stmt_bind_null(st, 3);
+		gt_stmt_bind_i64(st, 4, !status || strcmp(status, "open") == 0);
+		gt_stmt_bind_i64(st, 5, (int64_t)before);
+		gt_stmt_bind_i64(st, 6, (int64_t)limit + 1);
+		rc = gt_api_page(st, limit, S_opportunity_row, "number", &list, &next, &err);
+		gt_stmt_close(st);
+	}
+	/* Each with its slots and the places taken, as GET /api/v1/opportunities/{id}. */
+	size_t i;
+	json_t *o;
+	json_array_foreach(rc == 0 ? list : NULL, i, o)
+	{
+		json_t *slots = json_array();
+		if ((rc = gt_stmt_open(c, GT_Q_VOL_SLOTS, &st, &err)) < 0)
+			break;
+		gt_stmt_bind_i64(st, 1, S_int(o, "number"));
+		while ((rc = gt_stmt_step(st, &err)) == 1)
+			json_array_append_new(slots, S_slot(st));
+		gt_stmt_close(st);
+		json_object_set_new(o, "slots", slots);
+		if (rc < 0)
+			break;
+	}
+	gt_store_reader_done(c);
+	if (rc < 0) {
+		json_decref(list);
+		json_decref(next);
+		return gt_api_problem_code(r, rc, err.msg);
+	}
+	return gt_api_json(r, MHD_HTTP_OK,
+			   json_pack("{s:o, s:o}", "opportunities", list, "next_before", next));
 }
 
 /* ---- volunteers ------------------------------------------------------------------------------ */

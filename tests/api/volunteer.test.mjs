@@ -99,6 +99,7 @@ test('an NGO posts opportunities; anyone lists and reads them; the taxonomy name
   assert.deepEqual(r.json.opportunities.map((o) => o.id), ['ngo-website']);
   r = await call('GET', '/api/v1/opportunities?cause=environment');
   assert.deepEqual(r.json.opportunities.map((o) => o.id), ['creek-1']);
+  assert.deepEqual(r.json.opportunities[0].slots.map((s) => [s.id, s.capacity, s.taken]), [['now', 2, 0], ['later', 5, 0]]);
   r = await call('GET', '/api/v1/opportunities?limit=1');
   assert.equal(r.json.opportunities.length, 1);
   assert.equal(typeof r.json.next_before, 'number');

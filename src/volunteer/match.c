@@ -1,11 +1,13 @@
-/* The matching engine (match.h): volunteers in one cache line each,
- * opportunities beside them, posting lists per skill and grids of cells to
- * find the few records a query must score, and a bounded heap per query. */
+/* The matching engine (match.h): volunteers in a hot and a cold half of a
+ * cache line, opportunities beside them, posting lists per skill and grids
+ * of cells to find the few records a query must score, bounds that settle
+ * most candidates from their hot half, and a bounded heap per query. */
 #include "volunteer/match.h"
 #include "volunteer/taxonomy.h"
 
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -57,23 +59,39 @@ enum {
 	S_OPEN = 16,
 };
 
-/* A volunteer in one cache line: a query that reaches a volunteer reads
- * everything it needs with one memory access. The key comes first in both
- * record types (the key map reads it there). levels holds 2 bits per held
- * skill, in the order of the skills' bits (level - 1): 12 skills with their
- * levels take 8 + 3 bytes instead of 25. */
-typedef struct S_vol {
-	uint32_t key;
-	uint32_t levels;
+/* A volunteer in two halves of 32 bytes, in two arrays. The hot half is
+ * what a query reads of every candidate: the hard rules but distance, four
+ * of the five components, the key (which breaks ties) and a summary of the
+ * availability that bounds that component. The cold half (the hours and the
+ * home) is read for in-person queries and for the few candidates whose
+ * exact availability decides whether they pass min_score or make the page:
+ * a query over half a million candidates streams 32 bytes of each instead
+ * of 64. levels holds 2 bits per held skill, in the order of the skills'
+ * bits (level - 1): 12 skills with their levels take 8 + 3 bytes, not 25. */
+typedef struct S_hot {
 	uint64_t held; /* skill bits */
+	uint32_t levels : 24, flags : 8;
+	uint32_t languages, causes;
+	uint32_t key;
+	uint32_t when; /* bit b: free in some hour of [6b, 6b + 6) of the week */
+	uint16_t radius, birth_year;
+} __attribute__((aligned(32))) S_hot;
+
+typedef struct S_cold {
 	uint64_t avail[3];
 	int32_t lat, lon;
-	uint32_t languages, causes;
-	uint16_t radius, birth_year;
-	uint8_t flags;
-} __attribute__((aligned(64))) S_vol;
+} __attribute__((aligned(32))) S_cold;
 
-_Static_assert(sizeof(S_vol) == 64, "a volunteer is one cache line");
+_Static_assert(sizeof(S_hot) == 32 && sizeof(S_cold) == 32, "two halves of a cache line");
+
+/* Hours in a block of the availability summary, and blocks in a week. */
+#define S_BLOCK_HOURS 6
+#define S_BLOCKS (GT_MATCH_HOURS / S_BLOCK_HOURS)
+
+typedef struct S_vol {
+	S_hot h;
+	S_cold c;
+} S_vol;
 
 /* An opportunity. The level of each required skill is in two bit planes
  * (level - 1 = b1 b0), so that the level a skill needs is two shifts. */
@@ -90,9 +108,9 @@ typedef struct S_opp {
 } S_opp;
 
 /* The level a volunteer holds skill s at, minus one (s must be held). */
-static inline unsigned S_vol_level(const S_vol *v, unsigned s)
+static inline unsigned S_vol_level(const S_hot *h, unsigned s)
 {
-	return (v->levels >> (2 * S_pop(v->held & S_below(s)))) & 3;
+	return ((unsigned)h->levels >> (2 * S_pop(h->held & S_below(s)))) & 3;
 }
 
 static inline unsigned S_opp_level(const S_opp *o, unsigned s)
@@ -154,22 +172,29 @@ static int S_vol_make(const gt_match_volunteer *in, S_vol *out, gt_error *err)
 	    (r = S_check_place(in->lat_e6, in->lon_e6, "volunteer", in->key, err)) < 0)
 		return r;
 	memset(out, 0, sizeof(*out));
-	out->key = in->key;
-	out->held = held;
+	S_hot *h = &out->h;
+	h->held = held;
+	uint32_t levels = 0;
 	unsigned i = 0;
 	for (uint64_t b = held; b; b &= b - 1, i++)
-		out->levels |= (uint32_t)level[S_ctz(b)] << (2 * i);
-	memcpy(out->avail, in->avail, sizeof(out->avail));
+		levels |= (uint32_t)level[S_ctz(b)] << (2 * i);
+	h->levels = levels;
 	if (in->located) {
-		out->lat = in->lat_e6;
-		out->lon = in->lon_e6;
+		out->c.lat = in->lat_e6;
+		out->c.lon = in->lon_e6;
 	}
-	out->languages = in->languages;
-	out->causes = in->causes;
-	out->radius = in->radius_km;
-	out->birth_year = in->birth_year;
-	out->flags = (uint8_t)(S_LIVE | (in->located ? S_LOCATED : 0) |
-			       (in->discoverable ? S_DISCOVERABLE : 0));
+	for (unsigned b = 0; b < S_BLOCKS; b++)
+		for (unsigned hr = b * S_BLOCK_HOURS; hr < (b + 1) * S_BLOCK_HOURS; hr++)
+			if (in->avail[hr / 64] >> (hr % 64) & 1)
+				h->when |= (uint32_t)1 << b;
+	h->languages = in->languages;
+	h->causes = in->causes;
+	h->radius = in->radius_km;
+	h->birth_year = in->birth_year;
+	h->flags = (uint8_t)(S_LIVE | (in->located ? S_LOCATED : 0) |
+			     (in->discoverable ? S_DISCOVERABLE : 0));
+	memcpy(out->c.avail, in->avail, sizeof(out->c.avail));
+	h->key = in->key;
 	return 0;
 }
 
@@ -241,68 +266,108 @@ static inline int S_percent(unsigned x, unsigned y)
 	return (int)((200 * x + y) / (2 * y));
 }
 
-/* The pair's score, or -1 when a hard rule says no (discoverability apart,
- * which is the candidate query's to check). max_km: the filter's (0: none).
- * With out, every component as well. Every query and gt_match_score go
- * through here, so they cannot disagree; inlined into the query loops,
- * where out is NULL and its stores vanish. */
-static inline __attribute__((always_inline)) int S_eval(const S_vol *v, const S_opp *o, int year,
-							uint32_t max_km, gt_match_result *out)
+/* The hard rules but distance, from the hot half (discoverability is the
+ * candidate query's to check): whether the pair may match. */
+static inline bool S_rules(const S_hot *h, const S_opp *o, int year)
 {
 	if (!(o->flags & S_OPEN))
+		return false;
+	if (o->min_age && h->birth_year && year - (int)h->birth_year < (int)o->min_age)
+		return false;
+	if (o->req && !(o->req & h->held))
+		return false;
+	if (!(o->flags & S_REMOTE) && (!(h->flags & S_LOCATED) || !h->radius))
+		return false;
+	return true;
+}
+
+/* The distance rule and component of an in-person pair that passed
+ * S_rules: -1 when out of reach, with *km the distance. max_km: the
+ * filter's (0: none). */
+static inline int S_reach(const S_hot *h, const S_cold *c, const S_opp *o, uint32_t max_km,
+			  double *km)
+{
+	double limit = h->radius;
+	if (max_km && max_km < limit)
+		limit = max_km;
+	/* Moving along a meridian is the shortest way to change latitude, so
+	 * R * |dlat| is a lower bound of the distance: most records out of reach
+	 * fail here without trigonometry. The margin is far above rounding; the
+	 * exact test follows. */
+	double dlat = fabs((double)((int64_t)c->lat - o->lat)) * S_RAD_E6;
+	if (dlat * GT_MATCH_EARTH_KM > limit + 1.0)
 		return -1;
-	if (o->min_age && v->birth_year && year - (int)v->birth_year < (int)o->min_age)
+	double d = gt_match_km(c->lat, c->lon, o->lat, o->lon);
+	if (d > limit)
 		return -1;
-	uint64_t hit = o->req & v->held;
-	if (o->req && !hit)
-		return -1;
-	int distance;
-	double km = -1;
-	if (o->flags & S_REMOTE) {
-		distance = 100;
-	} else {
-		if (!(v->flags & S_LOCATED) || !v->radius)
-			return -1;
-		double limit = v->radius;
-		if (max_km && max_km < limit)
-			limit = max_km;
-		/* Moving along a meridian is the shortest way to change latitude, so
-		 * R * |dlat| is a lower bound of the distance: most records out of
-		 * reach fail here without trigonometry. The margin is far above
-		 * rounding; the exact test follows. */
-		double dlat = fabs((double)((int64_t)v->lat - o->lat)) * S_RAD_E6;
-		if (dlat * GT_MATCH_EARTH_KM > limit + 1.0)
-			return -1;
-		km = gt_match_km(v->lat, v->lon, o->lat, o->lon);
-		if (km > limit)
-			return -1;
-		distance = (int)floor(100.0 - 50.0 * km / v->radius + 0.5);
+	*km = d;
+	return (int)floor(100.0 - 50.0 * d / h->radius + 0.5);
+}
+
+/* How many required skills are held at or above their level, and below. */
+static inline void S_held(const S_hot *h, const S_opp *o, unsigned *covered, unsigned *below)
+{
+	uint64_t hit = o->req & h->held;
+	unsigned c = 0;
+	for (uint64_t b = hit; b; b &= b - 1) {
+		unsigned s = S_ctz(b);
+		c += S_vol_level(h, s) >= S_opp_level(o, s);
 	}
+	*covered = c;
+	*below = S_pop(hit) - c;
+}
+
+static inline int S_cause(const S_hot *h, const S_opp *o)
+{
+	return (h->causes >> o->cause & 1) ? 100 : h->causes ? 0 : 50;
+}
+
+static inline int S_language(const S_hot *h, const S_opp *o)
+{
+	return (!o->languages || (o->languages & h->languages)) ? 100 : 0;
+}
+
+/* The weighted sum, rounded: what every score is. */
+static inline int S_total(int skill, int distance, int availability, int cause, int language)
+{
+	return (GT_MATCH_W_SKILL * skill + GT_MATCH_W_DISTANCE * distance +
+		GT_MATCH_W_AVAILABILITY * availability + GT_MATCH_W_CAUSE * cause +
+		GT_MATCH_W_LANGUAGE * language + 50) /
+	       100;
+}
+
+static inline unsigned S_fit(const S_cold *c, const S_opp *o)
+{
+	return S_pop(c->avail[0] & o->slots[0]) + S_pop(c->avail[1] & o->slots[1]) +
+	       S_pop(c->avail[2] & o->slots[2]);
+}
+
+/* The pair's score, or -1 when a hard rule says no; with out, every
+ * component as well. This is the definition of the score: gt_match_score,
+ * the volunteer's query and every result written go through here, and the
+ * candidate query's faster loop (S_try_vol) computes the same from the same
+ * parts, which the unit tests check against it. */
+static int S_eval(const S_hot *h, const S_cold *c, const S_opp *o, int year, uint32_t max_km,
+		  gt_match_result *out)
+{
+	double km = -1;
+	if (!S_rules(h, o, year))
+		return -1;
+	int distance = 100;
+	if (!(o->flags & S_REMOTE) && (distance = S_reach(h, c, o, max_km, &km)) < 0)
+		return -1;
 	int skill;
 	unsigned covered = 0, below = 0;
 	if (o->req) {
-		for (uint64_t b = hit; b; b &= b - 1) {
-			unsigned s = S_ctz(b);
-			covered += S_vol_level(v, s) >= S_opp_level(o, s);
-		}
-		below = S_pop(hit) - covered;
+		S_held(h, o, &covered, &below);
 		skill = S_percent(2 * covered + below, 2 * o->nreq);
 	} else {
-		skill = (o->welcome & v->held) ? 100 : 50;
+		skill = (o->welcome & h->held) ? 100 : 50;
 	}
-	unsigned fit = 0;
-	int availability = 100;
-	if (o->nslots) {
-		fit = S_pop(v->avail[0] & o->slots[0]) + S_pop(v->avail[1] & o->slots[1]) +
-		      S_pop(v->avail[2] & o->slots[2]);
-		availability = S_percent(fit, o->nslots);
-	}
-	int cause = (v->causes >> o->cause & 1) ? 100 : v->causes ? 0 : 50;
-	int language = (!o->languages || (o->languages & v->languages)) ? 100 : 0;
-	int score = (GT_MATCH_W_SKILL * skill + GT_MATCH_W_DISTANCE * distance +
-		     GT_MATCH_W_AVAILABILITY * availability + GT_MATCH_W_CAUSE * cause +
-		     GT_MATCH_W_LANGUAGE * language + 50) /
-		    100;
+	unsigned fit = o->nslots ? S_fit(c, o) : 0;
+	int availability = o->nslots ? S_percent(fit, o->nslots) : 100;
+	int cause = S_cause(h, o), language = S_language(h, o);
+	int score = S_total(skill, distance, availability, cause, language);
 	if (out) {
 		out->score = score;
 		out->skill = skill;
@@ -313,7 +378,7 @@ static inline __attribute__((always_inline)) int S_eval(const S_vol *v, const S_
 		out->required = o->nreq;
 		out->covered = (uint8_t)covered;
 		out->below_level = (uint8_t)below;
-		out->welcome_held = (uint8_t)S_pop(o->welcome & v->held);
+		out->welcome_held = (uint8_t)S_pop(o->welcome & h->held);
 		out->km = km < 0 ? -1 : (int32_t)floor(km + 0.5);
 		out->fit_hours = (uint16_t)fit;
 		out->slot_hours = o->nslots;
@@ -338,7 +403,7 @@ bool gt_match_score(const gt_match_volunteer *v, const gt_match_opportunity *o, 
 	if (S_vol_make(v, &sv, NULL) < 0 || S_opp_make(o, &so, NULL) < 0)
 		return false;
 	gt_match_result r = {0};
-	if (S_eval(&sv, &so, year ? year : S_this_year(), 0, &r) < 0)
+	if (S_eval(&sv.h, &sv.c, &so, year ? year : S_this_year(), 0, &r) < 0)
 		return false;
 	if (out)
 		*out = r;
@@ -403,12 +468,12 @@ typedef struct S_keys {
 	uint32_t mask; /* capacity - 1 */
 	uint32_t n;
 	const void *const *recs; /* where the records are (their array moves as it grows) */
-	size_t size;		 /* of a record */
+	size_t size, off;	 /* of a record; of the key in it */
 } S_keys;
 
 static inline uint32_t S_keys_key(const S_keys *k, uint32_t slot)
 {
-	return *(const uint32_t *)((const char *)*k->recs + (size_t)slot * k->size);
+	return *(const uint32_t *)((const char *)*k->recs + (size_t)slot * k->size + k->off);
 }
 
 static inline uint32_t S_keys_hash(const S_keys *k, uint32_t key)
@@ -600,6 +665,10 @@ typedef struct S_walk {
 static void S_walk_init(S_walk *w, const S_grid *g, int32_t lat_e6, int32_t lon_e6, double reach)
 {
 	*w = (S_walk){.g = g};
+	/* Half way round the Earth reaches everywhere (and keeps the
+	 * arithmetic below in range). */
+	if (reach > 3.14159265358979323846 * GT_MATCH_EARTH_KM)
+		reach = 3.14159265358979323846 * GT_MATCH_EARTH_KM;
 	double lat = lat_e6 / 1e6, lon = lon_e6 / 1e6;
 	double dphi = reach / GT_MATCH_EARTH_KM; /* radians of latitude within reach */
 	double dlat = dphi * 180.0 / 3.14159265358979323846;
@@ -666,7 +735,8 @@ static const S_list *S_walk_next(S_walk *w)
 struct gt_match {
 	pthread_rwlock_t lock;
 
-	S_vol *vols;
+	S_hot *vhot; /* the volunteers' two halves, by slot */
+	S_cold *vcold;
 	uint32_t nvols, capvols; /* slots used (live or free), allocated */
 	S_list vfree;		 /* deleted slots, reused first */
 	S_keys vkeys;
@@ -703,10 +773,12 @@ int gt_match_new(gt_match **ret, gt_error *err)
 		free(m);
 		return gt_fail_errno(err, r, "cannot make the match engine's lock");
 	}
-	m->vkeys.recs = (const void *const *)&m->vols;
-	m->vkeys.size = sizeof(S_vol);
+	m->vkeys.recs = (const void *const *)&m->vhot;
+	m->vkeys.size = sizeof(S_hot);
+	m->vkeys.off = offsetof(S_hot, key);
 	m->okeys.recs = (const void *const *)&m->opps;
 	m->okeys.size = sizeof(S_opp);
+	m->okeys.off = offsetof(S_opp, key);
 	*ret = m;
 	return 0;
 }
@@ -724,7 +796,8 @@ void gt_match_free(gt_match *m)
 	free(m->vfar.v);
 	free(m->vfree.v);
 	free(m->vkeys.t);
-	free(m->vols);
+	free(m->vhot);
+	free(m->vcold);
 	free(m->oany.v);
 	free(m->ofree.v);
 	free(m->okeys.t);
@@ -742,15 +815,17 @@ enum {
 
 static uint64_t S_vol_skills(const S_vol *v)
 {
-	return (v->flags & S_LIVE) && (v->flags & S_DISCOVERABLE) ? v->held : 0;
+	const S_hot *h = &v->h;
+	return (h->flags & S_LIVE) && (h->flags & S_DISCOVERABLE) ? h->held : 0;
 }
 
 static int64_t S_vol_place(const S_vol *v)
 {
-	if (!(v->flags & S_LIVE) || !(v->flags & S_DISCOVERABLE) || !(v->flags & S_LOCATED) ||
-	    !v->radius)
+	const S_hot *h = &v->h;
+	if (!(h->flags & S_LIVE) || !(h->flags & S_DISCOVERABLE) || !(h->flags & S_LOCATED) ||
+	    !h->radius)
 		return S_NOWHERE;
-	return v->radius > S_NEAR_KM ? S_FAR : (int64_t)S_cell_id(v->lat, v->lon);
+	return h->radius > S_NEAR_KM ? S_FAR : (int64_t)S_cell_id(v->c.lat, v->c.lon);
 }
 
 /* Move the record at slot from the indexes of old to those of new (either
@@ -784,11 +859,11 @@ static int S_vol_reindex(gt_match *m, uint32_t slot, const S_vol *old, const S_v
 			S_list_push(&cell->l, slot);
 	}
 	if (from >= 0)
-		m->vradius[old->radius]--;
+		m->vradius[old->h.radius]--;
 	if (to >= 0)
-		m->vradius[new->radius]++;
-	if (to >= 0 && new->radius > m->vreach)
-		m->vreach = new->radius;
+		m->vradius[new->h.radius]++;
+	if (to >= 0 && new->h.radius > m->vreach)
+		m->vreach = new->h.radius;
 	while (m->vreach > 0 && !m->vradius[m->vreach])
 		m->vreach--;
 	return 0;
@@ -845,23 +920,58 @@ static int S_opp_reindex(gt_match *m, uint32_t slot, const S_opp *old, const S_o
 	return 0;
 }
 
-/* Room for one more record in an array of records of size bytes aligned to
- * align: a new array, copied (realloc would not keep the alignment). */
-static int S_grow(void **recs, uint32_t *cap, uint32_t n, size_t size, size_t align)
+/* A copy of the array recs[n] (size bytes each, aligned to align) with
+ * room for cap, or NULL (realloc would not keep the alignment). */
+static void *S_regrow(const void *recs, uint32_t n, uint32_t cap, size_t size, size_t align)
 {
-	if (n < *cap)
+	void *p = aligned_alloc(align, (size_t)cap * size);
+	if (p && n)
+		memcpy(p, recs, (size_t)n * size);
+	return p;
+}
+
+static uint32_t S_next_cap(uint32_t cap)
+{
+	uint64_t n = cap ? (uint64_t)cap + cap / 2 : 1024;
+	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+/* Room for one more volunteer slot in both halves. */
+static int S_vols_grow(gt_match *m)
+{
+	if (m->nvols < m->capvols)
 		return 0;
-	uint64_t ncap = *cap ? (uint64_t)*cap + *cap / 2 : 1024;
-	if (ncap > UINT32_MAX)
+	uint32_t cap = S_next_cap(m->capvols);
+	if (cap == m->capvols)
 		return GT_ENOMEM;
-	void *p = aligned_alloc(align, ncap * size);
-	if (!p)
+	S_hot *hot = S_regrow(m->vhot, m->nvols, cap, sizeof(S_hot), 32);
+	S_cold *cold = S_regrow(m->vcold, m->nvols, cap, sizeof(S_cold), 32);
+	if (!hot || !cold) {
+		free(hot);
+		free(cold);
 		return GT_ENOMEM;
-	if (*recs)
-		memcpy(p, *recs, (size_t)n * size);
-	free(*recs);
-	*recs = p;
-	*cap = (uint32_t)ncap;
+	}
+	free(m->vhot);
+	free(m->vcold);
+	m->vhot = hot;
+	m->vcold = cold;
+	m->capvols = cap;
+	return 0;
+}
+
+static int S_opps_grow(gt_match *m)
+{
+	if (m->nopps < m->capopps)
+		return 0;
+	uint32_t cap = S_next_cap(m->capopps);
+	if (cap == m->capopps)
+		return GT_ENOMEM;
+	S_opp *opps = S_regrow(m->opps, m->nopps, cap, sizeof(S_opp), _Alignof(S_opp));
+	if (!opps)
+		return GT_ENOMEM;
+	free(m->opps);
+	m->opps = opps;
+	m->capopps = cap;
 	return 0;
 }
 
@@ -877,15 +987,16 @@ int gt_match_put_volunteer(gt_match *m, const gt_match_volunteer *v, gt_error *e
 	S_vol none = {0};
 	if (found >= 0) {
 		slot = (uint32_t)found;
-		if ((r = S_vol_reindex(m, slot, &m->vols[slot], &rec)) < 0)
+		S_vol old = {m->vhot[slot], m->vcold[slot]};
+		if ((r = S_vol_reindex(m, slot, &old, &rec)) < 0)
 			goto fail;
-		m->vols[slot] = rec;
+		m->vhot[slot] = rec.h;
+		m->vcold[slot] = rec.c;
 	} else {
 		/* The free list has room for every slot, so that del, which
 		 * cannot fail, never needs more. */
 		if (S_keys_reserve(&m->vkeys) < 0 || S_list_room(&m->vfree, m->nvols + 1) < 0 ||
-		    (!m->vfree.n &&
-		     S_grow((void **)&m->vols, &m->capvols, m->nvols, sizeof(S_vol), 64) < 0)) {
+		    (!m->vfree.n && S_vols_grow(m) < 0)) {
 			r = GT_ENOMEM;
 			goto fail;
 		}
@@ -896,8 +1007,9 @@ int gt_match_put_volunteer(gt_match *m, const gt_match_volunteer *v, gt_error *e
 			m->vfree.n--;
 		else
 			m->nvols++;
-		m->vols[slot] = rec;
-		S_keys_add(&m->vkeys, rec.key, slot);
+		m->vhot[slot] = rec.h;
+		m->vcold[slot] = rec.c;
+		S_keys_add(&m->vkeys, rec.h.key, slot);
 	}
 	pthread_rwlock_unlock(&m->lock);
 	return 0;
@@ -912,12 +1024,12 @@ void gt_match_del_volunteer(gt_match *m, uint32_t key)
 	int64_t found = S_keys_find(&m->vkeys, key);
 	if (found >= 0) {
 		uint32_t slot = (uint32_t)found;
-		S_vol none = {0};
+		S_vol old = {m->vhot[slot], m->vcold[slot]}, none = {0};
 		/* Leaving indexes and pushing onto the free list (which has
 		 * room for every slot) cannot fail. */
-		S_vol_reindex(m, slot, &m->vols[slot], &none);
+		S_vol_reindex(m, slot, &old, &none);
 		S_keys_del(&m->vkeys, key);
-		m->vols[slot].flags = 0;
+		m->vhot[slot].flags = 0;
 		S_list_push(&m->vfree, slot);
 	}
 	pthread_rwlock_unlock(&m->lock);
@@ -940,8 +1052,7 @@ int gt_match_put_opportunity(gt_match *m, const gt_match_opportunity *o, gt_erro
 		m->opps[slot] = rec;
 	} else {
 		if (S_keys_reserve(&m->okeys) < 0 || S_list_room(&m->ofree, m->nopps + 1) < 0 ||
-		    (!m->ofree.n && S_grow((void **)&m->opps, &m->capopps, m->nopps, sizeof(S_opp),
-					   _Alignof(S_opp)) < 0)) {
+		    (!m->ofree.n && S_opps_grow(m) < 0)) {
 			r = GT_ENOMEM;
 			goto fail;
 		}
@@ -1010,7 +1121,8 @@ size_t gt_match_bytes(gt_match *m)
 {
 	pthread_rwlock_rdlock(&m->lock);
 	size_t n = sizeof(*m);
-	n += (size_t)m->capvols * sizeof(S_vol) + (size_t)m->capopps * sizeof(S_opp);
+	n += (size_t)m->capvols * (sizeof(S_hot) + sizeof(S_cold)) +
+	     (size_t)m->capopps * sizeof(S_opp);
 	n += (m->vkeys.t ? ((size_t)m->vkeys.mask + 1) * 4 : 0) +
 	     (m->okeys.t ? ((size_t)m->okeys.mask + 1) * 4 : 0);
 	n += S_list_bytes(&m->vfree) + S_list_bytes(&m->ofree) + S_list_bytes(&m->vfar) +
@@ -1044,6 +1156,7 @@ typedef struct S_query {
 	S_hit *heap;
 	size_t n, k;
 	size_t total;
+	uint64_t floor; /* a hit must rank above this to make the page */
 } S_query;
 
 static int S_filter_get(const gt_match_filter *in, S_filter *f, gt_error *err)
@@ -1094,17 +1207,26 @@ static void S_sift_up(S_hit *h, size_t i)
 	h[i] = x;
 }
 
+static inline uint64_t S_rank(int score, uint32_t key)
+{
+	return (uint64_t)score << 32 | (uint32_t)~key;
+}
+
 static inline void S_push(S_query *q, int score, uint32_t key, uint32_t slot)
 {
 	q->total++;
-	uint64_t rank = (uint64_t)score << 32 | (uint32_t)~key;
+	uint64_t rank = S_rank(score, key);
 	if (q->n < q->k) {
 		q->heap[q->n] = (S_hit){rank, slot};
 		S_sift_up(q->heap, q->n++);
-	} else if (q->k && rank > q->heap[0].rank) {
+	} else if (rank > q->floor) {
 		q->heap[0] = (S_hit){rank, slot};
 		S_sift_down(q->heap, q->n, 0);
+	} else {
+		return;
 	}
+	if (q->n == q->k)
+		q->floor = q->heap[0].rank;
 }
 
 static int S_hit_cmp(const void *a, const void *b)
@@ -1124,7 +1246,8 @@ static int S_query_init(S_query *q, const gt_match_filter *f, size_t offset, siz
 	if (offset > GT_MATCH_OFFSET_MAX)
 		return gt_fail(err, GT_EINVAL, "offset %zu is over %d", offset,
 			       GT_MATCH_OFFSET_MAX);
-	*q = (S_query){.k = offset + limit};
+	/* Until the page is full, anything makes it; with no page, nothing. */
+	*q = (S_query){.k = offset + limit, .floor = offset + limit ? 0 : UINT64_MAX};
 	int r = S_filter_get(f, &q->f, err);
 	if (r < 0)
 		return r;
@@ -1151,7 +1274,7 @@ static inline void S_try_opp(S_query *q, const S_vol *v, const S_opp *o, uint32_
 		return;
 	if (f->languages && o->languages && !(o->languages & f->languages))
 		return;
-	int score = S_eval(v, o, f->year, f->max_km, NULL);
+	int score = S_eval(&v->h, &v->c, o, f->year, f->max_km, NULL);
 	if (score >= 0 && score >= f->min_score)
 		S_push(q, score, o->key, slot);
 }
@@ -1187,20 +1310,21 @@ int gt_match_for_volunteer(gt_match *m, uint32_t vkey, const gt_match_filter *f,
 		S_query_done(&q, stack);
 		return gt_fail(err, GT_ENOTFOUND, "no volunteer %u", vkey);
 	}
-	S_vol v = m->vols[found];
+	S_vol v = {m->vhot[found], m->vcold[found]};
+	uint64_t held = v.h.held;
 	if (q.f.remote != 0) {
 		S_scan_opps(m, &q, &v, &m->oany, 0);
-		for (uint64_t b = v.held; b; b &= b - 1) {
+		for (uint64_t b = held; b; b &= b - 1) {
 			unsigned s = S_ctz(b);
-			S_scan_opps(m, &q, &v, &m->oskill[s], v.held & S_below(s));
+			S_scan_opps(m, &q, &v, &m->oskill[s], held & S_below(s));
 		}
 	}
-	if (q.f.remote != 1 && (v.flags & S_LOCATED) && v.radius) {
-		double reach = v.radius;
+	if (q.f.remote != 1 && (v.h.flags & S_LOCATED) && v.h.radius) {
+		double reach = v.h.radius;
 		if (q.f.max_km && q.f.max_km < reach)
 			reach = q.f.max_km;
 		S_walk w;
-		S_walk_init(&w, &m->ogrid, v.lat, v.lon, reach);
+		S_walk_init(&w, &m->ogrid, v.c.lat, v.c.lon, reach);
 		for (const S_list *l; (l = S_walk_next(&w));)
 			S_scan_opps(m, &q, &v, l, 0);
 	}
@@ -1208,7 +1332,7 @@ int gt_match_for_volunteer(gt_match *m, uint32_t vkey, const gt_match_filter *f,
 	size_t n = 0;
 	for (size_t i = offset; i < q.n; i++, n++) {
 		const S_opp *o = &m->opps[q.heap[i].slot];
-		S_eval(&v, o, q.f.year, q.f.max_km, &out[n]);
+		S_eval(&v.h, &v.c, o, q.f.year, q.f.max_km, &out[n]);
 		out[n].key = o->key;
 	}
 	pthread_rwlock_unlock(&m->lock);
@@ -1220,36 +1344,155 @@ int gt_match_for_volunteer(gt_match *m, uint32_t vkey, const gt_match_filter *f,
 
 /* ---- volunteers for an opportunity ---- */
 
-static inline void S_try_vol(S_query *q, const S_vol *v, const S_opp *o, uint32_t slot)
+/* What a candidate query works out before it reads any volunteer: its
+ * opportunity; the weighted skill component for each number of required
+ * skills covered and held below their level, and the weighted availability
+ * for each number of hours that fit (so that the loop divides nothing);
+ * and, for the availability summary, how many slot hours each block holds,
+ * summed by 7 blocks at a time. */
+typedef struct S_cand {
+	S_opp o;
+	const S_cold *cold;
+	int skill[GT_MATCH_REQUIRED + 1][GT_MATCH_REQUIRED + 1];
+	int avail[GT_MATCH_HOURS + 1];
+	uint8_t when[4][128];
+} S_cand;
+
+static void S_cand_init(S_cand *c, const S_opp *o, const S_cold *cold)
 {
-	const S_filter *f = &q->f;
-	if (f->skills && !(v->held & f->skills))
+	c->o = *o;
+	c->cold = cold;
+	for (unsigned cv = 0; o->nreq && cv <= o->nreq; cv++)
+		for (unsigned b = 0; cv + b <= o->nreq; b++)
+			c->skill[cv][b] = GT_MATCH_W_SKILL * S_percent(2 * cv + b, 2 * o->nreq);
+	if (!o->nslots)
 		return;
-	if (f->languages && !(v->languages & f->languages))
-		return;
-	int score = S_eval(v, o, f->year, f->max_km, NULL);
-	if (score >= 0 && score >= f->min_score)
-		S_push(q, score, v->key, slot);
+	for (unsigned f = 0; f <= o->nslots; f++)
+		c->avail[f] = GT_MATCH_W_AVAILABILITY * S_percent(f, o->nslots);
+	uint8_t block[S_BLOCKS];
+	for (unsigned b = 0; b < S_BLOCKS; b++) {
+		block[b] = 0;
+		for (unsigned hr = b * S_BLOCK_HOURS; hr < (b + 1) * S_BLOCK_HOURS; hr++)
+			block[b] += o->slots[hr / 64] >> (hr % 64) & 1;
+	}
+	for (unsigned part = 0; part < 4; part++) {
+		c->when[part][0] = 0;
+		for (unsigned bits = 1; bits < 128;
+		     bits++) /* the lowest bit's block and the rest */
+			c->when[part][bits] = (uint8_t)(c->when[part][bits & (bits - 1)] +
+							block[7 * part + S_ctz(bits)]);
+	}
 }
 
-/* Reading ahead hides the cache miss of each record: the slots of a list
- * are scattered over the array. */
-#define S_AHEAD 8
+/* Whether a candidate whose weighted sum lies in [lo, hi] is settled:
+ * -1 below min_score whatever it is; 0 counted, since it passes min_score
+ * whatever it is but cannot make the page; 1 not yet known. */
+static inline int S_settle(S_query *q, int lo, int hi, uint32_t key)
+{
+	if ((hi + 50) / 100 < q->f.min_score)
+		return -1;
+	if ((lo + 50) / 100 >= q->f.min_score && S_rank((hi + 50) / 100, key) < q->floor) {
+		q->total++;
+		return 0;
+	}
+	return 1;
+}
 
-static void S_scan_vols(const gt_match *m, S_query *q, const S_opp *o, const S_list *l,
+/* S_eval by bounds. The hot half gives the hard rules and the cause,
+ * language and (remote) distance components exactly, the skill component
+ * to within its levels (between every held required skill below its level
+ * and every one covered: one count of bits), and the availability to within
+ * the summary (no hour of a block with no free hour fits). Most candidates
+ * of a large query are settled there: below min_score, or counted but
+ * short of the page. Only the others get their levels looked at, and only
+ * those still unsettled their hours read from the cold half. The sum is
+ * S_total's term for term. */
+static inline __attribute__((always_inline)) void S_try_vol(S_query *q, const S_cand *c,
+							    const S_hot *h, uint32_t slot)
+{
+	const S_filter *f = &q->f;
+	const S_opp *o = &c->o;
+	if (f->skills && !(h->held & f->skills))
+		return;
+	if (f->languages && !(h->languages & f->languages))
+		return;
+	if (!S_rules(h, o, f->year))
+		return;
+	const S_cold *cold = NULL;
+	int fixed = GT_MATCH_W_DISTANCE * 100;
+	if (!(o->flags & S_REMOTE)) {
+		double km;
+		cold = &c->cold[slot];
+		int distance = S_reach(h, cold, o, f->max_km, &km);
+		if (distance < 0)
+			return;
+		fixed = GT_MATCH_W_DISTANCE * distance;
+	}
+	fixed += GT_MATCH_W_CAUSE * S_cause(h, o) + GT_MATCH_W_LANGUAGE * S_language(h, o);
+	int skill_hi, skill_lo;
+	if (o->req) {
+		unsigned held = S_pop(o->req & h->held);
+		skill_hi = c->skill[held][0];
+		skill_lo = c->skill[0][held];
+	} else {
+		skill_hi = skill_lo = GT_MATCH_W_SKILL * ((o->welcome & h->held) ? 100 : 50);
+	}
+	int avail_hi = GT_MATCH_W_AVAILABILITY * 100, avail_lo = avail_hi;
+	if (o->nslots) {
+		uint32_t w = h->when;
+		avail_hi = c->avail[c->when[0][w & 127] + c->when[1][w >> 7 & 127] +
+				    c->when[2][w >> 14 & 127] + c->when[3][w >> 21 & 127]];
+		avail_lo = c->avail[0];
+	}
+	if (S_settle(q, fixed + skill_lo + avail_lo, fixed + skill_hi + avail_hi, h->key) <= 0)
+		return;
+	if (skill_hi != skill_lo) {
+		unsigned covered, below;
+		S_held(h, o, &covered, &below);
+		skill_hi = skill_lo = c->skill[covered][below];
+		if (S_settle(q, fixed + skill_lo + avail_lo, fixed + skill_hi + avail_hi, h->key) <=
+		    0)
+			return;
+	}
+	int score = (fixed + skill_hi + avail_hi + 50) / 100;
+	if (o->nslots) {
+		if (!cold)
+			cold = &c->cold[slot];
+		score = (fixed + skill_hi + c->avail[S_fit(cold, o)] + 50) / 100;
+	}
+	if (score >= f->min_score)
+		S_push(q, score, h->key, slot);
+}
+
+/* Reading ahead hides the cache miss of each record: a list's slots are
+ * scattered over the array. The cold halves are read ahead too when many
+ * will be needed: in person (the home) or with a min_score (the hours
+ * decide it for many). */
+#define S_AHEAD 32
+
+static bool S_cold_often(const S_query *q, const S_cand *c)
+{
+	return !(c->o.flags & S_REMOTE) || (q->f.min_score > 0 && c->o.nslots);
+}
+
+static void S_scan_vols(const gt_match *m, S_query *q, const S_cand *c, const S_list *l,
 			uint64_t skip)
 {
-	const S_vol *vols = m->vols;
+	const S_hot *hot = m->vhot;
+	const uint32_t *v = l->v;
 	uint32_t n = l->n;
+	bool cold = S_cold_often(q, c);
 	for (uint32_t i = 0; i < n; i++) {
-		if (i + S_AHEAD < n)
-			__builtin_prefetch(&vols[l->v[i + S_AHEAD]]);
-		uint32_t slot = l->v[i];
-		const S_vol *v = &vols[slot];
+		if (i + S_AHEAD < n) {
+			__builtin_prefetch(&hot[v[i + S_AHEAD]]);
+			if (cold)
+				__builtin_prefetch(&c->cold[v[i + S_AHEAD]]);
+		}
+		const S_hot *h = &hot[v[i]];
 		/* On the lists of several skills of the set: the first only. */
-		if (v->held & skip)
+		if (h->held & skip)
 			continue;
-		S_try_vol(q, v, o, slot);
+		S_try_vol(q, c, h, v[i]);
 	}
 }
 
@@ -1262,6 +1505,10 @@ static uint64_t S_lists_size(const S_list *lists, uint64_t bits)
 	return n;
 }
 
+/* A volunteer reached through a list or a cell costs about this many times
+ * one read in a scan of the array, which streams. */
+#define S_LIST_COST 1
+
 int gt_match_for_opportunity(gt_match *m, uint32_t okey, const gt_match_filter *f, size_t offset,
 			     size_t limit, gt_match_result *out, size_t *nout, size_t *total,
 			     gt_error *err)
@@ -1271,6 +1518,7 @@ int gt_match_for_opportunity(gt_match *m, uint32_t okey, const gt_match_filter *
 	int r = S_query_init(&q, f, offset, limit, stack, err);
 	if (r < 0)
 		return r;
+	S_cand cand, *c = &cand;
 	pthread_rwlock_rdlock(&m->lock);
 	int64_t found = S_keys_find(&m->okeys, okey);
 	if (found < 0) {
@@ -1278,18 +1526,21 @@ int gt_match_for_opportunity(gt_match *m, uint32_t okey, const gt_match_filter *
 		S_query_done(&q, stack);
 		return gt_fail(err, GT_ENOTFOUND, "no opportunity %u", okey);
 	}
-	S_opp o = m->opps[found];
-	bool remote = o.flags & S_REMOTE;
+	S_cand_init(c, &m->opps[found], m->vcold);
+	const S_opp *o = &c->o;
+	bool remote = o->flags & S_REMOTE;
 	/* What holds for every volunteer or for none. */
-	bool none = !(o.flags & S_OPEN) || (q.f.causes && !(q.f.causes >> o.cause & 1)) ||
+	bool none = !(o->flags & S_OPEN) || (q.f.causes && !(q.f.causes >> o->cause & 1)) ||
 		    (q.f.remote == 0 && remote) || (q.f.remote == 1 && !remote);
 	if (!none) {
 		/* Every source below holds every volunteer that can match (and
-		 * maybe more, which the hard rules drop): read the smallest. The
+		 * maybe more, which the hard rules drop): read the cheapest. The
 		 * lists and the grid hold discoverable volunteers only. */
 		uint64_t all = m->nvols;
-		uint64_t by_req = o.req ? S_lists_size(m->vskill, o.req) : UINT64_MAX;
-		uint64_t by_filter = q.f.skills ? S_lists_size(m->vskill, q.f.skills) : UINT64_MAX;
+		uint64_t by_req =
+			o->req ? S_LIST_COST * S_lists_size(m->vskill, o->req) : UINT64_MAX;
+		uint64_t by_filter =
+			q.f.skills ? S_LIST_COST * S_lists_size(m->vskill, q.f.skills) : UINT64_MAX;
 		uint64_t by_place = UINT64_MAX;
 		/* No volunteer in the grid travels further than vreach. */
 		double reach = m->vreach;
@@ -1297,38 +1548,42 @@ int gt_match_for_opportunity(gt_match *m, uint32_t okey, const gt_match_filter *
 			reach = q.f.max_km;
 		S_walk w;
 		if (!remote) {
-			S_walk_init(&w, &m->vgrid, o.lat, o.lon, reach);
+			S_walk_init(&w, &m->vgrid, o->lat, o->lon, reach);
 			by_place = m->vfar.n;
 			for (const S_list *l; (l = S_walk_next(&w));)
 				by_place += l->n;
+			by_place *= S_LIST_COST;
 		}
 		if (by_place <= all && by_place <= by_req && by_place <= by_filter) {
-			S_walk_init(&w, &m->vgrid, o.lat, o.lon, reach);
+			S_walk_init(&w, &m->vgrid, o->lat, o->lon, reach);
 			for (const S_list *l; (l = S_walk_next(&w));)
-				S_scan_vols(m, &q, &o, l, 0);
-			S_scan_vols(m, &q, &o, &m->vfar, 0);
+				S_scan_vols(m, &q, c, l, 0);
+			S_scan_vols(m, &q, c, &m->vfar, 0);
 		} else if (by_req <= all || by_filter <= all) {
-			uint64_t set = by_req <= by_filter ? o.req : q.f.skills;
+			uint64_t set = by_req <= by_filter ? o->req : q.f.skills;
 			for (uint64_t b = set; b; b &= b - 1) {
 				unsigned s = S_ctz(b);
-				S_scan_vols(m, &q, &o, &m->vskill[s], set & S_below(s));
+				S_scan_vols(m, &q, c, &m->vskill[s], set & S_below(s));
 			}
 		} else {
-			const S_vol *vols = m->vols;
+			const S_hot *hot = m->vhot;
+			bool cold = S_cold_often(&q, c);
 			for (uint32_t slot = 0; slot < m->nvols; slot++) {
-				const S_vol *v = &vols[slot];
-				if ((v->flags & (S_LIVE | S_DISCOVERABLE)) ==
+				const S_hot *h = &hot[slot];
+				if (cold && slot + 4 * S_AHEAD < m->nvols)
+					__builtin_prefetch(&m->vcold[slot + 4 * S_AHEAD]);
+				if ((h->flags & (S_LIVE | S_DISCOVERABLE)) ==
 				    (S_LIVE | S_DISCOVERABLE))
-					S_try_vol(&q, v, &o, slot);
+					S_try_vol(&q, c, h, slot);
 			}
 		}
 	}
 	qsort(q.heap, q.n, sizeof(S_hit), S_hit_cmp);
 	size_t n = 0;
 	for (size_t i = offset; i < q.n; i++, n++) {
-		const S_vol *v = &m->vols[q.heap[i].slot];
-		S_eval(v, &o, q.f.year, q.f.max_km, &out[n]);
-		out[n].key = v->key;
+		uint32_t slot = q.heap[i].slot;
+		S_eval(&m->vhot[slot], &m->vcold[slot], o, q.f.year, q.f.max_km, &out[n]);
+		out[n].key = m->vhot[slot].key;
 	}
 	pthread_rwlock_unlock(&m->lock);
 	S_query_done(&q, stack);

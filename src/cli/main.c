@@ -22,7 +22,7 @@ static const char S_usage[] =
 	"  audit     recompute every campaign's accounts from the log; compare with a server\n"
 	"  gs1       parse and check a GS1 code (element string, Digital Link, Chinese drug code)\n"
 	"  check     check a vaccine or medicine pack against a server, proofs verified here\n"
-	"  bench     measure append and proof speed\n"
+	"  bench     measure the log (append, proofs) and skills matching\n"
 	"\n"
 	"Run 'goodtrace COMMAND --help' for the options of each command.\n";
 

@@ -337,7 +337,7 @@ head -n 1000 "$lines" >"$tmp/lines-1000"
 origin=example.org/cli-test
 
 echo "# help and usage errors"
-for cmd in "" init log "log append" "log key" "log proof" "log consistency" verify audit bench "bench log" \
+for cmd in "" init log "log append" "log key" "log proof" "log consistency" verify audit bench "bench log" "bench match" \
 	serve token "token create" "token list" "token revoke" rebuild "store dump"; do
 	# shellcheck disable=SC2086 # the command words are split on purpose
 	gtr $cmd --help
@@ -570,6 +570,12 @@ echo "# bench"
 gtr bench log --entries 2000 --size 64 --batch 100
 check "bench log --entries 2000 --size 64 --batch 100 exits 0 and prints figures" \
 	eval '[ $rc -eq 0 ] && [ -s "$tmp/out" ]'
+
+gtr bench match --volunteers 2000 --opportunities 200 --queries 100
+check "bench match on 2000 volunteers exits 0 and prints p99 for both kinds of query" \
+	eval '[ $rc -eq 0 ] && [ "$(grep -c "p99" "$tmp/out")" -ge 2 ]'
+gtr bench match --volunteers 0
+check "bench match --volunteers 0 exits 2 with a message" eval '[ $rc -eq 2 ] && [ -s "$tmp/err" ]'
 
 echo "# gs1"
 gtr gs1 --help

@@ -29,7 +29,8 @@ static enum MHD_Result S_created(gt_req *r, const gt_ledger_result *res)
 {
 	if (res->count)
 		return gt_api_finish_created(r, res);
-	return gt_api_json(r, MHD_HTTP_CREATED, res->reply ? json_incref(res->reply) : json_object());
+	return gt_api_json(r, MHD_HTTP_CREATED,
+			   res->reply ? json_incref(res->reply) : json_object());
 }
 
 static enum MHD_Result S_ok(gt_req *r, const gt_ledger_result *res)
@@ -166,14 +167,15 @@ static int S_load_opportunity(gt_req *r, gt_store_conn *c, const char *id, json_
 	return 0;
 }
 
-/* ---- the taxonomy and totals ------------------------------------------------------------------ */
+/* ---- the taxonomy and totals ------------------------------------------------------------------
+ */
 
 static json_t *S_terms(const gt_vol_term *t)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; t[i].id; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "id", t[i].id, "en", t[i].en,
-						      "zh", t[i].zh));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "id", t[i].id, "en",
+						      t[i].en, "zh", t[i].zh));
 	return list;
 }
 
@@ -182,7 +184,8 @@ enum MHD_Result gt_h_vol_taxonomy(gt_req *r)
 	return gt_api_json(r, MHD_HTTP_OK,
 			   json_pack("{s:o, s:o, s:o, s:o}", "skills", S_terms(gt_vol_skills),
 				     "levels", S_terms(gt_vol_levels), "causes",
-				     S_terms(gt_vol_causes), "languages", S_terms(gt_vol_languages)));
+				     S_terms(gt_vol_causes), "languages",
+				     S_terms(gt_vol_languages)));
 }
 
 enum MHD_Result gt_h_vol_totals(gt_req *r)
@@ -259,8 +262,9 @@ enum MHD_Result gt_h_opportunity_list(gt_req *r)
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "org is an organisation id");
 	if (cause && gt_vol_cause_find(cause) < 0)
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-				      "cause must be one of the causes (GET /api/v1/volunteer/taxonomy)");
+		return gt_api_problem(
+			r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+			"cause must be one of the causes (GET /api/v1/volunteer/taxonomy)");
 	if (remote && strcmp(remote, "true") && strcmp(remote, "false"))
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "remote must be true or false");
@@ -425,18 +429,21 @@ enum MHD_Result gt_h_volunteer_get(gt_req *r)
 			json_object_set_new(v, "id", json_string(gt_stmt_text(st, 1, NULL)));
 			json_object_set_new(v, "ref", json_string(gt_stmt_text(st, 3, NULL)));
 			json_object_set_new(v, "name", gt_api_text_or_null(st, 4));
-			json_object_set_new(v, "birth_year", gt_stmt_is_null(st, 5) ?
-								    json_null() :
-								    json_integer(gt_stmt_i64(st, 5)));
+			json_object_set_new(v, "birth_year",
+					    gt_stmt_is_null(st, 5) ?
+						    json_null() :
+						    json_integer(gt_stmt_i64(st, 5)));
 			json_object_set_new(v, "goal_hours", json_integer(goal / 60));
-			json_object_set_new(v, "registered_at", json_string(gt_stmt_text(st, 8, NULL)));
+			json_object_set_new(v, "registered_at",
+					    json_string(gt_stmt_text(st, 8, NULL)));
 			rc = S_year_minutes(c, gt_stmt_text(st, 3, NULL), year, &minutes, &sessions,
 					    &err);
-			json_object_set_new(v, "progress",
-					    json_pack("{s:I, s:I, s:I, s:I, s:b}", "year",
-						      (json_int_t)year, "minutes", (json_int_t)minutes,
-						      "sessions", (json_int_t)sessions, "goal_minutes",
-						      (json_int_t)goal, "reached", minutes >= goal));
+			json_object_set_new(
+				v, "progress",
+				json_pack("{s:I, s:I, s:I, s:I, s:b}", "year", (json_int_t)year,
+					  "minutes", (json_int_t)minutes, "sessions",
+					  (json_int_t)sessions, "goal_minutes", (json_int_t)goal,
+					  "reached", minutes >= goal));
 		} else {
 			rc = gt_fail(&err, GT_ENOMEM, "out of memory");
 		}
@@ -469,9 +476,9 @@ static int S_mask(gt_req *r, const char *name, int (*find)(const char *), uint64
 			t = find(id);
 		}
 		if (t < 0) {
-			*ans = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-					      "%s lists an unknown id (GET /api/v1/volunteer/taxonomy)",
-					      name);
+			*ans = gt_api_problem(
+				r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+				"%s lists an unknown id (GET /api/v1/volunteer/taxonomy)", name);
 			return GT_EINVAL;
 		}
 		*mask |= 1ull << t;
@@ -524,8 +531,8 @@ static json_t *S_explain(const gt_match_result *m)
 			 "below_level", m->below_level, "welcome_held", m->welcome_held, "distance",
 			 "score", m->distance, "km", m->km < 0 ? json_null() : json_integer(m->km),
 			 "availability", "score", m->availability, "fit_hours", m->fit_hours,
-			 "slot_hours", m->slot_hours, "cause", "score", m->cause, "language", "score",
-			 m->language);
+			 "slot_hours", m->slot_hours, "cause", "score", m->cause, "language",
+			 "score", m->language);
 }
 
 /* A reader with the matching index brought up to date: 0, or a problem answered. */
@@ -538,6 +545,22 @@ static int S_matching(gt_req *r, gt_store_conn **c, enum MHD_Result *ans)
 	if (rc < 0)
 		*ans = gt_api_problem_code(r, rc, err.msg);
 	return rc;
+}
+
+/* Give the reader back and answer a ranked page {name: list, total, offset,
+ * limit}, or the error rc (list is released then). */
+static enum MHD_Result S_ranked(gt_req *r, gt_store_conn *c, int rc, const gt_error *err,
+				json_t *list, const char *name, size_t total, uint64_t offset,
+				uint64_t limit)
+{
+	gt_store_reader_done(c);
+	if (rc < 0) {
+		json_decref(list);
+		return gt_api_problem_code(r, rc, err->msg);
+	}
+	return gt_api_json(r, MHD_HTTP_OK,
+			   json_pack("{s:o, s:I, s:I, s:I}", name, list, "total", (json_int_t)total,
+				     "offset", (json_int_t)offset, "limit", (json_int_t)limit));
 }
 
 enum MHD_Result gt_h_volunteer_matches(gt_req *r)
@@ -557,8 +580,8 @@ enum MHD_Result gt_h_volunteer_matches(gt_req *r)
 	if (rc == 0) {
 		uint32_t key = (uint32_t)gt_stmt_i64(st, 0);
 		gt_stmt_close(st);
-		rc = gt_match_for_volunteer(gt_vol_index_engine(r->api->vol), key, &f, offset, limit,
-					    res, &n, &total, &err);
+		rc = gt_match_for_volunteer(gt_vol_index_engine(r->api->vol), key, &f, offset,
+					    limit, res, &n, &total, &err);
 	}
 	json_t *list = json_array();
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -584,15 +607,7 @@ enum MHD_Result gt_h_volunteer_matches(gt_req *r)
 			gt_stmt_close(st);
 		}
 	}
-	gt_store_reader_done(c);
-	if (rc < 0) {
-		json_decref(list);
-		return gt_api_problem_code(r, rc, err.msg);
-	}
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:I, s:I, s:I}", "matches", list, "total",
-				     (json_int_t)total, "offset", (json_int_t)offset, "limit",
-				     (json_int_t)limit));
+	return S_ranked(r, c, rc, &err, list, "matches", total, offset, limit);
 }
 
 /* A volunteer as an organisation sees them: their reference, a masked name,
@@ -608,10 +623,10 @@ static json_t *S_candidate(gt_stmt *st)
 	char masked[8] = "";
 	if (!gt_stmt_is_null(st, 4))
 		gt_give_mask_name(gt_stmt_text(st, 4, NULL), masked);
-	json_t *v = json_pack("{s:s, s:s?, s:O, s:O, s:O}", "ref", gt_stmt_text(st, 3, NULL), "name",
-			      masked[0] ? masked : NULL, "skills", json_object_get(pub, "skills"),
-			      "languages", json_object_get(pub, "languages"), "causes",
-			      json_object_get(pub, "causes"));
+	json_t *v = json_pack(
+		"{s:s, s:s?, s:O, s:O, s:O}", "ref", gt_stmt_text(st, 3, NULL), "name",
+		masked[0] ? masked : NULL, "skills", json_object_get(pub, "skills"), "languages",
+		json_object_get(pub, "languages"), "causes", json_object_get(pub, "causes"));
 	json_decref(pub);
 	return v;
 }
@@ -621,8 +636,8 @@ static int S_owner_or_admin(gt_req *r, json_t *o, enum MHD_Result *ans)
 {
 	if (strcmp(r->who.role, "admin") == 0 || strcmp(S_str(o, "org"), r->who.org) == 0)
 		return 0;
-	*ans = gt_api_problem(r, MHD_HTTP_FORBIDDEN, "forbidden", "opportunity \"%s\" belongs to %s",
-			      S_str(o, "id"), S_str(o, "org"));
+	*ans = gt_api_problem(r, MHD_HTTP_FORBIDDEN, "forbidden",
+			      "opportunity \"%s\" belongs to %s", S_str(o, "id"), S_str(o, "org"));
 	return GT_EDENIED;
 }
 
@@ -664,34 +679,28 @@ enum MHD_Result gt_h_opportunity_candidates(gt_req *r)
 			if (coarse.km >= 0)
 				coarse.km = (coarse.km + 4) / 5 * 5;
 			if (v)
-				json_array_append_new(list, json_pack("{s:o, s:i, s:o}", "volunteer", v,
-								      "score", res[i].score, "explain",
-								      S_explain(&coarse)));
+				json_array_append_new(list,
+						      json_pack("{s:o, s:i, s:o}", "volunteer", v,
+								"score", res[i].score, "explain",
+								S_explain(&coarse)));
 		}
 		gt_stmt_close(st);
 	}
-	gt_store_reader_done(c);
-	if (rc < 0) {
-		json_decref(list);
-		return gt_api_problem_code(r, rc, err.msg);
-	}
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:I, s:I, s:I}", "candidates", list, "total",
-				     (json_int_t)total, "offset", (json_int_t)offset, "limit",
-				     (json_int_t)limit));
+	return S_ranked(r, c, rc, &err, list, "candidates", total, offset, limit);
 }
 
-/* ---- sign-ups, sessions ----------------------------------------------------------------------- */
+/* ---- sign-ups, sessions -----------------------------------------------------------------------
+ */
 
 static json_t *S_signup(gt_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "signup",
 			 (json_int_t)gt_stmt_i64(st, 0), "opportunity", gt_stmt_text(st, 11, NULL),
 			 "title", gt_stmt_text(st, 13, NULL), "org", gt_stmt_text(st, 12, NULL),
-			 "slot", gt_stmt_text(st, 2, NULL), "start", gt_stmt_text(st, 4, NULL), "end",
-			 gt_stmt_text(st, 5, NULL), "status", gt_stmt_text(st, 6, NULL), "at",
-			 gt_stmt_text(st, 7, NULL), "decided_at", gt_api_text_or_null(st, 9), "note",
-			 gt_api_text_or_null(st, 10), "volunteer",
+			 "slot", gt_stmt_text(st, 2, NULL), "start", gt_stmt_text(st, 4, NULL),
+			 "end", gt_stmt_text(st, 5, NULL), "status", gt_stmt_text(st, 6, NULL),
+			 "at", gt_stmt_text(st, 7, NULL), "decided_at", gt_api_text_or_null(st, 9),
+			 "note", gt_api_text_or_null(st, 10), "volunteer",
 			 json_string(gt_stmt_text(st, 3, NULL)));
 }
 
@@ -706,18 +715,17 @@ static json_t *S_session(gt_stmt *st)
 			 " s:o, s:I}",
 			 "session", (json_int_t)gt_stmt_i64(st, 0), "signup",
 			 (json_int_t)gt_stmt_i64(st, 1), "volunteer", gt_stmt_text(st, 2, NULL),
-			 "opportunity", gt_stmt_text(st, 17, NULL), "title", gt_stmt_text(st, 18, NULL),
-			 "org", gt_stmt_text(st, 4, NULL), "start", gt_stmt_text(st, 5, NULL), "end",
-			 gt_api_text_or_null(st, 6), "minutes", S_opt_int(st, 7), "status",
-			 gt_stmt_text(st, 8, NULL), "hours", S_opt_int(st, 11), "note",
-			 gt_api_text_or_null(st, 12), "checkout_index", S_opt_int(st, 9),
-			 "hours_index", S_opt_int(st, 10), "dispute_index", S_opt_int(st, 14), "year",
-			 (json_int_t)gt_stmt_i64(st, 16));
+			 "opportunity", gt_stmt_text(st, 17, NULL), "title",
+			 gt_stmt_text(st, 18, NULL), "org", gt_stmt_text(st, 4, NULL), "start",
+			 gt_stmt_text(st, 5, NULL), "end", gt_api_text_or_null(st, 6), "minutes",
+			 S_opt_int(st, 7), "status", gt_stmt_text(st, 8, NULL), "hours",
+			 S_opt_int(st, 11), "note", gt_api_text_or_null(st, 12), "checkout_index",
+			 S_opt_int(st, 9), "hours_index", S_opt_int(st, 10), "dispute_index",
+			 S_opt_int(st, 14), "year", (json_int_t)gt_stmt_i64(st, 16));
 }
 
 /* The calling volunteer's reference (from their row): 0, or answered. */
-static int S_my_ref(gt_req *r, gt_store_conn *c, char ref[GT_PSEUDO_LEN + 1],
-		    enum MHD_Result *ans)
+static int S_my_ref(gt_req *r, gt_store_conn *c, char ref[GT_PSEUDO_LEN + 1], enum MHD_Result *ans)
 {
 	gt_stmt *st;
 	gt_error err = {0};
@@ -822,8 +830,8 @@ enum MHD_Result gt_h_opportunity_signups(gt_req *r)
 		while ((rc = gt_stmt_step(st, &err)) == 1) {
 			if (json_array_size(list) == limit) {
 				json_decref(next);
-				next = json_incref(json_object_get(json_array_get(list, limit - 1),
-								   "signup"));
+				next = json_incref(
+					json_object_get(json_array_get(list, limit - 1), "signup"));
 				rc = 0;
 				break;
 			}
@@ -831,8 +839,8 @@ enum MHD_Result gt_h_opportunity_signups(gt_req *r)
 			/* Who signed up, for the organisation that runs it: the
 			 * volunteer's name as they gave it (with their consent by
 			 * signing up), never their other details. */
-			if (S_volunteer_row(c, GT_Q_VOL_VOLUNTEER_BY_REF, gt_stmt_text(st, 3, NULL), &pv,
-					    &err) == 0) {
+			if (S_volunteer_row(c, GT_Q_VOL_VOLUNTEER_BY_REF, gt_stmt_text(st, 3, NULL),
+					    &pv, &err) == 0) {
 				json_object_set_new(v, "name", gt_api_text_or_null(pv, 4));
 				gt_stmt_close(pv);
 			}
@@ -861,8 +869,9 @@ enum MHD_Result gt_h_org_sessions(gt_req *r)
 	for (size_t i = 0; status && statuses[i]; i++)
 		known = known || strcmp(status, statuses[i]) == 0;
 	if (!known)
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-				      "status must be open, ended, confirmed, corrected or disputed");
+		return gt_api_problem(
+			r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
+			"status must be open, ended, confirmed, corrected or disputed");
 	if (gt_api_query_limit(r, &limit, &ans) < 0 ||
 	    gt_api_query_u64(r, "after", 0, INT64_MAX, &after, &ans) < 0)
 		return ans;
@@ -1011,7 +1020,8 @@ enum MHD_Result gt_h_session_disputes(gt_req *r)
 		gt_stmt_bind_i64(st, 1, (int64_t)idx);
 		rc = gt_stmt_step(st, &err);
 		if (rc == 0)
-			rc = gt_fail(&err, GT_ENOTFOUND, "no session %llu", (unsigned long long)idx);
+			rc = gt_fail(&err, GT_ENOTFOUND, "no session %llu",
+				     (unsigned long long)idx);
 		else if (rc == 1 && strcmp(gt_stmt_text(st, 4, NULL), r->who.org) != 0)
 			rc = gt_fail(&err, GT_EDENIED, "session %llu belongs to %s",
 				     (unsigned long long)idx, gt_stmt_text(st, 4, NULL));

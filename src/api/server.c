@@ -25,9 +25,9 @@
 #define S_CONN_MAX 4096
 #define S_PER_IP_MAX 512
 #define S_TIMEOUT_S 30
-#define S_ITEMS_MIN 1000 /* members of any array or object, at least */
+#define S_ITEMS_MIN 1000	     /* members of any array or object, at least */
 #define S_DOC_MAX (16 * 1024 * 1024) /* bytes of an EPCIS document */
-#define S_DOC_ITEMS 10000	    /* members of an array or object in one */
+#define S_DOC_ITEMS 10000	     /* members of an array or object in one */
 
 static void S_req_free(gt_req *r)
 {
@@ -43,8 +43,9 @@ static void S_req_free(gt_req *r)
 /* The most body bytes the request's route takes. */
 static size_t S_body_max(const gt_req *r)
 {
-	return r->route && (r->route->flags & (GT_ROUTE_DOC | GT_ROUTE_RAW)) ? r->api->limits.doc_max :
-							       r->api->limits.body_max;
+	return r->route && (r->route->flags & (GT_ROUTE_DOC | GT_ROUTE_RAW)) ?
+		       r->api->limits.doc_max :
+		       r->api->limits.body_max;
 }
 
 static bool S_is_json(gt_req *r)

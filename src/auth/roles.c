@@ -5,8 +5,8 @@
 #include <string.h>
 
 const char *const gt_roles[] = {
-	"regulator", "manufacturer", "distributor", "clinic", "charity", "ngo",
-	"sponsor",   "planter",	     "publisher",   "processor", "admin", NULL,
+	"regulator", "manufacturer", "distributor", "clinic",	 "charity", "ngo",
+	"sponsor",   "planter",	     "publisher",   "processor", "admin",   NULL,
 };
 
 bool gt_role_valid(const char *name)

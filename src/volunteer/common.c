@@ -37,8 +37,7 @@ static int S_degrees(const json_t *place, const char *key, const char *field, do
 	return 0;
 }
 
-int gt_vol_place(const json_t *in, const char *key, int32_t *lat_e6, int32_t *lon_e6,
-		 gt_error *err)
+int gt_vol_place(const json_t *in, const char *key, int32_t *lat_e6, int32_t *lon_e6, gt_error *err)
 {
 	const json_t *p = json_object_get(in, key);
 	if (!json_is_object(p))
@@ -69,7 +68,9 @@ int gt_vol_terms(const json_t *in, const char *key, size_t max, int (*find)(cons
 	json_array_foreach(list, i, v)
 	{
 		int t = json_is_string(v) ? find(json_string_value(v)) : -1;
-		const char *bad = t < 0 ? "is not one of the" : (*mask >> t & 1) ? "repeats a" : NULL;
+		const char *bad = t < 0		   ? "is not one of the" :
+				  (*mask >> t & 1) ? "repeats a" :
+						     NULL;
 		if (bad) {
 			json_decref(*ret);
 			*ret = NULL;
@@ -95,7 +96,8 @@ int gt_vol_skill_list(const json_t *in, const char *key, size_t max, json_t **re
 	int rc = json_is_array(list) && json_array_size(list) <= max ?
 			 0 :
 			 gt_fail(err, GT_EINVAL,
-				 "%s must be a list of at most %zu {\"skill\", \"level\"}", key, max);
+				 "%s must be a list of at most %zu {\"skill\", \"level\"}", key,
+				 max);
 	size_t i;
 	const json_t *v;
 	json_array_foreach(list, i, v)
@@ -105,8 +107,9 @@ int gt_vol_skill_list(const json_t *in, const char *key, size_t max, json_t **re
 		static const char *const keys[] = {"skill", "level", NULL};
 		const char *skill = NULL, *level = "basic";
 		gt_error e = {0};
-		int r = json_is_object(v) ? gt_json_only(v, keys, &e) :
-					    gt_fail(&e, GT_EINVAL, "must be {\"skill\", \"level\"}");
+		int r = json_is_object(v) ?
+				gt_json_only(v, keys, &e) :
+				gt_fail(&e, GT_EINVAL, "must be {\"skill\", \"level\"}");
 		if (r == 0)
 			r = gt_json_str(v, "skill", 1, 40, &skill, &e);
 		if (r == 0)
@@ -114,9 +117,10 @@ int gt_vol_skill_list(const json_t *in, const char *key, size_t max, json_t **re
 		int s = r == 0 ? gt_vol_skill_find(skill) : -1;
 		int l = r == 0 ? gt_vol_level_find(level) : -1;
 		if (r == 0 && s < 0)
-			r = gt_fail(&e, GT_EINVAL,
-				    "skill \"%s\" is not in the taxonomy (GET /api/v1/volunteer/taxonomy)",
-				    skill);
+			r = gt_fail(
+				&e, GT_EINVAL,
+				"skill \"%s\" is not in the taxonomy (GET /api/v1/volunteer/taxonomy)",
+				skill);
 		else if (r == 0 && l < 0)
 			r = gt_fail(&e, GT_EINVAL,
 				    "level must be basic, intermediate, advanced or expert");
@@ -312,7 +316,8 @@ int gt_vol_profile_to_match(const json_t *profile, int64_t birth_year, uint32_t 
 		out->lon_e6 = (int32_t)gt_vol_int(home, "lon_e6");
 	}
 	out->radius_km = (uint16_t)gt_vol_int(profile, "radius_km");
-	out->languages = (uint32_t)S_mask(json_object_get(profile, "languages"), gt_vol_language_find);
+	out->languages =
+		(uint32_t)S_mask(json_object_get(profile, "languages"), gt_vol_language_find);
 	out->causes = (uint32_t)S_mask(json_object_get(profile, "causes"), gt_vol_cause_find);
 	out->birth_year = birth_year > 0 && birth_year < 65536 ? (uint16_t)birth_year : 0;
 	out->discoverable = !json_is_false(json_object_get(profile, "discoverable"));

@@ -17,10 +17,34 @@
 #include <string.h>
 
 /* Columns of GT_Q_VOL_SIGNUP_GET. */
-enum { SU_IDX, SU_NUM, SU_SLOT, SU_VOL, SU_STARTS, SU_ENDS, SU_STATUS, SU_AT, SU_DIDX, SU_DAT,
-       SU_NOTE, SU_OPP, SU_ORG, SU_TITLE };
+enum {
+	SU_IDX,
+	SU_NUM,
+	SU_SLOT,
+	SU_VOL,
+	SU_STARTS,
+	SU_ENDS,
+	SU_STATUS,
+	SU_AT,
+	SU_DIDX,
+	SU_DAT,
+	SU_NOTE,
+	SU_OPP,
+	SU_ORG,
+	SU_TITLE
+};
 /* Columns of GT_Q_VOL_SESSION_GET. */
-enum { SE_IDX, SE_SIGNUP, SE_VOL, SE_NUM, SE_ORG, SE_STARTS, SE_ENDS, SE_MINUTES, SE_STATUS };
+enum {
+	SE_IDX,
+	SE_SIGNUP,
+	SE_VOL,
+	SE_NUM,
+	SE_ORG,
+	SE_STARTS,
+	SE_ENDS,
+	SE_MINUTES,
+	SE_STATUS
+};
 
 static int64_t S_ms(gt_stmt *st, int col)
 {
@@ -72,6 +96,43 @@ static int S_my_ref(gt_decide *d, char ref[GT_PSEUDO_LEN + 1], gt_error *err)
 	return rc;
 }
 
+/* The session of sign-up signup: 1 with its index (and start, if asked)
+ * in *session, 0 when it has none, or a negative code. */
+static int S_session_of(gt_store_conn *c, int64_t signup, int64_t *session,
+			char start[GT_TIME_LEN + 1], gt_error *err)
+{
+	gt_stmt *x;
+	int rc = gt_stmt_open(c, GT_Q_VOL_SESSION_BY_SIGNUP, &x, err);
+	if (rc < 0)
+		return rc;
+	gt_stmt_bind_i64(x, 1, signup);
+	if ((rc = gt_stmt_step(x, err)) == 1) {
+		*session = gt_stmt_i64(x, SE_IDX);
+		if (start)
+			snprintf(start, GT_TIME_LEN + 1, "%s", gt_stmt_text(x, SE_STARTS, NULL));
+	}
+	gt_stmt_close(x);
+	return rc;
+}
+
+/* Query q (1 volunteer, 2 from, 3 to) for something of the volunteer's
+ * overlapping [from, to): 1 with its index in *found, 0, or a negative code. */
+static int S_overlap(gt_store_conn *c, gt_query q, const char *ref, const char *from,
+		     const char *to, int64_t *found, gt_error *err)
+{
+	gt_stmt *x;
+	int rc = gt_stmt_open(c, q, &x, err);
+	if (rc < 0)
+		return rc;
+	gt_stmt_bind_text(x, 1, ref, (size_t)-1);
+	gt_stmt_bind_text(x, 2, from, (size_t)-1);
+	gt_stmt_bind_text(x, 3, to, (size_t)-1);
+	if ((rc = gt_stmt_step(x, err)) == 1)
+		*found = gt_stmt_i64(x, 0);
+	gt_stmt_close(x);
+	return rc;
+}
+
 /* ---- sign-ups ------------------------------------------------------------------------------ */
 
 int gt_vol_signup_decide(gt_decide *d, const json_t *in, gt_error *err)
@@ -116,10 +177,11 @@ int gt_vol_signup_decide(gt_decide *d, const json_t *in, gt_error *err)
 			rc = 0;
 	}
 	if (rc == 0 && S_ms(sl, 2) <= gt_decide_now_ms(d))
-		rc = gt_fail(err, GT_ESTATE, "slot \"%s\" ended at %s", slot, gt_stmt_text(sl, 2, NULL));
+		rc = gt_fail(err, GT_ESTATE, "slot \"%s\" ended at %s", slot,
+			     gt_stmt_text(sl, 2, NULL));
 	if (rc == 0 && gt_stmt_i64(sl, 4) >= gt_stmt_i64(sl, 3))
-		rc = gt_fail(err, GT_ESTATE, "slot \"%s\" is full (%lld of %lld places taken)", slot,
-			     (long long)gt_stmt_i64(sl, 4), (long long)gt_stmt_i64(sl, 3));
+		rc = gt_fail(err, GT_ESTATE, "slot \"%s\" is full (%lld of %lld places taken)",
+			     slot, (long long)gt_stmt_i64(sl, 4), (long long)gt_stmt_i64(sl, 3));
 	if (rc == 0 && min_age && !birth_year)
 		rc = gt_fail(err, GT_ESTATE,
 			     "opportunity \"%s\" has a minimum age of %lld: add your birth year to "
@@ -134,27 +196,24 @@ int gt_vol_signup_decide(gt_decide *d, const json_t *in, gt_error *err)
 		gt_stmt_bind_text(x, 3, slot, (size_t)-1);
 		rc = gt_stmt_step(x, err);
 		if (rc == 1)
-			rc = gt_fail(err, GT_EEXIST, "you are already signed up for this slot "
-						     "(sign-up %lld)",
+			rc = gt_fail(err, GT_EEXIST,
+				     "you are already signed up for this slot "
+				     "(sign-up %lld)",
 				     (long long)gt_stmt_i64(x, 0));
 		gt_stmt_close(x);
 		x = NULL;
 	}
 	/* No double-booking: no other active sign-up at an overlapping time. */
-	if (rc == 0 && (rc = gt_stmt_open(c, GT_Q_VOL_SIGNUP_OVERLAP, &x, err)) == 0) {
-		gt_stmt_bind_text(x, 1, ref, (size_t)-1);
-		gt_stmt_bind_text(x, 2, gt_stmt_text(sl, 1, NULL), (size_t)-1);
-		gt_stmt_bind_text(x, 3, gt_stmt_text(sl, 2, NULL), (size_t)-1);
-		rc = gt_stmt_step(x, err);
-		if (rc == 1)
-			rc = gt_fail(err, GT_ESTATE,
-				     "you are already signed up for another slot at that time "
-				     "(sign-up %lld)",
-				     (long long)gt_stmt_i64(x, 0));
-		gt_stmt_close(x);
-	}
+	int64_t other;
+	if (rc == 0 && (rc = S_overlap(c, GT_Q_VOL_SIGNUP_OVERLAP, ref, gt_stmt_text(sl, 1, NULL),
+				       gt_stmt_text(sl, 2, NULL), &other, err)) == 1)
+		rc = gt_fail(
+			err, GT_ESTATE,
+			"you are already signed up for another slot at that time (sign-up %lld)",
+			(long long)other);
 	if (rc == 0)
-		data = json_pack("{s:s, s:s, s:s}", "opportunity", id, "slot", slot, "volunteer", ref);
+		data = json_pack("{s:s, s:s, s:s}", "opportunity", id, "slot", slot, "volunteer",
+				 ref);
 	gt_stmt_close(sl);
 	gt_stmt_close(op);
 	if (rc < 0)
@@ -183,8 +242,8 @@ int gt_vol_signup_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	rc = gt_stmt_step(sl, err);
 	int64_t r = rc;
 	if (rc == 1)
-		r = gt_store_exec(c, GT_Q_VOL_SIGNUP_PUT, err, "iittttt", (int64_t)e->index, num, slot,
-				  gt_vol_opt(e->data, "volunteer"), gt_stmt_text(sl, 1, NULL),
+		r = gt_store_exec(c, GT_Q_VOL_SIGNUP_PUT, err, "iittttt", (int64_t)e->index, num,
+				  slot, gt_vol_opt(e->data, "volunteer"), gt_stmt_text(sl, 1, NULL),
 				  gt_stmt_text(sl, 2, NULL), e->at);
 	else if (rc == 0)
 		r = gt_fail(err, GT_ECORRUPT, "sign-up %llu: no slot \"%s\"",
@@ -212,21 +271,11 @@ int gt_vol_cancel_decide(gt_decide *d, const json_t *in, gt_error *err)
 	else if (strcmp(status, "pending") && strcmp(status, "confirmed"))
 		rc = gt_fail(err, GT_ESTATE, "sign-up %lld is %s", (long long)idx, status);
 	gt_stmt_close(su);
-	gt_stmt *bys;
-	gt_error e2 = {0};
-	if (rc == 0 && (rc = gt_stmt_open(gt_decide_conn(d), GT_Q_VOL_SESSION_BY_SIGNUP, &bys,
-					  err)) == 0) {
-		gt_stmt_bind_i64(bys, 1, idx);
-		int r = gt_stmt_step(bys, &e2);
-		if (r == 1)
-			rc = gt_fail(err, GT_ESTATE,
-				     "sign-up %lld has a session (%lld): it can no longer be "
-				     "cancelled",
-				     (long long)idx, (long long)gt_stmt_i64(bys, 0));
-		else if (r < 0)
-			rc = gt_fail(err, r, "%s", e2.msg);
-		gt_stmt_close(bys);
-	}
+	int64_t session;
+	if (rc == 0 && (rc = S_session_of(gt_decide_conn(d), idx, &session, NULL, err)) == 1)
+		rc = gt_fail(err, GT_ESTATE,
+			     "sign-up %lld has a session (%lld): it can no longer be cancelled",
+			     (long long)idx, (long long)session);
 	if (rc < 0)
 		return rc;
 	return gt_decide_emit(d, "vol.signup.cancel", json_pack("{s:I}", "signup", (json_int_t)idx),
@@ -247,8 +296,8 @@ static int S_release(gt_store_conn *c, const gt_entry *e, const char *status, co
 	char slot[GT_VOL_SLOT_MAX + 1];
 	snprintf(slot, sizeof(slot), "%s", gt_stmt_text(su, SU_SLOT, NULL));
 	gt_stmt_close(su);
-	int64_t r = gt_store_exec(c, GT_Q_VOL_SIGNUP_SET, err, "ititt",
-				  idx, status, (int64_t)e->index, e->at, note);
+	int64_t r = gt_store_exec(c, GT_Q_VOL_SIGNUP_SET, err, "ititt", idx, status,
+				  (int64_t)e->index, e->at, note);
 	if (r >= 0 && held && strcmp(status, "confirmed") != 0)
 		r = gt_store_exec(c, GT_Q_VOL_SLOT_TAKE, err, "iti", num, slot, (int64_t)-1);
 	return r < 0 ? (int)r : 0;
@@ -279,20 +328,15 @@ int gt_vol_decide_decide(gt_decide *d, const json_t *in, gt_error *err)
 	    !(strcmp(status, "confirmed") == 0 && json_is_false(accept)))
 		rc = gt_fail(err, GT_ESTATE, "sign-up %lld is %s", (long long)idx, status);
 	gt_stmt_close(su);
-	gt_stmt *se;
+	int64_t session;
 	if (rc == 0 && json_is_false(accept) &&
-	    (rc = gt_stmt_open(gt_decide_conn(d), GT_Q_VOL_SESSION_BY_SIGNUP, &se, err)) == 0) {
-		gt_stmt_bind_i64(se, 1, idx);
-		rc = gt_stmt_step(se, err);
-		if (rc == 1)
-			rc = gt_fail(err, GT_ESTATE, "sign-up %lld already has a session",
-				     (long long)idx);
-		gt_stmt_close(se);
-	}
+	    (rc = S_session_of(gt_decide_conn(d), idx, &session, NULL, err)) == 1)
+		rc = gt_fail(err, GT_ESTATE, "sign-up %lld already has a session (%lld)",
+			     (long long)idx, (long long)session);
 	if (rc < 0)
 		return rc;
-	json_t *data = json_pack("{s:I, s:b}", "signup", (json_int_t)idx, "accept",
-				 json_is_true(accept));
+	json_t *data =
+		json_pack("{s:I, s:b}", "signup", (json_int_t)idx, "accept", json_is_true(accept));
 	if (note)
 		json_object_set_new(data, "note", json_string(note));
 	return gt_decide_emit(d, "vol.signup.decide", data, NULL, err);
@@ -324,8 +368,9 @@ static int S_code_signup(gt_decide *d, const json_t *in, const char *ref, gt_stm
 		return rc;
 	gt_vol_code_mac(d, num, slot, want);
 	if (CRYPTO_memcmp(mac, want, 20) != 0)
-		return gt_fail(err, GT_EINVAL, "code is not a valid check-in code (its signature "
-					       "does not match)");
+		return gt_fail(err, GT_EINVAL,
+			       "code is not a valid check-in code (its signature "
+			       "does not match)");
 	gt_store_conn *c = gt_decide_conn(d);
 	gt_stmt *x;
 	if ((rc = gt_stmt_open(c, GT_Q_VOL_SIGNUP_OF, &x, err)) < 0)
@@ -348,46 +393,37 @@ static int S_code_signup(gt_decide *d, const json_t *in, const char *ref, gt_stm
 int gt_vol_checkin_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	char ref[GT_PSEUDO_LEN + 1];
-	gt_stmt *su, *x;
+	gt_stmt *su;
 	int64_t start, end, now = gt_decide_now_ms(d);
 	int rc = S_my_ref(d, ref, err);
 	if (rc < 0 || (rc = S_code_signup(d, in, ref, &su, &start, &end, err)) < 0)
 		return rc;
 	int64_t idx = gt_stmt_i64(su, SU_IDX);
 	if (strcmp(gt_stmt_text(su, SU_STATUS, NULL), "confirmed") != 0)
-		rc = gt_fail(err, GT_ESTATE, "sign-up %lld is %s, not confirmed by the organisation",
+		rc = gt_fail(err, GT_ESTATE,
+			     "sign-up %lld is %s, not confirmed by the organisation",
 			     (long long)idx, gt_stmt_text(su, SU_STATUS, NULL));
 	else if (now < start - GT_VOL_EARLY_MS)
-		rc = gt_fail(err, GT_ESTATE, "check-in opens 30 minutes before the slot starts (%s)",
+		rc = gt_fail(err, GT_ESTATE,
+			     "check-in opens 30 minutes before the slot starts (%s)",
 			     gt_stmt_text(su, SU_STARTS, NULL));
 	else if (now >= end)
-		rc = gt_fail(err, GT_ESTATE, "the slot ended at %s", gt_stmt_text(su, SU_ENDS, NULL));
+		rc = gt_fail(err, GT_ESTATE, "the slot ended at %s",
+			     gt_stmt_text(su, SU_ENDS, NULL));
 	gt_stmt_close(su);
 	gt_store_conn *c = gt_decide_conn(d);
-	if (rc == 0 && (rc = gt_stmt_open(c, GT_Q_VOL_SESSION_BY_SIGNUP, &x, err)) == 0) {
-		gt_stmt_bind_i64(x, 1, idx);
-		rc = gt_stmt_step(x, err);
-		if (rc == 1)
-			rc = gt_fail(err, GT_EEXIST, "you checked in for this slot at %s",
-				     gt_stmt_text(x, SE_STARTS, NULL));
-		gt_stmt_close(x);
-	}
-	/* No overlapping sessions: none open, none ending after now. */
+	int64_t other;
 	char at[GT_TIME_LEN + 1], later[GT_TIME_LEN + 1];
+	if (rc == 0 && (rc = S_session_of(c, idx, &other, at, err)) == 1)
+		rc = gt_fail(err, GT_EEXIST, "you checked in for this slot at %s", at);
+	/* No overlapping sessions: none open, none ending after now. */
 	gt_time_format(now, at);
 	gt_time_format(now + 1, later);
-	if (rc == 0 && (rc = gt_stmt_open(c, GT_Q_VOL_SESSION_OVERLAP, &x, err)) == 0) {
-		gt_stmt_bind_text(x, 1, ref, (size_t)-1);
-		gt_stmt_bind_text(x, 2, at, (size_t)-1);
-		gt_stmt_bind_text(x, 3, later, (size_t)-1);
-		rc = gt_stmt_step(x, err);
-		if (rc == 1)
-			rc = gt_fail(err, GT_ESTATE,
-				     "you are still checked in elsewhere (session %lld): check out "
-				     "first",
-				     (long long)gt_stmt_i64(x, 0));
-		gt_stmt_close(x);
-	}
+	if (rc == 0 &&
+	    (rc = S_overlap(c, GT_Q_VOL_SESSION_OVERLAP, ref, at, later, &other, err)) == 1)
+		rc = gt_fail(err, GT_ESTATE,
+			     "you are still checked in elsewhere (session %lld): check out first",
+			     (long long)other);
 	if (rc < 0)
 		return rc;
 	uint64_t index;
@@ -395,9 +431,9 @@ int gt_vol_checkin_decide(gt_decide *d, const json_t *in, gt_error *err)
 			    json_pack("{s:I, s:s}", "signup", (json_int_t)idx, "volunteer", ref),
 			    &index, err);
 	if (rc == 0)
-		gt_decide_reply(d, json_pack("{s:I, s:I, s:s}", "session", (json_int_t)index,
-					     "signup", (json_int_t)idx, "checked_in",
-					     gt_decide_at(d)));
+		gt_decide_reply(d,
+				json_pack("{s:I, s:I, s:s}", "session", (json_int_t)index, "signup",
+					  (json_int_t)idx, "checked_in", gt_decide_at(d)));
 	return rc;
 }
 
@@ -412,12 +448,15 @@ static int S_session_put(gt_store_conn *c, const gt_entry *e, int64_t signup, co
 		return rc;
 	int64_t r = end ? gt_store_exec(c, GT_Q_VOL_SESSION_PUT, err, "iititttiti",
 					(int64_t)e->index, signup, gt_stmt_text(su, SU_VOL, NULL),
-					gt_stmt_i64(su, SU_NUM), gt_stmt_text(su, SU_ORG, NULL), start,
-					end, minutes, status, S_year_of(start)) :
-			  gt_store_exec(c, GT_Q_VOL_SESSION_PUT, err, "iititt" "nn" "ti",
+					gt_stmt_i64(su, SU_NUM), gt_stmt_text(su, SU_ORG, NULL),
+					start, end, minutes, status, S_year_of(start)) :
+			  gt_store_exec(c, GT_Q_VOL_SESSION_PUT, err,
+					"iititt"
+					"nn"
+					"ti",
 					(int64_t)e->index, signup, gt_stmt_text(su, SU_VOL, NULL),
-					gt_stmt_i64(su, SU_NUM), gt_stmt_text(su, SU_ORG, NULL), start,
-					status, S_year_of(start));
+					gt_stmt_i64(su, SU_NUM), gt_stmt_text(su, SU_ORG, NULL),
+					start, status, S_year_of(start));
 	gt_stmt_close(su);
 	return r < 0 ? (int)r : 0;
 }
@@ -445,7 +484,8 @@ int gt_vol_checkout_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc == 0)
 		rc = gt_fail(err, GT_ESTATE, "you have not checked in for this slot");
 	else if (rc == 1 && !gt_stmt_is_null(se, SE_ENDS))
-		rc = gt_fail(err, GT_ESTATE, "you checked out at %s", gt_stmt_text(se, SE_ENDS, NULL));
+		rc = gt_fail(err, GT_ESTATE, "you checked out at %s",
+			     gt_stmt_text(se, SE_ENDS, NULL));
 	else if (rc == 1) {
 		session = gt_stmt_i64(se, SE_IDX);
 		/* The hours are the time between check-in and check-out within the slot. */
@@ -471,9 +511,9 @@ int gt_vol_checkout_decide(gt_decide *d, const json_t *in, gt_error *err)
 
 int gt_vol_checkout_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
-	int64_t r = gt_store_exec(c, GT_Q_VOL_SESSION_END, err, "itii",
-				  gt_vol_int(e->data, "session"), e->at,
-				  gt_vol_int(e->data, "minutes"), (int64_t)e->index);
+	int64_t r =
+		gt_store_exec(c, GT_Q_VOL_SESSION_END, err, "itii", gt_vol_int(e->data, "session"),
+			      e->at, gt_vol_int(e->data, "minutes"), (int64_t)e->index);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -484,7 +524,7 @@ int gt_vol_record_decide(gt_decide *d, const json_t *in, gt_error *err)
 	static const char *const keys[] = {"signup", "start", "end", "note", NULL};
 	const char *start, *end, *note = NULL;
 	int64_t s = 0, e = 0, now = gt_decide_now_ms(d);
-	gt_stmt *su, *x;
+	gt_stmt *su;
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
 		rc = gt_json_str(in, "start", 1, 40, &start, err);
@@ -511,35 +551,24 @@ int gt_vol_record_decide(gt_decide *d, const json_t *in, gt_error *err)
 			     gt_stmt_text(su, SU_STATUS, NULL));
 	gt_stmt_close(su);
 	gt_store_conn *c = gt_decide_conn(d);
-	if (rc == 0 && (rc = gt_stmt_open(c, GT_Q_VOL_SESSION_BY_SIGNUP, &x, err)) == 0) {
-		gt_stmt_bind_i64(x, 1, idx);
-		rc = gt_stmt_step(x, err);
-		if (rc == 1)
-			rc = gt_fail(err, GT_EEXIST,
-				     "sign-up %lld already has session %lld: confirm or correct "
-				     "its hours instead",
-				     (long long)idx, (long long)gt_stmt_i64(x, 0));
-		gt_stmt_close(x);
-	}
+	int64_t other;
+	if (rc == 0 && (rc = S_session_of(c, idx, &other, NULL, err)) == 1)
+		rc = gt_fail(err, GT_EEXIST,
+			     "sign-up %lld already has session %lld: confirm or correct its hours "
+			     "instead",
+			     (long long)idx, (long long)other);
 	char cs[GT_TIME_LEN + 1], ce[GT_TIME_LEN + 1];
 	gt_time_format(s, cs);
 	gt_time_format(e, ce);
-	if (rc == 0 && (rc = gt_stmt_open(c, GT_Q_VOL_SESSION_OVERLAP, &x, err)) == 0) {
-		gt_stmt_bind_text(x, 1, ref, (size_t)-1);
-		gt_stmt_bind_text(x, 2, cs, (size_t)-1);
-		gt_stmt_bind_text(x, 3, ce, (size_t)-1);
-		rc = gt_stmt_step(x, err);
-		if (rc == 1)
-			rc = gt_fail(err, GT_ESTATE,
-				     "the volunteer has another session at that time (session %lld)",
-				     (long long)gt_stmt_i64(x, 0));
-		gt_stmt_close(x);
-	}
+	if (rc == 0 && (rc = S_overlap(c, GT_Q_VOL_SESSION_OVERLAP, ref, cs, ce, &other, err)) == 1)
+		rc = gt_fail(err, GT_ESTATE,
+			     "the volunteer has another session at that time (session %lld)",
+			     (long long)other);
 	if (rc < 0)
 		return rc;
-	json_t *data = json_pack("{s:I, s:s, s:s, s:s, s:I}", "signup", (json_int_t)idx,
-				 "volunteer", ref, "start", cs, "end", ce, "minutes",
-				 (json_int_t)((e - s) / 60000));
+	json_t *data =
+		json_pack("{s:I, s:s, s:s, s:s, s:I}", "signup", (json_int_t)idx, "volunteer", ref,
+			  "start", cs, "end", ce, "minutes", (json_int_t)((e - s) / 60000));
 	if (note)
 		json_object_set_new(data, "note", json_string(note));
 	uint64_t index;
@@ -560,7 +589,8 @@ int gt_vol_record_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 		return rc;
 	/* Recorded by the organisation: confirmed by the same entry. */
 	int64_t r = gt_store_exec(c, GT_Q_VOL_SESSION_HOURS, err, "itiitt", (int64_t)e->index,
-				  "confirmed", minutes, (int64_t)e->index, gt_vol_opt(v, "note"), e->at);
+				  "confirmed", minutes, (int64_t)e->index, gt_vol_opt(v, "note"),
+				  e->at);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -589,10 +619,11 @@ int gt_vol_hours_decide(gt_decide *d, const json_t *in, gt_error *err)
 			     "it",
 			     (long long)idx);
 	if (rc == 0 && minutes > elapsed)
-		rc = gt_fail(err, GT_EINVAL,
-			     "minutes %lld is more than the %lld since the session started: no hours "
-			     "in the future",
-			     (long long)minutes, (long long)(elapsed < 0 ? 0 : elapsed));
+		rc = gt_fail(
+			err, GT_EINVAL,
+			"minutes %lld is more than the %lld since the session started: no hours "
+			"in the future",
+			(long long)minutes, (long long)(elapsed < 0 ? 0 : elapsed));
 	if (minutes < 0)
 		minutes = computed;
 	bool corrected = minutes != computed;
@@ -669,8 +700,8 @@ int gt_vol_dispute_decide(gt_decide *d, const json_t *in, gt_error *err)
 				  gt_decide_at(d));
 	if (r < 0)
 		return (int)r;
-	return gt_decide_emit(d, "vol.dispute", json_pack("{s:I}", "session", (json_int_t)idx), NULL,
-			      err);
+	return gt_decide_emit(d, "vol.dispute", json_pack("{s:I}", "session", (json_int_t)idx),
+			      NULL, err);
 }
 
 int gt_vol_dispute_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)

@@ -49,8 +49,7 @@ gt_match *gt_vol_index_engine(gt_vol_index *x)
 }
 
 /* Load one chunk of changed opportunities (*n: how many). */
-static int S_opportunities(gt_vol_index *x, gt_store_conn *c, int64_t now, size_t *n,
-			   gt_error *err)
+static int S_opportunities(gt_vol_index *x, gt_store_conn *c, int64_t now, size_t *n, gt_error *err)
 {
 	gt_stmt *st;
 	int rc = gt_stmt_open(c, GT_Q_VOL_OPP_CHANGED, &st, err);

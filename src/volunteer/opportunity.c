@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_SLOT_DAYS_MAX 7    /* an event's slot */
+#define S_SLOT_DAYS_MAX 7      /* an event's slot */
 #define S_PROJECT_DAYS_MAX 366 /* a project's slot: its whole window */
 
 /* The slots, checked, into canonical [{id, start, end, capacity}]. */
@@ -99,10 +99,9 @@ static int S_project(const json_t *in, json_t **ret, gt_error *err)
 
 int gt_vol_opportunity_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"id",     "title",	"description", "cause",
-					   "skills", "welcome", "remote",      "place",
-					   "slots",  "min_age", "languages",   "project",
-					   NULL};
+	static const char *const keys[] = {
+		"id",	 "title", "description", "cause",     "skills",	 "welcome", "remote",
+		"place", "slots", "min_age",	 "languages", "project", NULL};
 	const char *id, *title, *description = NULL, *cause, *venue = NULL;
 	int64_t min_age = 0;
 	int32_t lat = 0, lon = 0;
@@ -120,9 +119,10 @@ int gt_vol_opportunity_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc == 0)
 		rc = gt_json_str(in, "cause", 1, 40, &cause, err);
 	if (rc == 0 && gt_vol_cause_find(cause) < 0)
-		rc = gt_fail(err, GT_EINVAL,
-			     "cause \"%s\" is not one of the causes (GET /api/v1/volunteer/taxonomy)",
-			     cause);
+		rc = gt_fail(
+			err, GT_EINVAL,
+			"cause \"%s\" is not one of the causes (GET /api/v1/volunteer/taxonomy)",
+			cause);
 	const json_t *remote = json_object_get(in, "remote");
 	if (rc == 0 && remote && !json_is_boolean(remote))
 		rc = gt_fail(err, GT_EINVAL, "remote must be true or false");
@@ -181,8 +181,8 @@ int gt_vol_opportunity_decide(gt_decide *d, const json_t *in, gt_error *err)
 	else
 		json_object_set_new(data, "place",
 				    venue ? json_pack("{s:i, s:i, s:s}", "lat_e6", lat, "lon_e6",
-							lon, "venue", venue) :
-					      json_pack("{s:i, s:i}", "lat_e6", lat, "lon_e6", lon));
+						      lon, "venue", venue) :
+					    json_pack("{s:i, s:i}", "lat_e6", lat, "lon_e6", lon));
 	if (min_age)
 		json_object_set_new(data, "min_age", json_integer(min_age));
 	if (project)
@@ -203,12 +203,12 @@ int gt_vol_opportunity_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	const char *id = gt_vol_opt(v, "id"), *org = gt_vol_by(e), *title = gt_vol_opt(v, "title"),
 		   *cause = gt_vol_opt(v, "cause");
 	if (r == 0 && place)
-		r = gt_store_exec(c, GT_Q_VOL_OPP_PUT, err, "ittttiiitt", num, id, org, title, cause,
-				  remote, gt_vol_int(place, "lat_e6"), gt_vol_int(place, "lon_e6"),
-				  (const char *)text.data, e->at);
+		r = gt_store_exec(c, GT_Q_VOL_OPP_PUT, err, "ittttiiitt", num, id, org, title,
+				  cause, remote, gt_vol_int(place, "lat_e6"),
+				  gt_vol_int(place, "lon_e6"), (const char *)text.data, e->at);
 	else if (r == 0)
-		r = gt_store_exec(c, GT_Q_VOL_OPP_PUT, err, "ittttinntt", num, id, org, title, cause,
-				  remote, (const char *)text.data, e->at);
+		r = gt_store_exec(c, GT_Q_VOL_OPP_PUT, err, "ittttinntt", num, id, org, title,
+				  cause, remote, (const char *)text.data, e->at);
 	gt_buf_done(&text);
 	size_t i;
 	const json_t *s;
@@ -230,7 +230,8 @@ static int S_mine(gt_decide *d, const json_t *in, gt_stmt **ret, gt_error *err)
 	int rc = gt_json_slug(in, "opportunity", GT_VOL_ID_MAX, true, &id, err);
 	if (rc == 0)
 		rc = gt_vol_opportunity(gt_decide_conn(d), id, ret, err);
-	if (rc == 0 && (!gt_decide_org(d) || strcmp(gt_stmt_text(*ret, 2, NULL), gt_decide_org(d)))) {
+	if (rc == 0 &&
+	    (!gt_decide_org(d) || strcmp(gt_stmt_text(*ret, 2, NULL), gt_decide_org(d)))) {
 		rc = gt_fail(err, GT_EDENIED, "opportunity \"%s\" belongs to %s", id,
 			     gt_stmt_text(*ret, 2, NULL));
 		gt_stmt_close(*ret);
@@ -251,7 +252,8 @@ int gt_vol_close_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (!gt_stmt_is_null(st, 10))
 		rc = gt_fail(err, GT_ESTATE, "opportunity \"%s\" was closed at %s",
 			     gt_stmt_text(st, 1, NULL), gt_stmt_text(st, 11, NULL));
-	json_t *data = rc == 0 ? json_pack("{s:s}", "opportunity", gt_stmt_text(st, 1, NULL)) : NULL;
+	json_t *data =
+		rc == 0 ? json_pack("{s:s}", "opportunity", gt_stmt_text(st, 1, NULL)) : NULL;
 	gt_stmt_close(st);
 	if (rc < 0)
 		return rc;

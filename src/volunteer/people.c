@@ -65,12 +65,14 @@ static int S_availability(const json_t *in, json_t **ret, gt_error *err)
 			    strcmp(gt_vol_opt(v, "day"), S_days[k]) == 0)
 				day = k;
 		if (r == 0 && day < 0)
-			r = gt_fail(&x, GT_EINVAL, "day must be mon, tue, wed, thu, fri, sat or sun");
+			r = gt_fail(&x, GT_EINVAL,
+				    "day must be mon, tue, wed, thu, fri, sat or sun");
 		if (r == 0) {
 			from = S_clock(gt_vol_opt(v, "from"));
 			to = S_clock(gt_vol_opt(v, "to"));
 			if (from < 0 || to < 0)
-				r = gt_fail(&x, GT_EINVAL, "from and to must be times like \"09:30\"");
+				r = gt_fail(&x, GT_EINVAL,
+					    "from and to must be times like \"09:30\"");
 			else if (to <= from)
 				r = gt_fail(&x, GT_EINVAL, "to must be after from");
 		}
@@ -79,8 +81,8 @@ static int S_availability(const json_t *in, json_t **ret, gt_error *err)
 			*ret = NULL;
 			return gt_fail(err, r, "availability[%zu]: %s", i, x.msg);
 		}
-		json_array_append_new(*ret, json_pack("{s:i, s:i, s:i}", "day", day, "from", from,
-						      "to", to));
+		json_array_append_new(
+			*ret, json_pack("{s:i, s:i, s:i}", "day", day, "from", from, "to", to));
 	}
 	return 0;
 }
@@ -90,9 +92,9 @@ static int S_availability(const json_t *in, json_t **ret, gt_error *err)
 static int S_profile(const json_t *in, json_t **ret, const char **name, int64_t *birth_year,
 		     int64_t *goal, int64_t now_year, gt_error *err)
 {
-	static const char *const keys[] = {"name",	 "birth_year", "skills",      "home",
-					   "radius_km",	 "availability", "utc_offset", "languages",
-					   "causes",	 "discoverable", "goal_hours", NULL};
+	static const char *const keys[] = {"name",	"birth_year",	"skills",     "home",
+					   "radius_km", "availability", "utc_offset", "languages",
+					   "causes",	"discoverable", "goal_hours", NULL};
 	json_t *skills = NULL, *avail = NULL, *languages = NULL, *causes = NULL;
 	int64_t radius = 10, goal_hours = GT_VOL_GOAL_DEFAULT / 60;
 	int32_t lat = 0, lon = 0;
@@ -115,7 +117,8 @@ static int S_profile(const json_t *in, json_t **ret, const char **name, int64_t 
 	v = json_object_get(in, "utc_offset");
 	if (rc == 0 && v && !json_is_null(v) &&
 	    (offset = S_offset(json_string_value(v))) == INT32_MIN)
-		rc = gt_fail(err, GT_EINVAL, "utc_offset must be like \"+08:00\" (at most 14 hours)");
+		rc = gt_fail(err, GT_EINVAL,
+			     "utc_offset must be like \"+08:00\" (at most 14 hours)");
 	v = json_object_get(in, "discoverable");
 	if (rc == 0 && v && !json_is_boolean(v) && !json_is_null(v))
 		rc = gt_fail(err, GT_EINVAL, "discoverable must be true or false");
@@ -172,16 +175,17 @@ static int S_store(gt_decide *d, const char *id, const char *key_hash, const cha
 	const char *t = (const char *)text.data, *at = gt_decide_at(d);
 	gt_store_conn *c = gt_decide_conn(d);
 	if (r == 0 && key_hash && birth_year)
-		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_PUT, err, "ttttitit", id, key_hash, ref, name,
-				  birth_year, t, goal, at);
+		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_PUT, err, "ttttitit", id, key_hash, ref,
+				  name, birth_year, t, goal, at);
 	else if (r == 0 && key_hash)
-		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_PUT, err, "ttttntit", id, key_hash, ref, name,
-				  t, goal, at);
+		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_PUT, err, "ttttntit", id, key_hash, ref,
+				  name, t, goal, at);
 	else if (r == 0 && birth_year)
-		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_UPDATE, err, "ttitit", id, name, birth_year, t,
-				  goal, at);
+		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_UPDATE, err, "ttitit", id, name, birth_year,
+				  t, goal, at);
 	else if (r == 0)
-		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_UPDATE, err, "ttntit", id, name, t, goal, at);
+		r = gt_store_exec(c, GT_Q_VOL_VOLUNTEER_UPDATE, err, "ttntit", id, name, t, goal,
+				  at);
 	gt_buf_done(&text);
 	return r < 0 ? (int)r : 0;
 }
@@ -268,11 +272,11 @@ int gt_vol_erase_decide(gt_decide *d, const json_t *in, gt_error *err)
 
 json_t *gt_vol_profile_public(const json_t *p)
 {
-	json_t *out = json_pack("{s:o, s:O, s:O, s:O, s:O}", "skills",
-				json_deep_copy(json_object_get(p, "skills")),
-				"radius_km", json_object_get(p, "radius_km"), "languages",
-				json_object_get(p, "languages"), "causes", json_object_get(p, "causes"),
-				"discoverable", json_object_get(p, "discoverable"));
+	json_t *out = json_pack(
+		"{s:o, s:O, s:O, s:O, s:O}", "skills", json_deep_copy(json_object_get(p, "skills")),
+		"radius_km", json_object_get(p, "radius_km"), "languages",
+		json_object_get(p, "languages"), "causes", json_object_get(p, "causes"),
+		"discoverable", json_object_get(p, "discoverable"));
 	if (!out)
 		return NULL;
 	/* Levels back to their names. */
@@ -281,15 +285,16 @@ json_t *gt_vol_profile_public(const json_t *p)
 	json_array_foreach(json_object_get(out, "skills"), i, v)
 	{
 		int64_t l = gt_vol_int(v, "level");
-		json_t *copy = json_pack("{s:O, s:s}", "skill", json_object_get(v, "skill"), "level",
-					 gt_vol_levels[l >= 1 && l <= 4 ? l - 1 : 0].id);
+		json_t *copy = json_pack("{s:O, s:s}", "skill", json_object_get(v, "skill"),
+					 "level", gt_vol_levels[l >= 1 && l <= 4 ? l - 1 : 0].id);
 		json_array_set_new(json_object_get(out, "skills"), i, copy);
 	}
 	const json_t *home = json_object_get(p, "home");
 	if (home)
 		json_object_set_new(out, "home",
-				    json_pack("{s:f, s:f}", "latitude", gt_vol_int(home, "lat_e6") / 1e6,
-					      "longitude", gt_vol_int(home, "lon_e6") / 1e6));
+				    json_pack("{s:f, s:f}", "latitude",
+					      gt_vol_int(home, "lat_e6") / 1e6, "longitude",
+					      gt_vol_int(home, "lon_e6") / 1e6));
 	int off = (int)gt_vol_int(p, "utc_offset"), a = (off < 0 ? -off : off) % (15 * 60);
 	char tz[16];
 	snprintf(tz, sizeof(tz), "%c%02d:%02d", off < 0 ? '-' : '+', a / 60, a % 60);
@@ -303,8 +308,8 @@ json_t *gt_vol_profile_public(const json_t *p)
 		snprintf(f, sizeof(f), "%02d:%02d", from / 60, from % 60);
 		snprintf(t, sizeof(t), "%02d:%02d", to / 60, to % 60);
 		json_array_append_new(avail, json_pack("{s:s, s:s, s:s}", "day",
-						       S_days[day >= 0 && day < 7 ? day : 0], "from",
-						       f, "to", t));
+						       S_days[day >= 0 && day < 7 ? day : 0],
+						       "from", f, "to", t));
 	}
 	json_object_set_new(out, "availability", avail);
 	return out;

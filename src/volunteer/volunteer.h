@@ -38,7 +38,7 @@
 #include "store/store.h"
 #include "volunteer/match.h"
 
-#define GT_VOL_GOAL_DEFAULT 180 /* minutes a year: three hours */
+#define GT_VOL_GOAL_DEFAULT 180		 /* minutes a year: three hours */
 #define GT_VOL_EARLY_MS (30 * 60 * 1000) /* check-in opens this long before a slot */
 #define GT_VOL_SESSION_MAX_MIN (24 * 60)
 

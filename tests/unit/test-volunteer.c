@@ -59,32 +59,34 @@ Test(volunteer, check_in_codes_parse_strictly)
 	cr_assert_eq(num, 0);
 	static const char *const bad[] = {
 		"",
-		"GTV1.42.sat-am.0123456789abcdef012",	  /* short MAC */
-		"GTV1.42.sat-am.0123456789abcdef01234",	  /* long MAC */
-		"GTV1.42.sat-am.0123456789ABCDEF0123",	  /* upper-case hex */
-		"GTV2.42.sat-am.0123456789abcdef0123",	  /* version */
-		"GTV1.-4.sat-am.0123456789abcdef0123",	  /* negative */
-		"GTV1.x.sat-am.0123456789abcdef0123",	  /* not a number */
-		"GTV1.042.sat-am.0123456789abcdef0123",	  /* a leading zero */
-		"GTV1. 42.sat-am.0123456789abcdef0123",	  /* a space */
-		"GTV1.+42.sat-am.0123456789abcdef0123",	  /* a sign */
-		"GTV1.42.Sat.0123456789abcdef0123",	  /* slot not a slug */
-		"GTV1.42..0123456789abcdef0123",	  /* empty slot */
-		"GTV1.42.sat.am.0123456789abcdef0123",	  /* a dot in the slot */
-		"GTV1.42.sat-am",			  /* no MAC */
+		"GTV1.42.sat-am.0123456789abcdef012",	/* short MAC */
+		"GTV1.42.sat-am.0123456789abcdef01234", /* long MAC */
+		"GTV1.42.sat-am.0123456789ABCDEF0123",	/* upper-case hex */
+		"GTV2.42.sat-am.0123456789abcdef0123",	/* version */
+		"GTV1.-4.sat-am.0123456789abcdef0123",	/* negative */
+		"GTV1.x.sat-am.0123456789abcdef0123",	/* not a number */
+		"GTV1.042.sat-am.0123456789abcdef0123", /* a leading zero */
+		"GTV1. 42.sat-am.0123456789abcdef0123", /* a space */
+		"GTV1.+42.sat-am.0123456789abcdef0123", /* a sign */
+		"GTV1.42.Sat.0123456789abcdef0123",	/* slot not a slug */
+		"GTV1.42..0123456789abcdef0123",	/* empty slot */
+		"GTV1.42.sat.am.0123456789abcdef0123",	/* a dot in the slot */
+		"GTV1.42.sat-am",			/* no MAC */
 		NULL,
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		cr_assert_lt(gt_vol_code_parse(bad[i], &num, slot, mac), 0, "%s", bad[i] ? bad[i] : "NULL");
+		cr_assert_lt(gt_vol_code_parse(bad[i], &num, slot, mac), 0, "%s",
+			     bad[i] ? bad[i] : "NULL");
 }
 
 Test(volunteer, local_availability_becomes_utc_hours)
 {
 	/* Saturday 08:00-18:00 in UTC+8 is Saturday 00:00-10:00 UTC: ten hours. */
-	json_t *p = S_json("{\"skills\":[{\"skill\":\"law\",\"level\":3}],\"radius_km\":20,"
-			   "\"availability\":[{\"day\":5,\"from\":480,\"to\":1080}],\"utc_offset\":480,"
-			   "\"languages\":[\"zh\",\"en\"],\"causes\":[\"education\"],"
-			   "\"discoverable\":true,\"home\":{\"lat_e6\":31230400,\"lon_e6\":121473700}}");
+	json_t *p = S_json(
+		"{\"skills\":[{\"skill\":\"law\",\"level\":3}],\"radius_km\":20,"
+		"\"availability\":[{\"day\":5,\"from\":480,\"to\":1080}],\"utc_offset\":480,"
+		"\"languages\":[\"zh\",\"en\"],\"causes\":[\"education\"],"
+		"\"discoverable\":true,\"home\":{\"lat_e6\":31230400,\"lon_e6\":121473700}}");
 	gt_match_volunteer v;
 	gt_vol_profile_to_match(p, 1990, 7, &v);
 	cr_assert_eq(v.key, 7);
@@ -99,7 +101,8 @@ Test(volunteer, local_availability_becomes_utc_hours)
 	cr_assert_eq(v.radius_km, 20);
 	cr_assert_eq(v.birth_year, 1990);
 	cr_assert(v.discoverable);
-	cr_assert_eq(v.languages, (1u << gt_vol_language_find("zh")) | (1u << gt_vol_language_find("en")));
+	cr_assert_eq(v.languages,
+		     (1u << gt_vol_language_find("zh")) | (1u << gt_vol_language_find("en")));
 	cr_assert_eq(v.causes, 1u << gt_vol_cause_find("education"));
 	json_decref(p);
 
@@ -153,10 +156,11 @@ Test(volunteer, slots_become_hours_of_the_week_and_projects_have_none)
 	json_decref(d);
 
 	/* A project takes its own time: no fixed hours. */
-	d = S_json("{\"id\":\"p\",\"cause\":\"technology\",\"remote\":true,"
-		   "\"project\":{\"deliverable\":\"a site\",\"weeks\":6},\"slots\":["
-		   "{\"id\":\"w\",\"start\":\"2026-12-01T00:00:00Z\",\"end\":\"2027-01-12T00:00:00Z\","
-		   "\"capacity\":1}]}");
+	d = S_json(
+		"{\"id\":\"p\",\"cause\":\"technology\",\"remote\":true,"
+		"\"project\":{\"deliverable\":\"a site\",\"weeks\":6},\"slots\":["
+		"{\"id\":\"w\",\"start\":\"2026-12-01T00:00:00Z\",\"end\":\"2027-01-12T00:00:00Z\","
+		"\"capacity\":1}]}");
 	gt_vol_opportunity_to_match(d, false, 3, S_ms("2026-11-23T00:00:00Z"), &o);
 	cr_assert_eq(S_count(o.slot_hours), 0);
 	cr_assert(o.remote);
@@ -166,17 +170,19 @@ Test(volunteer, slots_become_hours_of_the_week_and_projects_have_none)
 
 Test(volunteer, stored_profiles_show_back_in_the_input_form)
 {
-	json_t *p = S_json("{\"skills\":[{\"skill\":\"law\",\"level\":4}],\"radius_km\":5,"
-			   "\"availability\":[{\"day\":6,\"from\":570,\"to\":1440}],\"utc_offset\":-330,"
-			   "\"languages\":[],\"causes\":[],\"discoverable\":true,"
-			   "\"home\":{\"lat_e6\":-33868800,\"lon_e6\":151209300}}");
+	json_t *p = S_json(
+		"{\"skills\":[{\"skill\":\"law\",\"level\":4}],\"radius_km\":5,"
+		"\"availability\":[{\"day\":6,\"from\":570,\"to\":1440}],\"utc_offset\":-330,"
+		"\"languages\":[],\"causes\":[],\"discoverable\":true,"
+		"\"home\":{\"lat_e6\":-33868800,\"lon_e6\":151209300}}");
 	json_t *v = gt_vol_profile_public(p);
 	char *text = json_dumps(v, JSON_SORT_KEYS | JSON_COMPACT | JSON_REAL_PRECISION(10));
 	cr_assert_str_eq(
-		text, "{\"availability\":[{\"day\":\"sun\",\"from\":\"09:30\",\"to\":\"24:00\"}],"
-		      "\"causes\":[],\"discoverable\":true,\"home\":{\"latitude\":-33.8688,"
-		      "\"longitude\":151.2093},\"languages\":[],\"radius_km\":5,"
-		      "\"skills\":[{\"level\":\"expert\",\"skill\":\"law\"}],\"utc_offset\":\"-05:30\"}");
+		text,
+		"{\"availability\":[{\"day\":\"sun\",\"from\":\"09:30\",\"to\":\"24:00\"}],"
+		"\"causes\":[],\"discoverable\":true,\"home\":{\"latitude\":-33.8688,"
+		"\"longitude\":151.2093},\"languages\":[],\"radius_km\":5,"
+		"\"skills\":[{\"level\":\"expert\",\"skill\":\"law\"}],\"utc_offset\":\"-05:30\"}");
 	free(text);
 	json_decref(v);
 	json_decref(p);

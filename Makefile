@@ -16,12 +16,13 @@ all: build
 
 help:
 	@echo 'make build   install missing Debian packages, configure build/ once, compile'
-	@echo 'make run     build, then create and verify a demo log in demo/ (scripts/demo)'
+	@echo 'make run     build, then create demo/ (once) and serve it on http://127.0.0.1:8080 (scripts/demo)'
 	@echo 'make test    the whole test run: unit tests plain and with ASan/UBSan, crash test,'
 	@echo '             fuzz smoke, CLI tests (scripts/test); ends with "N passed, N failed"'
 	@echo 'make bench   build, then benchmark log appends (bench/log-bench), then volunteer'
 	@echo '             matching: 1,000,000 volunteers, 100,000 opportunities, 20,000 queries'
-	@echo '             (bench/match-bench), then the HTTP service: durable writes and proof reads'
+	@echo '             (bench/match-bench) and candidates through the API (bench/match-http-bench),'
+	@echo '             then the HTTP service: durable writes and proof reads'
 	@echo '             (bench/http-bench)'
 	@echo '             (BENCH_ENTRIES=$(BENCH_ENTRIES) BENCH_SIZE=$(BENCH_SIZE) BENCH_BATCH=$(BENCH_BATCH)'
 	@echo '             BENCH_HTTP_SECONDS=$(BENCH_HTTP_SECONDS) per HTTP run), then the public check over'
@@ -55,6 +56,7 @@ test: deps
 bench: build
 	bench/log-bench build/goodtrace --entries $(BENCH_ENTRIES) --size $(BENCH_SIZE) --batch $(BENCH_BATCH)
 	bench/match-bench build/goodtrace
+	bench/match-http-bench build/goodtrace build/gt-httpload
 	bench/http-bench build/goodtrace build/gt-httpload --duration $(BENCH_HTTP_SECONDS)
 	bench/check-bench build/goodtrace build/gt-httpload --batches $(BENCH_CHECK_BATCHES) \
 		--serials $(BENCH_CHECK_SERIALS) --duration $(BENCH_CHECK_SECONDS) \

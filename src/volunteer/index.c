@@ -8,6 +8,8 @@
 #include "core/time.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #define S_CHUNK 10000
@@ -17,6 +19,7 @@ struct gt_vol_index {
 	gt_match *engine;
 	int64_t opp_rev, vol_rev;
 	int64_t reload_ms; /* when to read every opportunity again */
+	_Atomic bool rereading; /* that is under way */
 };
 
 int gt_vol_index_new(gt_vol_index **ret, gt_error *err)
@@ -114,11 +117,19 @@ int gt_vol_index_refresh(gt_vol_index *x, gt_store_conn *c, gt_error *err)
 	int64_t now = gt_time_now_ms();
 	size_t n;
 	int rc = 0;
-	pthread_mutex_lock(&x->lock);
+	/* A query meeting the hourly re-read (below) under way answers from what
+	 * is loaded rather than wait a second for it; otherwise it waits, to see
+	 * every change committed before it. */
+	if (pthread_mutex_trylock(&x->lock) != 0) {
+		if (atomic_load(&x->rereading))
+			return 0;
+		pthread_mutex_lock(&x->lock);
+	}
 	/* Slots end as time passes, not only when an entry changes them: once
 	 * an hour (the engine counts whole hours) every opportunity is read
 	 * again, which drops the slots that ended. */
 	if (now >= x->reload_ms) {
+		atomic_store(&x->rereading, x->reload_ms != 0);
 		x->opp_rev = 0;
 		x->reload_ms = now + 3600 * 1000;
 	}
@@ -127,6 +138,7 @@ int gt_vol_index_refresh(gt_vol_index *x, gt_store_conn *c, gt_error *err)
 	while (rc == 0 && n == S_CHUNK);
 	while (rc == 0 && (rc = S_volunteers(x, c, &n, err)) == 0 && n == S_CHUNK)
 		;
+	atomic_store(&x->rereading, false);
 	pthread_mutex_unlock(&x->lock);
 	return rc;
 }

@@ -956,8 +956,12 @@ enum MHD_Result gt_h_certificate(gt_req *r)
 			const char *status = gt_stmt_text(st, 8, NULL);
 			if (strcmp(status, "confirmed") && strcmp(status, "corrected"))
 				continue;
+			/* The sign-up, the organisation's confirmation of it, the
+			 * session's own entry. */
 			json_t *entries = json_array();
 			json_array_append_new(entries, json_integer(gt_stmt_i64(st, 1)));
+			if (!gt_stmt_is_null(st, 19))
+				json_array_append_new(entries, json_integer(gt_stmt_i64(st, 19)));
 			json_array_append_new(entries, json_integer(gt_stmt_i64(st, 0)));
 			/* The check-out and the hours (one entry when the hours closed
 			 * the session, or when the organisation recorded it). */

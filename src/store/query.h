@@ -340,7 +340,7 @@ typedef enum gt_query {
 	GT_Q_VOL_SESSION_PUT,
 	/* (1 idx) -> idx, signup, volunteer, num, org, starts, ends, minutes, status,
 	 * checkout_idx, hours_idx, hours, note, hours_at, dispute_idx, dispute_at, year,
-	 * opportunity id, title */
+	 * opportunity id, title, the sign-up's deciding entry */
 	GT_Q_VOL_SESSION_GET,
 	/* (1 signup) -> as GT_Q_VOL_SESSION_GET */
 	GT_Q_VOL_SESSION_BY_SIGNUP,

@@ -64,8 +64,8 @@
 #define S_VOL_SESSION_COLS                                                                        \
 	"x.idx, x.signup, x.volunteer, x.opportunity, x.org, x.starts, x.ends, x.minutes,"        \
 	" x.status, x.checkout_idx, x.hours_idx, x.hours, x.note, x.hours_at, x.dispute_idx,"     \
-	" x.dispute_at, x.year, o.id, o.title FROM vol_sessions x"                                \
-	" JOIN vol_opportunities o ON o.num = x.opportunity"
+	" x.dispute_at, x.year, o.id, o.title, s.decided_idx FROM vol_sessions x"                 \
+	" JOIN vol_opportunities o ON o.num = x.opportunity JOIN vol_signups s ON s.idx = x.signup"
 #define S_VOL_VOLUNTEER_COLS                                                                      \
 	"num, id, key_hash, ref, name, birth_year, profile, goal, at, updated_at, rev"             \
 	" FROM private_vol_volunteers"

@@ -508,7 +508,7 @@ describe('certificate page', SUITE, () => {
 		// Every check passed: the checkpoint, the total, the leaf and root of every entry, each session's agreement.
 		const c = await checks(page);
 		const entries = cert.items.flatMap((x) => x.entries);
-		assert.equal(entries.length, 7); // A: sign-up, session, hours; B: sign-up, check-in, check-out, hours
+		assert.equal(entries.length, 9); // A: sign-up, its acceptance, session, hours; B: sign-up, acceptance, check-in, check-out, hours
 		const want = { signature: 'pass', keyid: 'pass', total: 'pass', [`agree-${vol.sessions.A}`]: 'pass', [`agree-${vol.sessions.B}`]: 'pass' };
 		for (const i of entries) Object.assign(want, { [`leaf-${i}`]: 'pass', [`root-${i}`]: 'pass' });
 		assert.deepEqual(c, want);
@@ -571,6 +571,11 @@ describe('certificate page', SUITE, () => {
 			(c) => c[`agree-${vol.sessions.A}`] === 'fail',
 		],
 		[
+			'the organisation\'s acceptance of the sign-up left out',
+			tamper(isCert, (j) => j.items[0].entries.splice(1, 1)),
+			(c) => c[`agree-${vol.sessions.A}`] === 'fail',
+		],
+		[
 			'an entry\'s text changed',
 			tamper(
 				(u) => /^\/api\/v1\/log\/entries\/\d+$/.test(u.pathname),
@@ -590,7 +595,7 @@ describe('certificate page', SUITE, () => {
 					j.hashes[0] = M.b64encode(b);
 				},
 			),
-			(c) => Object.entries(c).filter(([k, s]) => k.startsWith('root-') && s === 'fail').length === 7,
+			(c) => Object.entries(c).filter(([k, s]) => k.startsWith('root-') && s === 'fail').length === 9,
 		],
 	])
 		test(`not verified when ${what}`, T, async () => {

@@ -147,9 +147,16 @@ function agreement(cert, item, entries) {
 		}
 	}
 	const rest = E.slice(1).filter((e) => e !== s);
+	const decisions = rest.filter((e) => e.type === 'vol.signup.decide');
 	const checkouts = rest.filter((e) => e.type === 'vol.checkout');
 	const hours = rest.filter((e) => e.type === 'vol.hours');
-	want('entries', rest.every((e) => e.type === 'vol.checkout' || e.type === 'vol.hours') && checkouts.length <= 1 && hours.length <= 1);
+	want('entries', rest.every((e) => ['vol.signup.decide', 'vol.checkout', 'vol.hours'].includes(e.type)) && decisions.length <= 1 && checkouts.length <= 1 && hours.length <= 1);
+	// The organisation accepted the sign-up.
+	want('accepted', decisions.length === 1);
+	for (const d of decisions) {
+		want('accepted', Number(d.data.signup) === idx[0] && d.data.accept === true);
+		want('organisation', d.by === org);
+	}
 	for (const c of checkouts) {
 		want('session', Number(c.data.session) === session);
 		want('end', sameTime(c.at, item.end));

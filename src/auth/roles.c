@@ -116,7 +116,7 @@ void gt_auth_allowed_roles(const char *action, char *out, size_t outlen)
 	if (i < 0)
 		return;
 	if (strcmp(S_matrix[i].roles, "*") == 0) {
-		snprintf(out, outlen, "any role");
+		snprintf(out, outlen, "any organisation's role (not a volunteer's key)");
 		return;
 	}
 	size_t o = 0;

@@ -13,6 +13,7 @@ import { t, onLangChange, locale } from './i18n.js';
 import { ApiError, getJSON, requestJSON, errText, listOf, str, orgName, orgLabel } from './give.js';
 import { loadTaxonomy, termName, termsSorted, duration, timeRange, clock, signupBadge, sessionBadge } from './vol.js';
 import * as QR from './qr.js';
+import { openNgo, renderNgo } from './vol-org.js';
 
 const STORE = 'goodtrace.volunteer';
 const ORG_TOKEN = 'goodtrace.orgToken';
@@ -922,6 +923,32 @@ async function showQr(ev) {
 	}
 }
 
+/* ---------- an organisation's sign-ups and sessions (vol-org.js) ---------- */
+
+async function openOrg(ev) {
+	ev.preventDefault();
+	const token = $('qr-token').value.trim();
+	const err = $('ngo-form-error');
+	$('qr-token').toggleAttribute('aria-invalid', !token);
+	if (!token) {
+		err.textContent = t('vol.ngo.noToken');
+		$('qr-token').focus();
+		return;
+	}
+	err.textContent = '';
+	try {
+		sessionStorage.setItem(ORG_TOKEN, token);
+	} catch {
+		// not kept
+	}
+	$('ngo-open').disabled = true;
+	try {
+		if (!(await openNgo(token))) $('qr-token').setAttribute('aria-invalid', 'true');
+	} finally {
+		$('ngo-open').disabled = false;
+	}
+}
+
 /* ---------- copying the key ---------- */
 
 async function copy(text, statusId) {
@@ -961,6 +988,7 @@ function renderAll() {
 	renderMe();
 	renderLists();
 	renderQr();
+	renderNgo();
 }
 
 function setFilters() {
@@ -1007,6 +1035,7 @@ async function main() {
 	$('join-form').addEventListener('submit', register);
 	$('signin-form').addEventListener('submit', signIn);
 	$('qr-form').addEventListener('submit', showQr);
+	$('ngo-form').addEventListener('submit', openOrg);
 	$('key-copy').addEventListener('click', () => copy(state.newKey, 'key-copied'));
 	$('key-done').addEventListener('click', () => {
 		state.newKey = null;

@@ -160,6 +160,15 @@ for (const locale of ['en-US', 'zh-CN']) {
 			await page.locator('#qr-submit').click();
 			await page.waitForSelector('#qr-figure svg');
 			await check(page, `volunteer page with a check-in and a QR code (${locale})`);
+			// The organisation's sign-ups and sessions, with a correction's note missing when there is a session to correct.
+			await page.locator('#ngo-open').click();
+			await page.waitForSelector('#ngo-body[aria-busy="false"] #ngo-sessions-open');
+			const correct = page.locator('button[data-correct]');
+			if (await correct.count()) {
+				await correct.first().click();
+				await page.locator('.ngo-hours-form button[type="submit"]').click();
+			}
+			await check(page, `volunteer page with an organisation's sign-ups and sessions (${locale})`);
 			await page.setViewportSize({ width: 360, height: 740 });
 			await check(page, `volunteer page on a phone (${locale})`);
 			await page.context().close();

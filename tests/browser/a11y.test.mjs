@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 
 import * as M from '../../web/assets/merkle.js';
 import { NAV } from '../../web/assets/site.js';
-import { startServer, seed, launchBrowser, newPage, axeViolations } from './helpers.mjs';
+import { startServer, seed, launchBrowser, newPage, axeViolations, api } from './helpers.mjs';
 import { seedGive, CAMPAIGN } from './give-data.mjs';
 import { seedVolunteer } from './vol-data.mjs';
 
@@ -160,14 +160,14 @@ for (const locale of ['en-US', 'zh-CN']) {
 			await page.locator('#qr-submit').click();
 			await page.waitForSelector('#qr-figure svg');
 			await check(page, `volunteer page with a check-in and a QR code (${locale})`);
-			// The organisation's sign-ups and sessions, with a correction's note missing when there is a session to correct.
+			// The organisation's sign-ups and sessions, with a session still open (the checker checked in;
+			// already, for the second language) and its form sent without a note.
+			await api(server, 'POST', '/api/v1/checkins', { token: vol.checker.key, body: { code: vol.code } });
 			await page.locator('#ngo-open').click();
-			await page.waitForSelector('#ngo-body[aria-busy="false"] #ngo-sessions-open');
-			const correct = page.locator('button[data-correct]');
-			if (await correct.count()) {
-				await correct.first().click();
-				await page.locator('.ngo-hours-form button[type="submit"]').click();
-			}
+			await page.waitForSelector('#ngo-body[aria-busy="false"] #ngo-sessions-open button[data-close]');
+			await page.locator('button[data-close]').first().click();
+			await page.locator('.ngo-hours-form button[type="submit"]').click();
+			await page.waitForSelector('.ngo-hours-form [aria-invalid="true"]');
 			await check(page, `volunteer page with an organisation's sign-ups and sessions (${locale})`);
 			await page.setViewportSize({ width: 360, height: 740 });
 			await check(page, `volunteer page on a phone (${locale})`);

@@ -48,7 +48,7 @@ struct gt_api {
 	char *log_dir;
 	char *vkey_path;
 	char *web_dir;
-	char *files_dir; /* receipts' files, DIR/files/ab/<sha256> */
+	char *files_dir;      /* receipts' files, DIR/files/ab/<sha256> */
 	gt_api_limits limits; /* defaults filled in */
 	/* Requests between their first call and MHD's completion callback. */
 	_Atomic uint64_t inflight;
@@ -59,10 +59,10 @@ struct gt_api {
 	/* Set by gt_api_stop: writes are refused, connections closed after
 	 * their response. */
 	_Atomic bool stopping;
-	gt_api_route_stats *stats; /* one per route, then one for "other" */
-	gt_suspect *suspect;	   /* places that checked each pack lately */
+	gt_api_route_stats *stats;    /* one per route, then one for "other" */
+	gt_suspect *suspect;	      /* places that checked each pack lately */
 	struct gt_api_proofs *proofs; /* proofs written lately (h_log.c); NULL: none kept */
-	gt_vol_index *vol; /* volunteers and opportunities for matching (h_volunteer.c) */
+	gt_vol_index *vol;    /* volunteers and opportunities for matching (h_volunteer.c) */
 	pthread_t vol_thread; /* loads it at start */
 	bool vol_warm;
 	unsigned suspect_places;
@@ -232,6 +232,11 @@ int gt_api_authorize(gt_req *r, enum MHD_Result *answered);
  * the server answers a failure from its code. While the server is stopping
  * answers 503 at once instead. */
 enum MHD_Result gt_api_submit(gt_req *r, const char *type, json_t *input, gt_finish_fn finish);
+/* gt_api_submit of the body (an object; {} without one) with key set from the
+ * path's first parameter: as it is, or (as_index) as a number, a path that is
+ * none being 404. A body that gives key itself is 400. */
+enum MHD_Result gt_api_submit_param(gt_req *r, const char *type, const char *key, bool as_index,
+				    gt_finish_fn finish);
 /* Answer a write whose ledger result is in r->res (called by the server
  * after the connection is resumed). */
 enum MHD_Result gt_api_submit_answer(gt_req *r);
@@ -344,7 +349,6 @@ enum MHD_Result gt_h_disbursement_confirm(gt_req *r);
 enum MHD_Result gt_h_file_put(gt_req *r);
 enum MHD_Result gt_h_file_get(gt_req *r);
 enum MHD_Result gt_h_receipt_get(gt_req *r);
-
 
 /* h_volunteer.c */
 enum MHD_Result gt_h_vol_taxonomy(gt_req *r);

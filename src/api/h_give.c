@@ -22,29 +22,6 @@
 
 /* ---- writes ---------------------------------------------------------------------------- */
 
-/* The body with key set to the path's first parameter (a campaign id). */
-static json_t *S_with_param(gt_req *r, const char *key)
-{
-	json_t *in = json_is_object(r->json) ? json_copy(r->json) : json_object();
-	if (in && json_object_set_new(in, key, json_string(r->param[0])) < 0) {
-		json_decref(in);
-		return NULL;
-	}
-	return in;
-}
-
-static enum MHD_Result S_submit_param(gt_req *r, const char *type, const char *key,
-				      gt_finish_fn finish)
-{
-	if (json_object_get(r->json, key))
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
-				      "%s comes from the path, not the body", key);
-	json_t *in = S_with_param(r, key);
-	if (!in)
-		return gt_api_problem_code(r, GT_ENOMEM, NULL);
-	return gt_api_submit(r, type, in, finish);
-}
-
 /* The reply as it is (it has its own index), as 201 or 200. */
 static enum MHD_Result S_reply_as_is(gt_req *r, const gt_ledger_result *res, unsigned status)
 {
@@ -80,27 +57,28 @@ enum MHD_Result gt_h_campaign_create(gt_req *r)
 
 enum MHD_Result gt_h_campaign_documents(gt_req *r)
 {
-	return S_submit_param(r, "give.campaign.documents", "campaign", S_finish_created);
+	return gt_api_submit_param(r, "give.campaign.documents", "campaign", false,
+				   S_finish_created);
 }
 
 enum MHD_Result gt_h_campaign_verify(gt_req *r)
 {
-	return S_submit_param(r, "give.campaign.verify", "campaign", gt_api_finish_ok);
+	return gt_api_submit_param(r, "give.campaign.verify", "campaign", false, gt_api_finish_ok);
 }
 
 enum MHD_Result gt_h_campaign_close(gt_req *r)
 {
-	return S_submit_param(r, "give.campaign.close", "campaign", gt_api_finish_ok);
+	return gt_api_submit_param(r, "give.campaign.close", "campaign", false, gt_api_finish_ok);
 }
 
 enum MHD_Result gt_h_campaign_report(gt_req *r)
 {
-	return S_submit_param(r, "give.report", "campaign", S_finish_accepted);
+	return gt_api_submit_param(r, "give.report", "campaign", false, S_finish_accepted);
 }
 
 enum MHD_Result gt_h_work_create(gt_req *r)
 {
-	return S_submit_param(r, "give.work", "campaign", S_finish_created);
+	return gt_api_submit_param(r, "give.work", "campaign", false, S_finish_created);
 }
 
 enum MHD_Result gt_h_donation_create(gt_req *r)
@@ -136,36 +114,12 @@ enum MHD_Result gt_h_disbursement_create(gt_req *r)
 
 enum MHD_Result gt_h_disbursement_confirm(gt_req *r)
 {
-	uint64_t idx;
-	if (gt_api_parse_u64(r->param[0], INT64_MAX, &idx) < 0)
-		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-				      "a disbursement is named by its entry index");
-	if (json_object_get(r->json, "disbursement"))
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
-				      "disbursement comes from the path, not the body");
-	json_t *in = json_is_object(r->json) ? json_copy(r->json) : json_object();
-	if (!in || json_object_set_new(in, "disbursement", json_integer((json_int_t)idx)) < 0) {
-		json_decref(in);
-		return gt_api_problem_code(r, GT_ENOMEM, NULL);
-	}
-	return gt_api_submit(r, "give.confirm", in, S_finish_ok);
+	return gt_api_submit_param(r, "give.confirm", "disbursement", true, S_finish_ok);
 }
 
 enum MHD_Result gt_h_report_resolve(gt_req *r)
 {
-	uint64_t id;
-	if (gt_api_parse_u64(r->param[0], INT64_MAX, &id) < 0 || id == 0)
-		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-				      "a report is named by its number");
-	if (json_object_get(r->json, "id"))
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
-				      "id comes from the path, not the body");
-	json_t *in = json_is_object(r->json) ? json_copy(r->json) : json_object();
-	if (!in || json_object_set_new(in, "id", json_integer((json_int_t)id)) < 0) {
-		json_decref(in);
-		return gt_api_problem_code(r, GT_ENOMEM, NULL);
-	}
-	return gt_api_submit(r, "give.report.resolve", in, S_finish_ok);
+	return gt_api_submit_param(r, "give.report.resolve", "id", true, S_finish_ok);
 }
 
 /* ---- rows as the API shows them ------------------------------------------------------- */
@@ -188,25 +142,25 @@ static json_t *S_campaign(gt_stmt *st)
 		" s:I, s:s}",
 		"id", gt_stmt_text(st, 0, NULL), "org", gt_stmt_text(st, 1, NULL), "title",
 		gt_stmt_text(st, 2, NULL), "description", gt_stmt_text(st, 3, NULL), "beneficiary",
-		gt_stmt_text(st, 4, NULL), "beneficiary_org", gt_api_text_or_null(st, 5), "category",
-		gt_stmt_text(st, 6, NULL), "goal", (json_int_t)gt_stmt_i64(st, 7), "cap",
-		S_int_or_null(st, 8), "currency", currency, "minor_unit",
+		gt_stmt_text(st, 4, NULL), "beneficiary_org", gt_api_text_or_null(st, 5),
+		"category", gt_stmt_text(st, 6, NULL), "goal", (json_int_t)gt_stmt_i64(st, 7),
+		"cap", S_int_or_null(st, 8), "currency", currency, "minor_unit",
 		gt_give_minor_unit(currency), "starts", gt_stmt_text(st, 10, NULL), "ends",
 		gt_stmt_text(st, 11, NULL), "status",
 		gt_give_status(gt_stmt_text(st, 14, NULL), !gt_stmt_is_null(st, 28),
 			       gt_stmt_text(st, 10, NULL), gt_stmt_text(st, 11, NULL), now),
-		"closed_at", gt_api_text_or_null(st, 18), "index", (json_int_t)gt_stmt_i64(st, 12), "at",
-		gt_stmt_text(st, 13, NULL));
+		"closed_at", gt_api_text_or_null(st, 18), "index", (json_int_t)gt_stmt_i64(st, 12),
+		"at", gt_stmt_text(st, 13, NULL));
 	json_t *ver = json_pack("{s:s, s:o, s:o, s:o}", "status", gt_stmt_text(st, 14, NULL),
-				"note", gt_api_text_or_null(st, 15), "by", gt_api_text_or_null(st, 16), "at",
-				gt_api_text_or_null(st, 17));
-	json_t *acc = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "raised",
-				(json_int_t)raised, "refunded", (json_int_t)refunded, "spent",
-				(json_int_t)spent, "balance", (json_int_t)(raised - refunded - spent),
-				"donations", (json_int_t)gt_stmt_i64(st, 21), "donors",
-				(json_int_t)gt_stmt_i64(st, 26), "anonymous",
-				(json_int_t)gt_stmt_i64(st, 27), "disbursements",
-				(json_int_t)gt_stmt_i64(st, 25));
+				"note", gt_api_text_or_null(st, 15), "by",
+				gt_api_text_or_null(st, 16), "at", gt_api_text_or_null(st, 17));
+	json_t *acc = json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "raised", (json_int_t)raised,
+		"refunded", (json_int_t)refunded, "spent", (json_int_t)spent, "balance",
+		(json_int_t)(raised - refunded - spent), "donations",
+		(json_int_t)gt_stmt_i64(st, 21), "donors", (json_int_t)gt_stmt_i64(st, 26),
+		"anonymous", (json_int_t)gt_stmt_i64(st, 27), "disbursements",
+		(json_int_t)gt_stmt_i64(st, 25));
 	if (v) {
 		json_object_set_new(v, "closed_reason", gt_api_text_or_null(st, 19));
 		json_object_set_new(v, "verification", ver);
@@ -238,11 +192,11 @@ static json_t *S_disbursement(gt_stmt *st)
 			      gt_stmt_text(st, 7, NULL), "amount", (json_int_t)gt_stmt_i64(st, 8),
 			      "receipt_sha256", gt_stmt_text(st, 9, NULL), "org",
 			      gt_stmt_text(st, 12, NULL), "at", gt_stmt_text(st, 13, NULL));
-	json_t *conf = gt_stmt_is_null(st, 14) ?
-			       json_null() :
-			       json_pack("{s:I, s:s, s:o}", "index", (json_int_t)gt_stmt_i64(st, 14),
-					 "at", gt_stmt_text(st, 15, NULL), "note",
-					 gt_api_text_or_null(st, 16));
+	json_t *conf =
+		gt_stmt_is_null(st, 14) ?
+			json_null() :
+			json_pack("{s:I, s:s, s:o}", "index", (json_int_t)gt_stmt_i64(st, 14), "at",
+				  gt_stmt_text(st, 15, NULL), "note", gt_api_text_or_null(st, 16));
 	if (v)
 		json_object_set_new(v, "confirmed", conf);
 	else
@@ -252,8 +206,8 @@ static json_t *S_disbursement(gt_stmt *st)
 
 static json_t *S_work(gt_stmt *st)
 {
-	return json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s}", "id", gt_stmt_text(st, 0, NULL),
-			 "title", gt_stmt_text(st, 1, NULL), "price",
+	return json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s}", "id",
+			 gt_stmt_text(st, 0, NULL), "title", gt_stmt_text(st, 1, NULL), "price",
 			 (json_int_t)gt_stmt_i64(st, 2), "sha256", gt_stmt_text(st, 3, NULL),
 			 "edition", S_int_or_null(st, 4), "sold", (json_int_t)gt_stmt_i64(st, 5),
 			 "index", (json_int_t)gt_stmt_i64(st, 6), "at", gt_stmt_text(st, 7, NULL));
@@ -386,8 +340,8 @@ enum MHD_Result gt_h_campaign_list(gt_req *r)
 		return ans;
 	const char *org = gt_api_query(r, "org"), *cat = gt_api_query(r, "category"),
 		   *status = gt_api_query(r, "status"), *after = gt_api_query(r, "after");
-	static const char *const statuses[] = {"open", "upcoming", "ended", "closed", "suspended",
-					       NULL};
+	static const char *const statuses[] = {"open",	 "upcoming",  "ended",
+					       "closed", "suspended", NULL};
 	bool known = !status;
 	for (size_t i = 0; status && statuses[i]; i++)
 		known = known || strcmp(statuses[i], status) == 0;
@@ -399,8 +353,9 @@ enum MHD_Result gt_h_campaign_list(gt_req *r)
 				      "org and category are identifiers ([a-z0-9-])");
 	char now[GT_TIME_LEN + 1];
 	gt_time_format(gt_time_now_ms(), now);
-	gt_api_arg args[] = {GT_ARG_TEXT(org), GT_ARG_TEXT(cat), GT_ARG_TEXT(after ? after : ""),
-			     GT_ARG_TEXT(NULL), GT_ARG_TEXT(status), GT_ARG_TEXT(now)};
+	gt_api_arg args[] = {
+		GT_ARG_TEXT(org),  GT_ARG_TEXT(cat),	GT_ARG_TEXT(after ? after : ""),
+		GT_ARG_TEXT(NULL), GT_ARG_TEXT(status), GT_ARG_TEXT(now)};
 	/* the limit is parameter 4: bind it here rather than last */
 	gt_store_conn *c;
 	gt_stmt *st;
@@ -502,8 +457,8 @@ static int S_disb_row(gt_req *r, gt_store_conn *c, gt_stmt **st, enum MHD_Result
 			return 0;
 		gt_stmt_close(*st);
 	}
-	*ans = rc == 0 ? gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-					"no disbursement %llu", (unsigned long long)idx) :
+	*ans = rc == 0 ? gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "no disbursement %llu",
+					(unsigned long long)idx) :
 			 gt_api_problem_code(r, rc, err.msg);
 	return -1;
 }
@@ -565,16 +520,17 @@ enum MHD_Result gt_h_disbursement_funders(gt_req *r)
 				continue; /* only its refunded tail lies in the range */
 			if (json_array_size(list) == limit) {
 				json_decref(next);
-				next = json_incref(json_object_get(
-					json_array_get(list, limit - 1), "donation"));
+				next = json_incref(json_object_get(json_array_get(list, limit - 1),
+								   "donation"));
 				break;
 			}
-			json_array_append_new(
-				list, json_pack("{s:I, s:I, s:o, s:b, s:s}", "donation",
-						(json_int_t)gt_stmt_i64(st, 0), "amount",
-						(json_int_t)(hi - lo), "name", gt_api_text_or_null(st, 8),
-						"anonymous", gt_stmt_i64(st, 9) != 0, "at",
-						gt_stmt_text(st, 12, NULL)));
+			json_array_append_new(list,
+					      json_pack("{s:I, s:I, s:o, s:b, s:s}", "donation",
+							(json_int_t)gt_stmt_i64(st, 0), "amount",
+							(json_int_t)(hi - lo), "name",
+							gt_api_text_or_null(st, 8), "anonymous",
+							gt_stmt_i64(st, 9) != 0, "at",
+							gt_stmt_text(st, 12, NULL)));
 		}
 		if (rc == 1)
 			rc = 0;
@@ -754,8 +710,9 @@ enum MHD_Result gt_h_receipt_get(gt_req *r)
 {
 	char code[GT_GIVE_CODE_LEN + 1];
 	if (!gt_give_code_normalise(r->param[0], code))
-		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-				      "a receipt code has 12 letters and digits, like 7KQ2-9MXD-R4TB");
+		return gt_api_problem(
+			r, MHD_HTTP_NOT_FOUND, "not-found",
+			"a receipt code has 12 letters and digits, like 7KQ2-9MXD-R4TB");
 	gt_store_conn *c;
 	gt_stmt *st;
 	gt_error err = {0};
@@ -883,8 +840,9 @@ enum MHD_Result gt_h_file_get(gt_req *r)
 		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found", "no file %s", sha);
 	}
 	struct MHD_Response *resp =
-		st.st_size > 0 ? MHD_create_response_from_fd((size_t)st.st_size, fd) :
-				 MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		st.st_size > 0 ?
+			MHD_create_response_from_fd((size_t)st.st_size, fd) :
+			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (st.st_size == 0 || !resp)
 		close(fd);
 	if (!resp)

@@ -40,38 +40,6 @@ static enum MHD_Result S_ok(gt_req *r, const gt_ledger_result *res)
 	return gt_api_json(r, MHD_HTTP_OK, res->reply ? json_incref(res->reply) : json_object());
 }
 
-/* The body with the path's parameters set as keys (NULL: not that one). */
-static enum MHD_Result S_submit_with(gt_req *r, const char *type, const char *key0,
-				     const char *key1, bool int0, gt_finish_fn finish)
-{
-	const char *keys[2] = {key0, key1};
-	for (int i = 0; i < 2; i++)
-		if (keys[i] && json_object_get(r->json, keys[i]))
-			return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
-					      "%s comes from the path, not the body", keys[i]);
-	json_t *in = json_is_object(r->json) ? json_copy(r->json) : json_object();
-	for (int i = 0; in && i < 2; i++) {
-		if (!keys[i])
-			continue;
-		json_t *v;
-		if (i == 0 && int0) {
-			uint64_t n;
-			if (gt_api_parse_u64(r->param[0], INT64_MAX, &n) < 0) {
-				json_decref(in);
-				return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
-						      "%s must be an entry index", key0);
-			}
-			v = json_integer((json_int_t)n);
-		} else {
-			v = json_string(r->param[i]);
-		}
-		json_object_set_new(in, keys[i], v);
-	}
-	if (!in)
-		return gt_api_problem_code(r, GT_ENOMEM, NULL);
-	return gt_api_submit(r, type, in, finish);
-}
-
 /* A volunteer's own path: 0, or 403 answered. */
 static int S_self(gt_req *r, enum MHD_Result *ans)
 {
@@ -220,7 +188,7 @@ enum MHD_Result gt_h_opportunity_create(gt_req *r)
 
 enum MHD_Result gt_h_opportunity_close(gt_req *r)
 {
-	return S_submit_with(r, "vol.opportunity.close", "opportunity", NULL, false, S_ok);
+	return gt_api_submit_param(r, "vol.opportunity.close", "opportunity", false, S_ok);
 }
 
 enum MHD_Result gt_h_opportunity_code(gt_req *r)
@@ -247,6 +215,21 @@ enum MHD_Result gt_h_opportunity_get(gt_req *r)
 static json_t *S_opportunity_row(gt_stmt *st)
 {
 	return S_opportunity(st);
+}
+
+/* Give the reader back and answer a page {name: list, next_name: next}, or
+ * the error rc (list and next are released then). */
+static enum MHD_Result S_page_answer(gt_req *r, gt_store_conn *c, int rc, const gt_error *err,
+				     json_t *list, const char *name, json_t *next,
+				     const char *next_name)
+{
+	gt_store_reader_done(c);
+	if (rc < 0) {
+		json_decref(list);
+		json_decref(next);
+		return gt_api_problem_code(r, rc, err->msg);
+	}
+	return gt_api_json(r, MHD_HTTP_OK, json_pack("{s:o, s:o}", name, list, next_name, next));
 }
 
 enum MHD_Result gt_h_opportunity_list(gt_req *r)
@@ -313,14 +296,7 @@ enum MHD_Result gt_h_opportunity_list(gt_req *r)
 		if (rc < 0)
 			break;
 	}
-	gt_store_reader_done(c);
-	if (rc < 0) {
-		json_decref(list);
-		json_decref(next);
-		return gt_api_problem_code(r, rc, err.msg);
-	}
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:o}", "opportunities", list, "next_before", next));
+	return S_page_answer(r, c, rc, &err, list, "opportunities", next, "next_before");
 }
 
 /* ---- volunteers ------------------------------------------------------------------------------ */
@@ -818,7 +794,7 @@ enum MHD_Result gt_h_opportunity_signups(gt_req *r)
 		return ans;
 	}
 	json_decref(o);
-	json_t *list = json_array(), *next = json_null();
+	json_t *list = NULL, *next = NULL;
 	if ((rc = gt_stmt_open(c, GT_Q_VOL_SIGNUPS_OF_OPP, &st, &err)) == 0) {
 		gt_stmt_bind_i64(st, 1, num);
 		if (status)
@@ -827,35 +803,24 @@ enum MHD_Result gt_h_opportunity_signups(gt_req *r)
 			gt_stmt_bind_null(st, 2);
 		gt_stmt_bind_i64(st, 3, (int64_t)after);
 		gt_stmt_bind_i64(st, 4, (int64_t)limit + 1);
-		while ((rc = gt_stmt_step(st, &err)) == 1) {
-			if (json_array_size(list) == limit) {
-				json_decref(next);
-				next = json_incref(
-					json_object_get(json_array_get(list, limit - 1), "signup"));
-				rc = 0;
-				break;
-			}
-			json_t *v = S_signup(st);
-			/* Who signed up, for the organisation that runs it: the
-			 * volunteer's name as they gave it (with their consent by
-			 * signing up), never their other details. */
-			if (S_volunteer_row(c, GT_Q_VOL_VOLUNTEER_BY_REF, gt_stmt_text(st, 3, NULL),
-					    &pv, &err) == 0) {
-				json_object_set_new(v, "name", gt_api_text_or_null(pv, 4));
-				gt_stmt_close(pv);
-			}
-			json_array_append_new(list, v);
-		}
+		rc = gt_api_page(st, limit, S_signup, "signup", &list, &next, &err);
 		gt_stmt_close(st);
 	}
-	gt_store_reader_done(c);
-	if (rc < 0) {
-		json_decref(list);
-		json_decref(next);
-		return gt_api_problem_code(r, rc, err.msg);
+	/* Who signed up, for the organisation that runs it: the volunteer's
+	 * name as they gave it (with their consent by signing up), never their
+	 * other details. */
+	size_t i;
+	json_t *v;
+	json_array_foreach(rc == 0 ? list : NULL, i, v)
+	{
+		gt_error e = {0};
+		if (S_volunteer_row(c, GT_Q_VOL_VOLUNTEER_BY_REF, S_str(v, "volunteer"), &pv, &e) ==
+		    0) {
+			json_object_set_new(v, "name", gt_api_text_or_null(pv, 4));
+			gt_stmt_close(pv);
+		}
 	}
-	return gt_api_json(r, MHD_HTTP_OK,
-			   json_pack("{s:o, s:o}", "signups", list, "next_after", next));
+	return S_page_answer(r, c, rc, &err, list, "signups", next, "next_after");
 }
 
 enum MHD_Result gt_h_org_sessions(gt_req *r)
@@ -882,17 +847,17 @@ enum MHD_Result gt_h_org_sessions(gt_req *r)
 
 enum MHD_Result gt_h_signup_create(gt_req *r)
 {
-	return S_submit_with(r, "vol.signup", "opportunity", NULL, false, S_created);
+	return gt_api_submit_param(r, "vol.signup", "opportunity", false, S_created);
 }
 
 enum MHD_Result gt_h_signup_cancel(gt_req *r)
 {
-	return S_submit_with(r, "vol.signup.cancel", "signup", NULL, true, gt_api_finish_ok);
+	return gt_api_submit_param(r, "vol.signup.cancel", "signup", true, gt_api_finish_ok);
 }
 
 enum MHD_Result gt_h_signup_decide(gt_req *r)
 {
-	return S_submit_with(r, "vol.signup.decide", "signup", NULL, true, gt_api_finish_ok);
+	return gt_api_submit_param(r, "vol.signup.decide", "signup", true, gt_api_finish_ok);
 }
 
 enum MHD_Result gt_h_checkin(gt_req *r)
@@ -912,12 +877,12 @@ enum MHD_Result gt_h_session_record(gt_req *r)
 
 enum MHD_Result gt_h_session_hours(gt_req *r)
 {
-	return S_submit_with(r, "vol.hours", "session", NULL, true, S_ok);
+	return gt_api_submit_param(r, "vol.hours", "session", true, S_ok);
 }
 
 enum MHD_Result gt_h_session_dispute(gt_req *r)
 {
-	return S_submit_with(r, "vol.dispute", "session", NULL, true, gt_api_finish_ok);
+	return gt_api_submit_param(r, "vol.dispute", "session", true, gt_api_finish_ok);
 }
 
 /* ---- certificates ---------------------------------------------------------------------------- */

@@ -91,3 +91,22 @@ enum MHD_Result gt_api_finish_ok(gt_req *r, const gt_ledger_result *res)
 {
 	return gt_api_json(r, MHD_HTTP_OK, S_reply(res));
 }
+
+enum MHD_Result gt_api_submit_param(gt_req *r, const char *type, const char *key, bool as_index,
+				    gt_finish_fn finish)
+{
+	uint64_t n = 0;
+	if (as_index && gt_api_parse_u64(r->param[0], INT64_MAX, &n) < 0)
+		return gt_api_problem(r, MHD_HTTP_NOT_FOUND, "not-found",
+				      "no %s \"%s\" (it is named by a number)", key, r->param[0]);
+	if (json_object_get(r->json, key))
+		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid",
+				      "%s comes from the path, not the body", key);
+	json_t *in = json_is_object(r->json) ? json_copy(r->json) : json_object();
+	json_t *v = as_index ? json_integer((json_int_t)n) : json_string(r->param[0]);
+	if (!in || json_object_set_new(in, key, v) < 0) {
+		json_decref(in);
+		return gt_api_problem_code(r, GT_ENOMEM, NULL);
+	}
+	return gt_api_submit(r, type, in, finish);
+}

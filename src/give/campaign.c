@@ -23,8 +23,8 @@ static int S_time(const json_t *in, const char *key, bool required, char out[GT_
 	if (rc < 0 || !s)
 		return rc;
 	if (gt_time_parse(s, ms) < 0)
-		return gt_fail(err, GT_EINVAL, "%s must be a time like 2026-11-23T08:00:00Z, not \"%s\"",
-			       key, s);
+		return gt_fail(err, GT_EINVAL,
+			       "%s must be a time like 2026-11-23T08:00:00Z, not \"%s\"", key, s);
 	gt_time_format(*ms, out);
 	return 0;
 }
@@ -69,10 +69,10 @@ static int S_documents(const json_t *in, bool required, json_t **ret, gt_error *
 
 int gt_give_campaign_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"id",       "title",    "description", "beneficiary",
-					   "beneficiary_org", "category", "goal", "cap",
-					   "currency", "starts",   "ends",	  "documents",
-					   NULL};
+	static const char *const keys[] = {
+		"id",	    "title",	 "description", "beneficiary", "beneficiary_org",
+		"category", "goal",	 "cap",		"currency",    "starts",
+		"ends",	    "documents", NULL};
 	const char *id, *title, *desc, *benef, *benef_org = NULL, *category, *currency;
 	int64_t goal, cap = 0, s_ms = gt_decide_now_ms(d), e_ms;
 	char starts[GT_TIME_LEN + 1], ends[GT_TIME_LEN + 1];
@@ -84,7 +84,8 @@ int gt_give_campaign_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc == 0)
 		rc = gt_json_slug(in, "id", 40, true, &id, err);
 	if (rc == 0 && strlen(id) < 3)
-		rc = gt_fail(err, GT_EINVAL, "id must be 3 to 40 lower-case letters, digits and '-'");
+		rc = gt_fail(err, GT_EINVAL,
+			     "id must be 3 to 40 lower-case letters, digits and '-'");
 	if (rc == 0)
 		rc = gt_json_text(in, "title", S_TITLE_MAX, true, &title, err);
 	if (rc == 0)
@@ -130,10 +131,10 @@ int gt_give_campaign_decide(gt_decide *d, const json_t *in, gt_error *err)
 	}
 	if (rc != GT_ENOTFOUND)
 		goto fail;
-	json_t *data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", id,
-				 "title", title, "description", desc, "beneficiary", benef,
-				 "category", category, "goal", (json_int_t)goal, "currency",
-				 currency, "starts", starts, "ends", ends);
+	json_t *data =
+		json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "id", id, "title", title,
+			  "description", desc, "beneficiary", benef, "category", category, "goal",
+			  (json_int_t)goal, "currency", currency, "starts", starts, "ends", ends);
 	if (!data) {
 		rc = gt_fail(err, GT_ENOMEM, "out of memory");
 		goto fail;
@@ -144,8 +145,8 @@ int gt_give_campaign_decide(gt_decide *d, const json_t *in, gt_error *err)
 		json_object_set_new(data, "cap", json_integer((json_int_t)cap));
 	if (docs)
 		json_object_set_new(data, "documents", docs);
-	gt_decide_reply(d, json_pack("{s:s, s:I}", "id", id, "index",
-				     (json_int_t)gt_decide_next_index(d)));
+	gt_decide_reply(
+		d, json_pack("{s:s, s:I}", "id", id, "index", (json_int_t)gt_decide_next_index(d)));
 	return gt_decide_emit(d, "give.campaign", data, NULL, err);
 fail:
 	json_decref(docs);
@@ -313,15 +314,16 @@ int gt_give_close_decide(gt_decide *d, const json_t *in, gt_error *err)
 int gt_give_close_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	const char *reason = gt_give_opt(e->data, "reason");
-	int64_t r = gt_store_exec(c, GT_Q_GIVE_CLOSE, err, "titt", gt_give_opt(e->data, "campaign"),
-				  (int64_t)e->index, e->at, reason ? reason : "closed by the charity");
+	int64_t r =
+		gt_store_exec(c, GT_Q_GIVE_CLOSE, err, "titt", gt_give_opt(e->data, "campaign"),
+			      (int64_t)e->index, e->at, reason ? reason : "closed by the charity");
 	return r < 0 ? (int)r : 0;
 }
 
 int gt_give_work_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"campaign", "id",	  "title",
-					   "price",    "sha256", "edition", NULL};
+	static const char *const keys[] = {"campaign", "id",	  "title", "price",
+					   "sha256",   "edition", NULL};
 	const char *campaign, *id, *title, *sha;
 	int64_t price, edition = 0;
 	gt_stmt *st;
@@ -336,7 +338,8 @@ int gt_give_work_decide(gt_decide *d, const json_t *in, gt_error *err)
 		rc = gt_give_amount(in, "price", true, &price, err);
 	if (rc == 0)
 		rc = gt_give_sha256(in, "sha256", &sha, err);
-	if (rc == 0 && json_object_get(in, "edition") && !json_is_null(json_object_get(in, "edition")))
+	if (rc == 0 && json_object_get(in, "edition") &&
+	    !json_is_null(json_object_get(in, "edition")))
 		rc = gt_json_int(in, "edition", 1, INT32_MAX, &edition, err);
 	if (rc == 0)
 		rc = S_own_campaign(d, in, &campaign, &st, err);
@@ -351,8 +354,8 @@ int gt_give_work_decide(gt_decide *d, const json_t *in, gt_error *err)
 	rc = gt_stmt_step(st, err);
 	gt_stmt_close(st);
 	if (rc == 1)
-		return gt_fail(err, GT_EEXIST, "campaign \"%s\" already has a work \"%s\"", campaign,
-			       id);
+		return gt_fail(err, GT_EEXIST, "campaign \"%s\" already has a work \"%s\"",
+			       campaign, id);
 	if (rc < 0)
 		return rc;
 	json_t *data = json_pack("{s:s, s:s, s:s, s:I, s:s}", "campaign", campaign, "id", id,
@@ -374,10 +377,10 @@ int gt_give_work_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	char edbuf[24];
 	if (ed)
 		snprintf(edbuf, sizeof(edbuf), "%lld", (long long)json_integer_value(ed));
-	int64_t r = gt_store_exec(c, GT_Q_GIVE_WORK_PUT, err, "tttittit", gt_give_opt(v, "campaign"),
-				  gt_give_opt(v, "id"), gt_give_opt(v, "title"),
-				  gt_give_int(v, "price"), gt_give_opt(v, "sha256"),
-				  ed ? edbuf : NULL, (int64_t)e->index, e->at);
+	int64_t r = gt_store_exec(
+		c, GT_Q_GIVE_WORK_PUT, err, "tttittit", gt_give_opt(v, "campaign"),
+		gt_give_opt(v, "id"), gt_give_opt(v, "title"), gt_give_int(v, "price"),
+		gt_give_opt(v, "sha256"), ed ? edbuf : NULL, (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -386,8 +389,8 @@ int gt_give_work_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 int gt_give_report_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	static const char *const keys[] = {"campaign", "reason", "details", NULL};
-	static const char *const reasons[] = {"fraud",	 "misleading", "not-delivered",
-					      "offensive", "privacy",	"other", NULL};
+	static const char *const reasons[] = {
+		"fraud", "misleading", "not-delivered", "offensive", "privacy", "other", NULL};
 	const char *id, *reason, *details = NULL;
 	gt_stmt *st;
 	int rc = gt_json_only(in, keys, err);
@@ -427,7 +430,7 @@ int gt_give_resolve_decide(gt_decide *d, const json_t *in, gt_error *err)
 		return gt_fail(err, GT_EDENIED, "reports are resolved by admins");
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0)
-		rc = gt_json_int(in, "id", 1, INT64_MAX, &id, err);
+		rc = gt_json_int(in, "id", 0, INT64_MAX, &id, err); /* 0: "no report 0" */
 	if (rc == 0)
 		rc = gt_json_text(in, "outcome", S_NOTE_MAX, true, &outcome, err);
 	if (rc == 0)

@@ -365,6 +365,11 @@ test('closing an opportunity stops sign-ups and matching', async () => {
   let r = await call('POST', '/api/v1/opportunities/creek-1/close', { reason: 'season over' }, ngo.token);
   assert.equal(r.status, 200, r.text);
   await refused('POST', '/api/v1/opportunities/creek-1/close', {}, ngo.token, 409, 'conflict');
+  // What the path names, the body may not name again; a number in the path must be one.
+  await refused('POST', '/api/v1/opportunities/creek-2/close', { opportunity: 'creek-1' }, ngo.token, 400, 'invalid', /comes from the path/);
+  await refused('POST', '/api/v1/signups/abc/cancel', {}, v.key, 404, 'not-found');
+  await refused('POST', '/api/v1/sessions/1/hours', { session: 2 }, ngo.token, 400, 'invalid', /comes from the path/);
+  await refused('POST', '/api/v1/reports/0/resolve', { outcome: 'x' }, admin, 404, 'not-found', /no report 0/);
   await refused('POST', '/api/v1/opportunities/creek-2/close', {}, other.token, 403, 'forbidden');
   await refused('POST', '/api/v1/opportunities/creek-1/signups', { slot: 'later' }, v.key, 409, 'conflict', /closed/);
   r = await call('GET', `/api/v1/volunteers/${v.id}/matches`, undefined, v.key);

@@ -189,6 +189,10 @@ int gt_api_query_u64(gt_req *r, const char *name, uint64_t def, uint64_t max, ui
 /* The page size "limit" (default 20; 1..page_max, over it 400
  * "page-too-large"); as gt_api_query_u64. */
 int gt_api_query_limit(gt_req *r, uint64_t *ret, enum MHD_Result *answered);
+/* The value of a query parameter that must be one of allowed (NULL-ended) when
+ * given: 0 and *ret (NULL when absent), or 400 "<name> must be a, b or c" answered. */
+int gt_api_query_one_of(gt_req *r, const char *name, const char *const *allowed, const char **ret,
+			enum MHD_Result *answered);
 /* Parse a decimal integer (no sign, at most max). 0 or GT_EINVAL. */
 int gt_api_parse_u64(const char *s, uint64_t max, uint64_t *ret);
 /* Whether s is an organisation id ([a-z0-9][a-z0-9-]{1,39}). */

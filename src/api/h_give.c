@@ -338,16 +338,12 @@ enum MHD_Result gt_h_campaign_list(gt_req *r)
 	uint64_t limit;
 	if (gt_api_query_limit(r, &limit, &ans) < 0)
 		return ans;
-	const char *org = gt_api_query(r, "org"), *cat = gt_api_query(r, "category"),
-		   *status = gt_api_query(r, "status"), *after = gt_api_query(r, "after");
+	const char *org = gt_api_query(r, "org"), *cat = gt_api_query(r, "category"), *status,
+		   *after = gt_api_query(r, "after");
 	static const char *const statuses[] = {"open",	 "upcoming",  "ended",
 					       "closed", "suspended", NULL};
-	bool known = !status;
-	for (size_t i = 0; status && statuses[i]; i++)
-		known = known || strcmp(statuses[i], status) == 0;
-	if (!known)
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-				      "status must be open, upcoming, ended, closed or suspended");
+	if (gt_api_query_one_of(r, "status", statuses, &status, &ans) < 0)
+		return ans;
 	if ((org && !gt_api_org_id_valid(org)) || (cat && !S_slug_ok(cat)))
 		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "org and category are identifiers ([a-z0-9-])");

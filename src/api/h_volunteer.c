@@ -248,12 +248,11 @@ enum MHD_Result gt_h_opportunity_list(gt_req *r)
 		return gt_api_problem(
 			r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 			"cause must be one of the causes (GET /api/v1/volunteer/taxonomy)");
-	if (remote && strcmp(remote, "true") && strcmp(remote, "false"))
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-				      "remote must be true or false");
-	if (status && strcmp(status, "open") && strcmp(status, "all"))
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-				      "status must be open or all");
+	static const char *const booleans[] = {"true", "false", NULL};
+	static const char *const statuses[] = {"open", "all", NULL};
+	if (gt_api_query_one_of(r, "remote", booleans, &remote, &ans) < 0 ||
+	    gt_api_query_one_of(r, "status", statuses, &status, &ans) < 0)
+		return ans;
 	gt_store_conn *c;
 	gt_stmt *st;
 	gt_error err = {0};
@@ -466,10 +465,12 @@ static int S_mask(gt_req *r, const char *name, int (*find)(const char *), uint64
 static int S_filter(gt_req *r, gt_match_filter *f, uint64_t *offset, uint64_t *limit,
 		    enum MHD_Result *ans)
 {
+	static const char *const booleans[] = {"true", "false", NULL};
 	uint64_t causes, langs, max_km, min_score, lim;
-	const char *remote = gt_api_query(r, "remote");
+	const char *remote;
 	memset(f, 0, sizeof(*f));
-	if (S_mask(r, "cause", gt_vol_cause_find, &causes, ans) < 0 ||
+	if (gt_api_query_one_of(r, "remote", booleans, &remote, ans) < 0 ||
+	    S_mask(r, "cause", gt_vol_cause_find, &causes, ans) < 0 ||
 	    S_mask(r, "skill", gt_vol_skill_find, &f->skills, ans) < 0 ||
 	    S_mask(r, "language", gt_vol_language_find, &langs, ans) < 0 ||
 	    gt_api_query_u64(r, "max_km", 0, 20000, &max_km, ans) < 0 ||
@@ -477,11 +478,6 @@ static int S_filter(gt_req *r, gt_match_filter *f, uint64_t *offset, uint64_t *l
 	    gt_api_query_u64(r, "offset", 0, GT_MATCH_OFFSET_MAX, offset, ans) < 0 ||
 	    gt_api_query_u64(r, "limit", 20, GT_MATCH_LIMIT_MAX, &lim, ans) < 0)
 		return GT_EINVAL;
-	if (remote && strcmp(remote, "true") && strcmp(remote, "false")) {
-		*ans = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-				      "remote must be true or false");
-		return GT_EINVAL;
-	}
 	if (lim == 0) {
 		*ans = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
 				      "limit must be from 1 to %d", GT_MATCH_LIMIT_MAX);
@@ -772,15 +768,11 @@ enum MHD_Result gt_h_opportunity_signups(gt_req *r)
 	gt_error err = {0};
 	json_t *o;
 	int64_t num;
-	const char *status = gt_api_query(r, "status");
+	const char *status;
 	static const char *const statuses[] = {"pending", "confirmed", "declined", "cancelled",
 					       NULL};
-	bool known = !status;
-	for (size_t i = 0; status && statuses[i]; i++)
-		known = known || strcmp(status, statuses[i]) == 0;
-	if (!known)
-		return gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-				      "status must be pending, confirmed, declined or cancelled");
+	if (gt_api_query_one_of(r, "status", statuses, &status, &ans) < 0)
+		return ans;
 	if (gt_api_query_limit(r, &limit, &ans) < 0 ||
 	    gt_api_query_u64(r, "after", 0, INT64_MAX, &after, &ans) < 0)
 		return ans;
@@ -827,16 +819,11 @@ enum MHD_Result gt_h_org_sessions(gt_req *r)
 {
 	enum MHD_Result ans;
 	uint64_t limit, after;
-	const char *status = gt_api_query(r, "status");
+	const char *status;
 	static const char *const statuses[] = {"open",	    "ended",	"confirmed",
 					       "corrected", "disputed", NULL};
-	bool known = !status;
-	for (size_t i = 0; status && statuses[i]; i++)
-		known = known || strcmp(status, statuses[i]) == 0;
-	if (!known)
-		return gt_api_problem(
-			r, MHD_HTTP_BAD_REQUEST, "invalid-parameter",
-			"status must be open, ended, confirmed, corrected or disputed");
+	if (gt_api_query_one_of(r, "status", statuses, &status, &ans) < 0)
+		return ans;
 	if (gt_api_query_limit(r, &limit, &ans) < 0 ||
 	    gt_api_query_u64(r, "after", 0, INT64_MAX, &after, &ans) < 0)
 		return ans;

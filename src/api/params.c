@@ -1,6 +1,7 @@
 /* Query and path parameters: strict integers, page sizes, identifiers. */
 #include "api/api_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define S_LIMIT_DEFAULT 20
@@ -85,4 +86,28 @@ bool gt_api_org_id_valid(const char *s)
 			return false;
 	}
 	return true;
+}
+
+int gt_api_query_one_of(gt_req *r, const char *name, const char *const *allowed, const char **ret,
+			enum MHD_Result *answered)
+{
+	const char *s = gt_api_query(r, name);
+	*ret = s;
+	for (size_t i = 0; s && allowed[i]; i++)
+		if (strcmp(allowed[i], s) == 0)
+			return 0;
+	if (!s)
+		return 0;
+	/* "name must be a, b or c" */
+	char list[256];
+	size_t n = 0;
+	for (size_t i = 0; allowed[i] && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+				      i == 0	     ? "" :
+				      allowed[i + 1] ? ", " :
+						       " or ",
+				      allowed[i]);
+	*answered = gt_api_problem(r, MHD_HTTP_BAD_REQUEST, "invalid-parameter", "%s must be %s",
+				   name, list);
+	return GT_EINVAL;
 }

@@ -100,6 +100,10 @@ test('an NGO posts opportunities; anyone lists and reads them; the taxonomy name
   r = await call('GET', '/api/v1/opportunities?cause=environment');
   assert.deepEqual(r.json.opportunities.map((o) => o.id), ['creek-1']);
   assert.deepEqual(r.json.opportunities[0].slots.map((s) => [s.id, s.capacity, s.taken]), [['now', 2, 0], ['later', 5, 0]]);
+  await refused('GET', '/api/v1/opportunities?remote=maybe', undefined, undefined, 400, 'invalid-parameter', /^remote must be true or false$/);
+  await refused('GET', '/api/v1/opportunities?status=x', undefined, undefined, 400, 'invalid-parameter', /^status must be open or all$/);
+  await refused('GET', '/api/v1/sessions?status=x', undefined, ngo.token, 400, 'invalid-parameter', /^status must be open, ended, confirmed, corrected or disputed$/);
+  await refused('GET', '/api/v1/campaigns?status=x', undefined, undefined, 400, 'invalid-parameter', /^status must be open, upcoming, ended, closed or suspended$/);
   r = await call('GET', '/api/v1/opportunities?limit=1');
   assert.equal(r.json.opportunities.length, 1);
   assert.equal(typeof r.json.next_before, 'number');

@@ -3,7 +3,7 @@
 // no entry on the log carries a raw personal value that a test sent.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, verify as edVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -223,6 +223,32 @@ export function assertNoPersonalData(raws) {
     for (const k of personalKeys) assert.ok(!keys.includes(k), `an entry has a personal field "${k}": ${raw}`);
     for (const v of personal) assert.ok(!raw.toLowerCase().includes(v.toLowerCase()), `an entry carries the personal value "${v}": ${raw}`);
   }
+}
+
+// A clock for `serve --clock-file FILE` (tests and drills only): FILE holds a number of
+// seconds added to the real time, read again by the server on every use. Pass
+// `clock.args` to startServer; `advance` only moves it forward (written whole, by a
+// rename, so the server never reads a half-written number); `now()` is the server's
+// time in milliseconds.
+export function makeClock(data, seconds = 0) {
+  const file = join(data.root, 'clock');
+  let offset = seconds;
+  const write = () => {
+    writeFileSync(`${file}.tmp`, `${offset}\n`);
+    renameSync(`${file}.tmp`, file);
+  };
+  write();
+  return {
+    file,
+    args: ['--clock-file', file],
+    offset: () => offset,
+    now: () => Date.now() + offset * 1000,
+    advance(s) {
+      assert.ok(s > 0, 'the clock only moves forward');
+      offset += s;
+      write();
+    },
+  };
 }
 
 export function cleanup(data) {

@@ -1,5 +1,6 @@
 /* Who is calling: bearer tokens (RFC 6750) and the role matrix. */
 #include "api/api_int.h"
+#include "green/green.h"
 #include "volunteer/volunteer.h"
 
 #include <string.h>
@@ -46,9 +47,11 @@ int gt_api_authorize(gt_req *r, enum MHD_Result *answered)
 		*answered = gt_api_problem_code(r, rc, err.msg);
 		return rc;
 	}
-	/* A volunteer's personal key, or an organisation's token. */
+	/* A person's key (a volunteer's, a green user's), or an organisation's token. */
 	if (strncmp(token, "gv_", 3) == 0)
 		rc = gt_vol_check_key(c, token, &r->who, &err);
+	else if (strncmp(token, "gu_", 3) == 0)
+		rc = gt_green_check_key(c, token, &r->who, &err);
 	else
 		rc = gt_auth_check_token(c, token, &r->who, &err);
 	gt_store_reader_done(c);

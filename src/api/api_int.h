@@ -384,4 +384,28 @@ enum MHD_Result gt_h_session_disputes(gt_req *r);
 enum MHD_Result gt_h_org_sessions(gt_req *r);
 enum MHD_Result gt_h_certificate(gt_req *r);
 
+/* green (h_green.c) */
+enum MHD_Result gt_h_green_register(gt_req *r);
+enum MHD_Result gt_h_green_rekey(gt_req *r);
+enum MHD_Result gt_h_green_me(gt_req *r);
+enum MHD_Result gt_h_green_collect(gt_req *r);
+enum MHD_Result gt_h_green_redeem(gt_req *r);
+enum MHD_Result gt_h_green_rules(gt_req *r);
+enum MHD_Result gt_h_green_rule_put(gt_req *r);
+enum MHD_Result gt_h_green_actions(gt_req *r);
+enum MHD_Result gt_h_green_species(gt_req *r);
+enum MHD_Result gt_h_green_species_put(gt_req *r);
+enum MHD_Result gt_h_green_sites(gt_req *r);
+enum MHD_Result gt_h_green_site_put(gt_req *r);
+enum MHD_Result gt_h_green_planting_create(gt_req *r);
+enum MHD_Result gt_h_green_planting_get(gt_req *r);
+enum MHD_Result gt_h_green_check_create(gt_req *r);
+enum MHD_Result gt_h_green_tree(gt_req *r);
+enum MHD_Result gt_h_green_totals(gt_req *r);
+enum MHD_Result gt_h_green_pools(gt_req *r);
+enum MHD_Result gt_h_green_pool_get(gt_req *r);
+enum MHD_Result gt_h_green_pool_create(gt_req *r);
+enum MHD_Result gt_h_green_pool_close(gt_req *r);
+enum MHD_Result gt_h_green_unlock(gt_req *r);
+
 #endif

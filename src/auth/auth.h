@@ -27,7 +27,8 @@
 
 /* Whether name is one of the roles of DESIGN.md: regulator, manufacturer,
  * distributor, clinic, charity, ngo, sponsor, planter, publisher, processor (a
- * payment processor recording donations), admin. */
+ * payment processor recording donations), app (a partner app reporting its
+ * users' low-carbon actions), admin. */
 bool gt_role_valid(const char *name);
 /* The roles, NULL-terminated, in a stable order (for help and errors). */
 extern const char *const gt_roles[];
@@ -35,6 +36,9 @@ extern const char *const gt_roles[];
 /* The role of a volunteer acting with their personal key (a person, not an
  * organisation: not one of gt_roles, and "*" in the matrix excludes it). */
 #define GT_ROLE_VOLUNTEER "volunteer"
+/* The role of a person in the green programme acting with their key (the
+ * same: a person, never in "*"). */
+#define GT_ROLE_USER "user"
 
 /* Whether role may perform action (e.g. "org.create"). Unknown actions are
  * never allowed. Actions are listed with their roles in roles.c. */

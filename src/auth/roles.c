@@ -6,7 +6,7 @@
 
 const char *const gt_roles[] = {
 	"regulator", "manufacturer", "distributor", "clinic",	 "charity", "ngo",
-	"sponsor",   "planter",	     "publisher",   "processor", "admin",   NULL,
+	"sponsor",   "planter",	     "publisher",   "processor", "app",	    "admin", NULL,
 };
 
 bool gt_role_valid(const char *name)
@@ -69,6 +69,17 @@ static const struct {
 	{"vol.opportunity.manage", "ngo"},
 	{"vol.candidates", "ngo admin"},
 	{"vol.volunteer", "volunteer"},
+	/* green energy and trees: partner apps report their users' low-carbon
+	 * actions; admins change the rule table; planting partners publish their
+	 * species and sites and record plantings and survival; sponsors fund
+	 * pools; users act on their own energy, trees and unlocks with their
+	 * personal key (a person: "*" never includes them) */
+	{"green.actions.report", "app"},
+	{"green.rules.manage", "admin"},
+	{"green.catalogue.manage", "planter"},
+	{"green.planting.record", "planter"},
+	{"green.pool.manage", "sponsor"},
+	{"green.user", "user"},
 };
 
 static int S_find(const char *action)
@@ -100,7 +111,7 @@ static bool S_in(const char *list, const char *role)
 bool gt_auth_allowed(const char *action, const char *role)
 {
 	int i = action && role ? S_find(action) : -1;
-	if (i >= 0 && strcmp(role, GT_ROLE_VOLUNTEER) == 0)
+	if (i >= 0 && (strcmp(role, GT_ROLE_VOLUNTEER) == 0 || strcmp(role, GT_ROLE_USER) == 0))
 		return S_in(S_matrix[i].roles, role);
 	if (i < 0 || !gt_role_valid(role))
 		return false;
@@ -116,7 +127,7 @@ void gt_auth_allowed_roles(const char *action, char *out, size_t outlen)
 	if (i < 0)
 		return;
 	if (strcmp(S_matrix[i].roles, "*") == 0) {
-		snprintf(out, outlen, "any organisation's role (not a volunteer's key)");
+		snprintf(out, outlen, "any organisation's role (not a person's key)");
 		return;
 	}
 	size_t o = 0;

@@ -28,6 +28,7 @@ static const char S_usage[] =
 	"                       [--max-per-ip N] [--checkpoint-interval MS]\n"
 	"                       [--suspect-places N] [--trust-forwarded]\n"
 	"                       [--webhook-retry-ms MS] [--webhook-attempts N]\n"
+	"                       [--clock-file FILE]\n"
 	"\n"
 	"Serve a data directory: the JSON API under /api/v1/, the log under /log/,\n"
 	"the web pages under /, /healthz and /metrics. Entries the store has not\n"
@@ -67,6 +68,10 @@ static const char S_usage[] =
 	"                      attempts at one notice before it is given up (it\n"
 	"                      stays readable at /api/v1/notifications; default 8,\n"
 	"                      1 to 20)\n"
+	"  --clock-file FILE   for tests and drills only, never in production: the\n"
+	"                      server's clock runs ahead by the whole number of\n"
+	"                      seconds FILE holds, read again on every use (the\n"
+	"                      green module's days, expiry and survival checks)\n"
 	"  --help              show this help\n";
 
 /* Split "host:port" or "[v6]:port". */
@@ -135,6 +140,7 @@ int gt_cmd_serve(int argc, char **argv)
 			 GT_OPT_FLAG("trust-forwarded"),
 			 GT_OPT_VALUE("webhook-retry-ms"),
 			 GT_OPT_VALUE("webhook-attempts"),
+			 GT_OPT_VALUE("clock-file"),
 			 GT_OPT_END};
 	int r = gt_args_parse(argc, argv, opts, S_usage, 0, NULL, NULL);
 	if (r != 0)
@@ -206,10 +212,27 @@ int gt_cmd_serve(int argc, char **argv)
 
 	gt_error err = {0};
 	gt_service s;
+	const char *clock_file = gt_args_get(opts, "clock-file")->value;
+	if (clock_file) {
+		if (gt_time_set_clock_file(clock_file) < 0) {
+			fprintf(stderr, "goodtrace serve: out of memory\n");
+			return 1;
+		}
+		fprintf(stderr, "goodtrace serve: the clock runs from %s (for tests only)\n",
+			clock_file);
+	}
 	if (gt_service_open(dir, false, (unsigned)checkpoint_ms, &s, &err) < 0) {
 		gt_cli_error("serve: %s", err.msg);
 		return err.code == GT_EBUSY ? GT_EXIT_FAIL : GT_EXIT_FAIL;
 	}
+	/* The green module's energy book, before the first request needs it. */
+	gt_ledger_result loaded;
+	if (gt_ledger_call(s.ledger, "green.load", NULL, NULL, json_object(), &loaded) < 0) {
+		gt_cli_error("serve: loading the green energy book: %s", loaded.msg);
+		gt_service_close(&s);
+		return GT_EXIT_FAIL;
+	}
+	json_decref(loaded.reply);
 	char files[PATH_MAX + 8];
 	snprintf(files, sizeof(files), "%s/files", s.paths.root);
 	gt_api_options ao = {

@@ -3,6 +3,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "give/give.h"
+#include "green/green.h"
 #include "trace/trace.h"
 #include "volunteer/volunteer.h"
 
@@ -15,6 +16,7 @@ static const gt_module *const S_modules[] = {
 	&gt_trace_module,
 	&gt_give_module,
 	&gt_vol_module,
+	&gt_green_module,
 };
 
 const gt_module *const *gt_service_modules(size_t *ret_n)

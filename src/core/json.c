@@ -2,6 +2,7 @@
  * Every json_t * returned is a new reference; arguments are borrowed. */
 #include "core/json.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,5 +435,17 @@ int gt_json_slug(const json_t *in, const char *key, size_t max, bool required, c
 			       "%s must be 1 to %zu lower-case letters, digits and '-' (not first)",
 			       key, max);
 	*ret = s;
+	return 0;
+}
+
+int gt_json_degrees(const json_t *obj, const char *where, const char *key, double limit,
+		    int32_t *ret, gt_error *err)
+{
+	const json_t *v = json_object_get(obj, key);
+	if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
+	    fabs(json_number_value(v)) > limit)
+		return gt_fail(err, GT_EINVAL, "%s%s%s must be a number of degrees from %g to %g",
+			       where ? where : "", where ? "." : "", key, -limit, limit);
+	*ret = (int32_t)lround(json_number_value(v) * 1e6);
 	return 0;
 }

@@ -66,6 +66,10 @@ int gt_json_text(const json_t *obj, const char *key, size_t max, bool required, 
  * absent/null leaving *ret untouched). */
 int gt_json_slug(const json_t *in, const char *key, size_t max, bool required, const char **ret,
 		 gt_error *err);
+/* obj[key], a number of degrees within +-limit, as millionths into *ret; the
+ * message names it "<where>.<key>" (where may be NULL). */
+int gt_json_degrees(const json_t *obj, const char *where, const char *key, double limit,
+		    int32_t *ret, gt_error *err);
 /* Fail with GT_EINVAL naming the first key of obj not in the NULL-ended list. */
 int gt_json_only(const json_t *obj, const char *const *allowed, gt_error *err);
 

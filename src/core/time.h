@@ -6,8 +6,14 @@
 
 #define GT_TIME_LEN 24 /* "2026-11-22T10:00:00.123Z" */
 
-/* Milliseconds since the Unix epoch (CLOCK_REALTIME). */
+/* Milliseconds since the Unix epoch (CLOCK_REALTIME), plus the offset of
+ * the clock file if one is set. */
 int64_t gt_time_now_ms(void);
+/* For tests and drills only (serve --clock-file): from now on
+ * gt_time_now_ms adds the whole number of seconds that path holds, read
+ * again on every call (a missing or unreadable file adds 0). NULL: the real
+ * clock again. Not thread-safe against concurrent calls: set it at start. */
+int gt_time_set_clock_file(const char *path);
 /* Monotonic nanoseconds, for measuring durations. */
 uint64_t gt_time_mono_ns(void);
 /* Format ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" into out[GT_TIME_LEN + 1]. */

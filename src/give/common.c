@@ -175,3 +175,14 @@ const char *gt_give_status(const char *verify_status, bool closed, const char *s
 		return "ended";
 	return "open";
 }
+
+int gt_give_campaign_currency(gt_store_conn *c, const char *id, char out[4], gt_error *err)
+{
+	gt_stmt *st;
+	int rc = gt_give_campaign(c, id, &st, err);
+	if (rc < 0)
+		return rc;
+	snprintf(out, 4, "%s", gt_stmt_text(st, 9, NULL));
+	gt_stmt_close(st);
+	return 0;
+}

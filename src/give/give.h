@@ -44,4 +44,17 @@ void gt_give_mask_name(const char *name, char out[8]);
 const char *gt_give_status(const char *verify_status, bool closed, const char *starts,
 			   const char *ends, const char *now);
 
+/* The currency of campaign id into out; GT_ENOTFOUND if there is none. */
+int gt_give_campaign_currency(gt_store_conn *c, const char *id, char out[4], gt_error *err);
+
+/* From another module's decide (a sponsor pool of the green module): a
+ * donation of amount (minor units of currency) to campaign, which must be in
+ * that currency and take it now (open, under its cap). Emits give.donation
+ * with channel, its receipt code and the members of extra (stolen: what the
+ * donation is for, e.g. the pool and the user's action); *ret_index its
+ * entry. GT_ENOTFOUND no such campaign, GT_ESTATE it cannot take it. */
+int gt_give_donate_for(gt_decide *d, const char *campaign, int64_t amount, const char *currency,
+		       const char *channel, json_t *extra, uint64_t *ret_index,
+		       char code[GT_GIVE_CODE_LEN + 1], gt_error *err);
+
 #endif

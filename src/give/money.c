@@ -261,6 +261,38 @@ static int S_donate(gt_decide *d, const json_t *in, json_t **reply, gt_error *er
 	return *reply ? 0 : gt_fail(err, GT_ENOMEM, "out of memory");
 }
 
+int gt_give_donate_for(gt_decide *d, const char *campaign, int64_t amount, const char *currency,
+		       const char *channel, json_t *extra, uint64_t *ret_index,
+		       char code[GT_GIVE_CODE_LEN + 1], gt_error *err)
+{
+	S_item it = {.campaign = campaign, .channel = channel, .amount = amount};
+	gt_stmt *st;
+	int rc = gt_give_campaign(gt_decide_conn(d), campaign, &st, err);
+	if (rc < 0) {
+		json_decref(extra);
+		return rc;
+	}
+	if (strcmp(gt_stmt_text(st, 9, NULL), currency) != 0)
+		rc = gt_fail(err, GT_ESTATE, "campaign \"%s\" is in %s, not %s", campaign,
+			     gt_stmt_text(st, 9, NULL), currency);
+	if (rc == 0)
+		rc = S_can_take(d, st, &it, amount, err);
+	gt_stmt_close(st);
+	if (rc == 0)
+		rc = S_code(d, code, err);
+	json_t *data = rc == 0 ? json_pack("{s:s, s:I, s:s, s:s}", "campaign", campaign, "amount",
+					   (json_int_t)amount, "code", code, "channel", channel) :
+				 NULL;
+	if (rc == 0 && (!data || json_object_update(data, extra) < 0))
+		rc = gt_fail(err, GT_ENOMEM, "out of memory");
+	json_decref(extra);
+	if (rc < 0) {
+		json_decref(data);
+		return rc;
+	}
+	return gt_decide_emit(d, "give.donation", data, ret_index, err);
+}
+
 int gt_give_donation_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	if (!gt_decide_org(d))

@@ -64,6 +64,14 @@ struct gt_ledger {
 	size_t *ends; /* end offset of each entry in bytes */
 	size_t nentries, cap_entries;
 	uint64_t base; /* log size when the batch started */
+	uint64_t rollbacks; /* batches rolled back (gt_decide_rollbacks) */
+	/* Modules' states (gt_ledger_state), under state_mu. */
+	pthread_mutex_t state_mu;
+	struct {
+		const char *key;
+		void *state;
+		void (*free_fn)(void *);
+	} states[GT_LEDGER_STATES];
 	char at[GT_TIME_LEN + 1];
 	int64_t at_ms;
 };
@@ -75,6 +83,36 @@ struct gt_decide {
 };
 
 /* ---- decide context -------------------------------------------------------- */
+
+void *gt_ledger_state(gt_ledger *l, const char *key, void *(*create)(void),
+		      void (*free_fn)(void *))
+{
+	void *state = NULL;
+	pthread_mutex_lock(&l->state_mu);
+	size_t i = 0;
+	while (i < GT_LEDGER_STATES && l->states[i].key && strcmp(l->states[i].key, key) != 0)
+		i++;
+	if (i < GT_LEDGER_STATES && l->states[i].key)
+		state = l->states[i].state;
+	else if (i < GT_LEDGER_STATES && (state = create()) != NULL) {
+		l->states[i].key = key;
+		l->states[i].state = state;
+		l->states[i].free_fn = free_fn;
+	}
+	pthread_mutex_unlock(&l->state_mu);
+	return state;
+}
+
+uint64_t gt_decide_rollbacks(gt_decide *d)
+{
+	return __atomic_load_n(&d->l->rollbacks, __ATOMIC_ACQUIRE);
+}
+
+void *gt_decide_state(gt_decide *d, const char *key, void *(*create)(void),
+		      void (*free_fn)(void *))
+{
+	return gt_ledger_state(d->l, key, create, free_fn);
+}
 
 gt_store_conn *gt_decide_conn(gt_decide *d)
 {
@@ -144,6 +182,8 @@ int gt_decide_emit(gt_decide *d, const char *type, json_t *data, uint64_t *ret_i
 	 * never reaches the log (the entry carries their pseudonym). */
 	if (d->cmd->has_org && strcmp(d->cmd->role, "volunteer") == 0)
 		snprintf(by, sizeof(by), "volunteer");
+	else if (d->cmd->has_org && strcmp(d->cmd->role, "user") == 0)
+		snprintf(by, sizeof(by), "user");
 	else if (d->cmd->has_org)
 		snprintf(by, sizeof(by), "org:%s", d->cmd->org);
 	else
@@ -380,6 +420,7 @@ static gt_cmd *S_batch(gt_ledger *l, gt_cmd *batch)
 	uint64_t t_committed = gt_time_mono_ns();
 	if (rc < 0) {
 		gt_store_rollback(w);
+		__atomic_add_fetch(&l->rollbacks, 1, __ATOMIC_RELEASE);
 		/* Before the append nothing happened: this batch fails (a busy
 		 * store is worth a retry) and the next one starts afresh. From
 		 * the append on, the log or the store is in doubt: stop writing
@@ -523,6 +564,7 @@ int gt_ledger_open(const gt_ledger_options *opt, gt_ledger **ret, gt_error *err)
 	l->clock = opt->clock;
 	l->clock_arg = opt->clock_arg;
 	pthread_mutex_init(&l->mu, NULL);
+	pthread_mutex_init(&l->state_mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* gt_time_mono_ns's clock */
@@ -572,6 +614,10 @@ void gt_ledger_free(gt_ledger *l)
 		pthread_mutex_unlock(&l->mu);
 		pthread_join(l->ithread, NULL);
 	}
+	for (size_t i = 0; i < GT_LEDGER_STATES && l->states[i].key; i++)
+		if (l->states[i].free_fn)
+			l->states[i].free_fn(l->states[i].state);
+	pthread_mutex_destroy(&l->state_mu);
 	pthread_mutex_destroy(&l->mu);
 	pthread_cond_destroy(&l->wake);
 	pthread_cond_destroy(&l->iwake);

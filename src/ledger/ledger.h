@@ -109,6 +109,18 @@ void gt_decide_reply(gt_decide *d, json_t *reply);
 void gt_decide_pseudonym(gt_decide *d, const char *kind, const char *identifier,
 			 char out[GT_PSEUDO_LEN + 1]);
 
+/* Per-ledger state of a module that keeps an in-memory view next to the
+ * store (the green module's energy book): the state named key, made by
+ * create() on first use and freed with free_fn when the ledger is freed.
+ * At most GT_LEDGER_STATES names; NULL when create fails or there is no
+ * room. The state itself does its own locking. */
+#define GT_LEDGER_STATES 8
+/* How many batches were rolled back so far: a state that follows the store
+ * (changed by decide) is in doubt once this changes. */
+uint64_t gt_decide_rollbacks(gt_decide *d);
+void *gt_decide_state(gt_decide *d, const char *key, void *(*create)(void),
+		      void (*free_fn)(void *));
+
 /* ---- the ledger ---------------------------------------------------------- */
 
 typedef struct gt_ledger gt_ledger;
@@ -169,6 +181,10 @@ int gt_ledger_submit(gt_ledger *l, const char *type, const char *org, const char
  * releases with json_decref. Returns res->code. */
 int gt_ledger_call(gt_ledger *l, const char *type, const char *org, const char *role, json_t *input,
 		   gt_ledger_result *res);
+
+/* The same state as gt_decide_state, from any thread (the API's reads). */
+void *gt_ledger_state(gt_ledger *l, const char *key, void *(*create)(void),
+		      void (*free_fn)(void *));
 
 /* Counters for /metrics. */
 #define GT_LEDGER_BATCH_BUCKETS 8 /* batch sizes <=1,4,16,64,256,1024,4096,+Inf */

@@ -385,6 +385,99 @@ typedef enum gt_query {
 	GT_Q_VOL_DISPUTE_PUT,
 	/* (1 session) -> reason, at */
 	GT_Q_VOL_DISPUTES,
+	/* green energy, trees and sponsor pools */
+	/* (1 kind, 2 unit, 3 grams, 4 per, 5 daily cap, 6 monthly cap, 7 active, 8 idx) */
+	GT_Q_GREEN_RULE_PUT,
+	/* () -> kind, unit, grams, per, daily_cap, monthly_cap, active, idx */
+	GT_Q_GREEN_RULES,
+	/* (1 day, 2 idx, 3 pos, 4 user, 5 kind, 6 quantity, 7 grams, 8 ref) */
+	GT_Q_GREEN_ACTION_PUT,
+	/* (1 day) -> day, idx, user, kind, grams, ref, by day and index */
+	GT_Q_GREEN_ACTIONS_SINCE,
+	/* (1 day, 2 kind, 3 grams, 4 actions) */
+	GT_Q_GREEN_DAY_ADD,
+	/* (1 day, 2 user, 3 grams, 4 idx) */
+	GT_Q_GREEN_COLLECT_ADD,
+	/* (1 day) -> day, user, idx of the last collect */
+	GT_Q_GREEN_COLLECTS_SINCE,
+	/* (1 user, 2 collected, 3 spent, 4 trees) added */
+	GT_Q_GREEN_USER_ADD,
+	/* (1 user) -> collected, spent, trees */
+	GT_Q_GREEN_USER_GET,
+	/* (1 name, 2 value) added to a running total */
+	GT_Q_GREEN_SUM_ADD,
+	/* (1 first day not expired) -> credited, collected, credited before it, collected before it, spent, actions */
+	GT_Q_GREEN_ENERGY,
+	/* () -> kind, grams, actions */
+	GT_Q_GREEN_KINDS,
+	/* (1 id, 2 planter, 3 name, 4 name_zh, 5 cost, 6 region, 7 description, 8 available, 9 idx, 10 at) */
+	GT_Q_GREEN_SPECIES_PUT,
+	/* (1 id) -> id, planter, name, name_zh, cost, region, description, available, idx, at, ordered, planted, surviving */
+	GT_Q_GREEN_SPECIES_GET,
+	/* () -> as GT_Q_GREEN_SPECIES_GET, by id */
+	GT_Q_GREEN_SPECIES_LIST,
+	/* (1 id, 2 ordered, 3 planted, 4 surviving) added */
+	GT_Q_GREEN_SPECIES_COUNT,
+	/* (1 id, 2 planter, 3 name, 4 region, 5 lat_e6, 6 lon_e6, 7 idx, 8 at) */
+	GT_Q_GREEN_SITE_PUT,
+	/* (1 id) -> id, planter, name, region, lat_e6, lon_e6, idx, at, plantings, planted, surviving */
+	GT_Q_GREEN_SITE_GET,
+	/* () -> as GT_Q_GREEN_SITE_GET, by id */
+	GT_Q_GREEN_SITE_LIST,
+	/* (1 id, 2 plantings, 3 planted, 4 surviving) added */
+	GT_Q_GREEN_SITE_COUNT,
+	/* () -> planter, ordered, planted, surviving, by planter */
+	GT_Q_GREEN_PARTNERS,
+	/* (1 idx, 2 user, 3 species, 4 planter, 5 cost, 6 at) */
+	GT_Q_GREEN_TREE_PUT,
+	/* (1 idx) -> idx, user, species, planter, cost, at, planting */
+	GT_Q_GREEN_TREE_GET,
+	/* (1 user, 2 limit) newest first -> as GT_Q_GREEN_TREE_GET */
+	GT_Q_GREEN_TREES_OF_USER,
+	/* (1 species, 2 limit) oldest first -> idx, at */
+	GT_Q_GREEN_TREES_WAITING,
+	/* (1 idx, 2 planting) */
+	GT_Q_GREEN_TREE_PLANT,
+	/* (1 idx, 2 planter, 3 site, 4 species, 5 count, 6 date, 7 lat_e6, 8 lon_e6, 9 photos JSON, 10 trees JSON, 11 note, 12 at) */
+	GT_Q_GREEN_PLANTING_PUT,
+	/* (1 idx) -> idx, planter, site, species, count, date, lat_e6, lon_e6, photos, trees, note, at, alive1, check1, alive3, check3 */
+	GT_Q_GREEN_PLANTING_GET,
+	/* (1 site or NULL, 2 idx < ?2, 3 limit) newest first -> as GT_Q_GREEN_PLANTING_GET */
+	GT_Q_GREEN_PLANTINGS,
+	/* (1 idx, 2 year (1 or 3), 3 alive, 4 check entry) */
+	GT_Q_GREEN_PLANTING_CHECK,
+	/* (1 idx, 2 planting, 3 year, 4 date, 5 alive, 6 photos JSON, 7 at) */
+	GT_Q_GREEN_CHECK_PUT,
+	/* (1 planting) -> idx, year, date, alive, photos, at, by year */
+	GT_Q_GREEN_CHECKS_OF,
+	/* (1 id, 2 sponsor, 3 name, 4 currency, 5 budget, 6 campaigns JSON, 7 kinds JSON or NULL, 8 amount, 9 grams or NULL, 10 user cap or NULL, 11 starts or NULL, 12 ends or NULL, 13 idx, 14 at) */
+	GT_Q_GREEN_POOL_PUT,
+	/* (1 id) -> id, sponsor, name, currency, budget, campaigns, kinds, amount, grams, user_cap, starts, ends, idx, at, closed_idx, unlocked, unlocks */
+	GT_Q_GREEN_POOL_GET,
+	/* () -> as GT_Q_GREEN_POOL_GET, oldest first */
+	GT_Q_GREEN_POOLS,
+	/* (1 id, 2 closing entry) */
+	GT_Q_GREEN_POOL_CLOSE,
+	/* (1 id, 2 amount) */
+	GT_Q_GREEN_POOL_SPEND,
+	/* (1 idx, 2 pool, 3 user, 4 campaign, 5 amount, 6 action or NULL, 7 grams or NULL, 8 donation entry, 9 at) */
+	GT_Q_GREEN_UNLOCK_PUT,
+	/* (1 pool, 2 action ref) -> idx */
+	GT_Q_GREEN_UNLOCK_BY_ACTION,
+	/* (1 pool, 2 user) -> amount unlocked by the user */
+	GT_Q_GREEN_UNLOCK_USER_SUM,
+	/* (1 pool) -> campaign, amount, unlocks, by campaign */
+	GT_Q_GREEN_UNLOCK_CAMPAIGNS,
+	/* private: (1 id, 2 key hash, 3 ref, 4 at) */
+	GT_Q_GREEN_GUSER_PUT,
+	/* (1 id) -> num, id, key_hash, ref, at */
+	GT_Q_GREEN_GUSER_GET,
+	/* (1 ref) -> as GT_Q_GREEN_GUSER_GET */
+	GT_Q_GREEN_GUSER_BY_REF,
+	/* (1 id, 2 key hash, 3 at): a new key */
+	GT_Q_GREEN_GUSER_KEY,
+	/* () -> ref of every user */
+	GT_Q_GREEN_GUSER_REFS,
 
 	GT_Q__COUNT
 } gt_query;

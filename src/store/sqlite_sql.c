@@ -558,6 +558,165 @@ const gt_sqlite_query gt_sqlite_queries[GT_SQLITE_Q__COUNT] = {
 						     " reason, at) VALUES (?1, ?2, ?3)"},
 	[GT_Q_VOL_DISPUTES] = {"vol_disputes", "SELECT reason, at FROM private_vol_disputes"
 					       " WHERE session = ?1 ORDER BY id"},
+	[GT_Q_GREEN_RULE_PUT] = {"green_rule_put",
+		"INSERT OR REPLACE INTO green_rules (kind, unit, grams, per, daily_cap, "
+		"monthly_cap, active, idx) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+	[GT_Q_GREEN_RULES] = {"green_rules",
+		"SELECT kind, unit, grams, per, daily_cap, monthly_cap, active, idx "
+		"FROM green_rules ORDER BY kind"},
+	[GT_Q_GREEN_ACTION_PUT] = {"green_action_put",
+		"INSERT INTO green_actions (day, idx, pos, user, kind, quantity, grams, "
+		"ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+	[GT_Q_GREEN_ACTIONS_SINCE] = {"green_actions_since",
+		"SELECT day, idx, user, kind, grams, ref FROM green_actions WHERE day "
+		">= ?1 ORDER BY day, idx, pos"},
+	[GT_Q_GREEN_DAY_ADD] = {"green_day_add",
+		"INSERT INTO green_days (day, kind, grams, actions) VALUES (?1, ?2, ?3, "
+		"?4) ON CONFLICT (day, kind) DO UPDATE SET grams = grams + "
+		"excluded.grams, actions = actions + excluded.actions"},
+	[GT_Q_GREEN_COLLECT_ADD] = {"green_collect_add",
+		"INSERT INTO green_collects (day, user, grams, idx) VALUES (?1, ?2, ?3, "
+		"?4) ON CONFLICT (day, user) DO UPDATE SET grams = grams + "
+		"excluded.grams, idx = excluded.idx"},
+	[GT_Q_GREEN_COLLECTS_SINCE] = {"green_collects_since",
+		"SELECT day, user, idx FROM green_collects WHERE day >= ?1"},
+	[GT_Q_GREEN_USER_ADD] = {"green_user_add",
+		"INSERT INTO green_users (user, collected, spent, trees) VALUES (?1, "
+		"?2, ?3, ?4) ON CONFLICT (user) DO UPDATE SET collected = collected + "
+		"excluded.collected, spent = spent + excluded.spent, trees = trees + "
+		"excluded.trees"},
+	[GT_Q_GREEN_USER_GET] = {"green_user_get",
+		"SELECT collected, spent, trees FROM green_users WHERE user = ?1"},
+	[GT_Q_GREEN_SUM_ADD] = {"green_sum_add",
+		"INSERT INTO green_sums (name, value) VALUES (?1, ?2) ON CONFLICT "
+		"(name) DO UPDATE SET value = value + excluded.value"},
+	[GT_Q_GREEN_ENERGY] = {"green_energy",
+		"SELECT (SELECT COALESCE(SUM(grams), 0) FROM green_days), (SELECT "
+		"COALESCE(SUM(grams), 0) FROM green_collects), (SELECT "
+		"COALESCE(SUM(grams), 0) FROM green_days WHERE day < ?1), (SELECT "
+		"COALESCE(SUM(grams), 0) FROM green_collects WHERE day < ?1), (SELECT "
+		"COALESCE(MAX(value), 0) FROM green_sums WHERE name = 'spent'), (SELECT "
+		"COALESCE(SUM(actions), 0) FROM green_days)"},
+	[GT_Q_GREEN_KINDS] = {"green_kinds",
+		"SELECT kind, SUM(grams), SUM(actions) FROM green_days GROUP BY kind "
+		"ORDER BY kind"},
+	[GT_Q_GREEN_SPECIES_PUT] = {"green_species_put",
+		"INSERT INTO green_species (id, planter, name, name_zh, cost, region, "
+		"description, available, idx, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		"?8, ?9, ?10) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+		"name_zh = excluded.name_zh, cost = excluded.cost, region = "
+		"excluded.region, description = excluded.description, available = "
+		"excluded.available, idx = excluded.idx, at = excluded.at"},
+	[GT_Q_GREEN_SPECIES_GET] = {"green_species_get",
+		"SELECT id, planter, name, name_zh, cost, region, description, "
+		"available, idx, at, ordered, planted, surviving FROM green_species "
+		"WHERE id = ?1"},
+	[GT_Q_GREEN_SPECIES_LIST] = {"green_species_list",
+		"SELECT id, planter, name, name_zh, cost, region, description, "
+		"available, idx, at, ordered, planted, surviving FROM green_species "
+		"ORDER BY id"},
+	[GT_Q_GREEN_SPECIES_COUNT] = {"green_species_count",
+		"UPDATE green_species SET ordered = ordered + ?2, planted = planted + "
+		"?3, surviving = surviving + ?4 WHERE id = ?1"},
+	[GT_Q_GREEN_SITE_PUT] = {"green_site_put",
+		"INSERT INTO green_sites (id, planter, name, region, lat_e6, lon_e6, "
+		"idx, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO "
+		"UPDATE SET name = excluded.name, region = excluded.region, lat_e6 = "
+		"excluded.lat_e6, lon_e6 = excluded.lon_e6, idx = excluded.idx, at = "
+		"excluded.at"},
+	[GT_Q_GREEN_SITE_GET] = {"green_site_get",
+		"SELECT id, planter, name, region, lat_e6, lon_e6, idx, at, plantings, "
+		"planted, surviving FROM green_sites WHERE id = ?1"},
+	[GT_Q_GREEN_SITE_LIST] = {"green_site_list",
+		"SELECT id, planter, name, region, lat_e6, lon_e6, idx, at, plantings, "
+		"planted, surviving FROM green_sites ORDER BY id"},
+	[GT_Q_GREEN_SITE_COUNT] = {"green_site_count",
+		"UPDATE green_sites SET plantings = plantings + ?2, planted = planted + "
+		"?3, surviving = surviving + ?4 WHERE id = ?1"},
+	[GT_Q_GREEN_PARTNERS] = {"green_partners",
+		"SELECT planter, SUM(ordered), SUM(planted), SUM(surviving) FROM "
+		"green_species GROUP BY planter ORDER BY planter"},
+	[GT_Q_GREEN_TREE_PUT] = {"green_tree_put",
+		"INSERT INTO green_trees (idx, user, species, planter, cost, at) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6)"},
+	[GT_Q_GREEN_TREE_GET] = {"green_tree_get",
+		"SELECT idx, user, species, planter, cost, at, planting FROM "
+		"green_trees WHERE idx = ?1"},
+	[GT_Q_GREEN_TREES_OF_USER] = {"green_trees_of_user",
+		"SELECT idx, user, species, planter, cost, at, planting FROM "
+		"green_trees WHERE user = ?1 ORDER BY idx DESC LIMIT ?2"},
+	[GT_Q_GREEN_TREES_WAITING] = {"green_trees_waiting",
+		"SELECT idx, at FROM green_trees WHERE species = ?1 AND planting IS "
+		"NULL ORDER BY idx LIMIT ?2"},
+	[GT_Q_GREEN_TREE_PLANT] = {"green_tree_plant",
+		"UPDATE green_trees SET planting = ?2 WHERE idx = ?1 AND planting IS "
+		"NULL"},
+	[GT_Q_GREEN_PLANTING_PUT] = {"green_planting_put",
+		"INSERT INTO green_plantings (idx, planter, site, species, count, date, "
+		"lat_e6, lon_e6, photos, trees, note, at) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+	[GT_Q_GREEN_PLANTING_GET] = {"green_planting_get",
+		"SELECT idx, planter, site, species, count, date, lat_e6, lon_e6, "
+		"photos, trees, note, at, alive1, check1, alive3, check3 FROM "
+		"green_plantings WHERE idx = ?1"},
+	[GT_Q_GREEN_PLANTINGS] = {"green_plantings",
+		"SELECT idx, planter, site, species, count, date, lat_e6, lon_e6, "
+		"photos, trees, note, at, alive1, check1, alive3, check3 FROM "
+		"green_plantings WHERE (?1 IS NULL OR site = ?1) AND idx < ?2 ORDER BY "
+		"idx DESC LIMIT ?3"},
+	[GT_Q_GREEN_PLANTING_CHECK] = {"green_planting_check",
+		"UPDATE green_plantings SET alive1 = CASE WHEN ?2 = 1 THEN ?3 ELSE "
+		"alive1 END, check1 = CASE WHEN ?2 = 1 THEN ?4 ELSE check1 END, alive3 "
+		"= CASE WHEN ?2 = 3 THEN ?3 ELSE alive3 END, check3 = CASE WHEN ?2 = 3 "
+		"THEN ?4 ELSE check3 END WHERE idx = ?1"},
+	[GT_Q_GREEN_CHECK_PUT] = {"green_check_put",
+		"INSERT INTO green_checks (idx, planting, year, date, alive, photos, "
+		"at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+	[GT_Q_GREEN_CHECKS_OF] = {"green_checks_of",
+		"SELECT idx, year, date, alive, photos, at FROM green_checks WHERE "
+		"planting = ?1 ORDER BY year"},
+	[GT_Q_GREEN_POOL_PUT] = {"green_pool_put",
+		"INSERT INTO green_pools (id, sponsor, name, currency, budget, "
+		"campaigns, kinds, amount, grams, user_cap, starts, ends, idx, at) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"},
+	[GT_Q_GREEN_POOL_GET] = {"green_pool_get",
+		"SELECT id, sponsor, name, currency, budget, campaigns, kinds, amount, "
+		"grams, user_cap, starts, ends, idx, at, closed_idx, unlocked, unlocks "
+		"FROM green_pools WHERE id = ?1"},
+	[GT_Q_GREEN_POOLS] = {"green_pools",
+		"SELECT id, sponsor, name, currency, budget, campaigns, kinds, amount, "
+		"grams, user_cap, starts, ends, idx, at, closed_idx, unlocked, unlocks "
+		"FROM green_pools ORDER BY idx"},
+	[GT_Q_GREEN_POOL_CLOSE] = {"green_pool_close",
+		"UPDATE green_pools SET closed_idx = ?2 WHERE id = ?1"},
+	[GT_Q_GREEN_POOL_SPEND] = {"green_pool_spend",
+		"UPDATE green_pools SET unlocked = unlocked + ?2, unlocks = unlocks + 1 "
+		"WHERE id = ?1"},
+	[GT_Q_GREEN_UNLOCK_PUT] = {"green_unlock_put",
+		"INSERT INTO green_unlocks (idx, pool, user, campaign, amount, action, "
+		"grams, donation, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+	[GT_Q_GREEN_UNLOCK_BY_ACTION] = {"green_unlock_by_action",
+		"SELECT idx FROM green_unlocks WHERE pool = ?1 AND action = ?2"},
+	[GT_Q_GREEN_UNLOCK_USER_SUM] = {"green_unlock_user_sum",
+		"SELECT COALESCE(SUM(amount), 0) FROM green_unlocks WHERE pool = ?1 AND "
+		"user = ?2"},
+	[GT_Q_GREEN_UNLOCK_CAMPAIGNS] = {"green_unlock_campaigns",
+		"SELECT campaign, SUM(amount), COUNT(*) FROM green_unlocks WHERE pool = "
+		"?1 GROUP BY campaign ORDER BY campaign"},
+	[GT_Q_GREEN_GUSER_PUT] = {"green_guser_put",
+		"INSERT INTO private_green_users (id, key_hash, ref, at, updated_at) "
+		"VALUES (?1, ?2, ?3, ?4, ?4)"},
+	[GT_Q_GREEN_GUSER_GET] = {"green_guser_get",
+		"SELECT num, id, key_hash, ref, at FROM private_green_users WHERE id = "
+		"?1"},
+	[GT_Q_GREEN_GUSER_BY_REF] = {"green_guser_by_ref",
+		"SELECT num, id, key_hash, ref, at FROM private_green_users WHERE ref = "
+		"?1"},
+	[GT_Q_GREEN_GUSER_KEY] = {"green_guser_key",
+		"UPDATE private_green_users SET key_hash = ?2, updated_at = ?3 WHERE id "
+		"= ?1"},
+	[GT_Q_GREEN_GUSER_REFS] = {"green_guser_refs",
+		"SELECT ref FROM private_green_users"},
 };
 
 /* Never edit a step once released: add a new one. Each runs inside the
@@ -959,6 +1118,162 @@ const char *const gt_sqlite_migrations[] = {
 	" at TEXT NOT NULL"
 	");"
 	"CREATE INDEX private_vol_disputes_session ON private_vol_disputes (session);",
+	/* 6 -> 7: green energy, trees and sponsor pools. */
+	"CREATE TABLE green_rules ("
+	" kind TEXT PRIMARY KEY NOT NULL,"
+	" unit TEXT NOT NULL,"
+	" grams INTEGER NOT NULL,"
+	" per INTEGER NOT NULL,"
+	" daily_cap INTEGER NOT NULL,"
+	" monthly_cap INTEGER NOT NULL,"
+	" active INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_actions ("
+	" day INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" pos INTEGER NOT NULL,"
+	" user TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" quantity INTEGER NOT NULL,"
+	" grams INTEGER NOT NULL,"
+	" ref TEXT NOT NULL,"
+	" PRIMARY KEY (day, idx, pos)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_days ("
+	" day INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" grams INTEGER NOT NULL,"
+	" actions INTEGER NOT NULL,"
+	" PRIMARY KEY (day, kind)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_collects ("
+	" day INTEGER NOT NULL,"
+	" user TEXT NOT NULL,"
+	" grams INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" PRIMARY KEY (day, user)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_users ("
+	" user TEXT PRIMARY KEY NOT NULL,"
+	" collected INTEGER NOT NULL,"
+	" spent INTEGER NOT NULL,"
+	" trees INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_species ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" planter TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" name_zh TEXT,"
+	" cost INTEGER NOT NULL,"
+	" region TEXT NOT NULL,"
+	" description TEXT,"
+	" available INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" ordered INTEGER NOT NULL DEFAULT 0,"
+	" planted INTEGER NOT NULL DEFAULT 0,"
+	" surviving INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_sites ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" planter TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" region TEXT NOT NULL,"
+	" lat_e6 INTEGER NOT NULL,"
+	" lon_e6 INTEGER NOT NULL,"
+	" idx INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" plantings INTEGER NOT NULL DEFAULT 0,"
+	" planted INTEGER NOT NULL DEFAULT 0,"
+	" surviving INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_trees ("
+	" idx INTEGER PRIMARY KEY,"
+	" user TEXT NOT NULL,"
+	" species TEXT NOT NULL,"
+	" planter TEXT NOT NULL,"
+	" cost INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" planting INTEGER"
+	");"
+	"CREATE INDEX green_trees_waiting ON green_trees (species, idx) WHERE planting IS NULL;"
+	"CREATE INDEX green_trees_user ON green_trees (user, idx);"
+	"CREATE TABLE green_plantings ("
+	" idx INTEGER PRIMARY KEY,"
+	" planter TEXT NOT NULL,"
+	" site TEXT NOT NULL,"
+	" species TEXT NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" date TEXT NOT NULL,"
+	" lat_e6 INTEGER NOT NULL,"
+	" lon_e6 INTEGER NOT NULL,"
+	" photos TEXT NOT NULL,"
+	" trees TEXT NOT NULL,"
+	" note TEXT,"
+	" at TEXT NOT NULL,"
+	" alive1 INTEGER,"
+	" check1 INTEGER,"
+	" alive3 INTEGER,"
+	" check3 INTEGER"
+	");"
+	"CREATE INDEX green_plantings_site ON green_plantings (site, idx);"
+	"CREATE TABLE green_checks ("
+	" idx INTEGER PRIMARY KEY,"
+	" planting INTEGER NOT NULL,"
+	" year INTEGER NOT NULL,"
+	" date TEXT NOT NULL,"
+	" alive INTEGER NOT NULL,"
+	" photos TEXT NOT NULL,"
+	" at TEXT NOT NULL"
+	");"
+	"CREATE INDEX green_checks_planting ON green_checks (planting, year);"
+	"CREATE TABLE green_pools ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" sponsor TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" currency TEXT NOT NULL,"
+	" budget INTEGER NOT NULL,"
+	" campaigns TEXT NOT NULL,"
+	" kinds TEXT,"
+	" amount INTEGER NOT NULL,"
+	" grams INTEGER,"
+	" user_cap INTEGER,"
+	" starts TEXT,"
+	" ends TEXT,"
+	" idx INTEGER NOT NULL,"
+	" at TEXT NOT NULL,"
+	" closed_idx INTEGER,"
+	" unlocked INTEGER NOT NULL DEFAULT 0,"
+	" unlocks INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE green_unlocks ("
+	" idx INTEGER PRIMARY KEY,"
+	" pool TEXT NOT NULL,"
+	" user TEXT NOT NULL,"
+	" campaign TEXT NOT NULL,"
+	" amount INTEGER NOT NULL,"
+	" action TEXT,"
+	" grams INTEGER,"
+	" donation INTEGER NOT NULL,"
+	" at TEXT NOT NULL"
+	");"
+	"CREATE UNIQUE INDEX green_unlocks_action ON green_unlocks (pool, action)"
+	" WHERE action IS NOT NULL;"
+	"CREATE INDEX green_unlocks_user ON green_unlocks (pool, user);"
+	"CREATE INDEX green_unlocks_campaign ON green_unlocks (pool, campaign);"
+	"CREATE TABLE green_sums ("
+	" name TEXT PRIMARY KEY NOT NULL,"
+	" value INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE private_green_users ("
+	" num INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" key_hash TEXT NOT NULL,"
+	" ref TEXT NOT NULL UNIQUE,"
+	" at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL"
+	");",
 };
 
 const int gt_sqlite_schema_version =

@@ -25,26 +25,14 @@ const char *gt_vol_by(const gt_entry *e)
 }
 
 /* One coordinate: a number within [-limit, limit] into microdegrees. */
-static int S_degrees(const json_t *place, const char *key, const char *field, double limit,
-		     int32_t *ret, gt_error *err)
-{
-	const json_t *v = json_object_get(place, key);
-	if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
-	    fabs(json_number_value(v)) > limit)
-		return gt_fail(err, GT_EINVAL, "%s.%s must be a number of degrees from %g to %g",
-			       field, key, -limit, limit);
-	*ret = (int32_t)lround(json_number_value(v) * 1e6);
-	return 0;
-}
-
 int gt_vol_place(const json_t *in, const char *key, int32_t *lat_e6, int32_t *lon_e6, gt_error *err)
 {
 	const json_t *p = json_object_get(in, key);
 	if (!json_is_object(p))
 		return gt_fail(err, GT_EINVAL, "%s must be an object {\"latitude\", \"longitude\"}",
 			       key);
-	int rc = S_degrees(p, "latitude", key, 90, lat_e6, err);
-	return rc < 0 ? rc : S_degrees(p, "longitude", key, 180, lon_e6, err);
+	int rc = gt_json_degrees(p, key, "latitude", 90, lat_e6, err);
+	return rc < 0 ? rc : gt_json_degrees(p, key, "longitude", 180, lon_e6, err);
 }
 
 int gt_vol_terms(const json_t *in, const char *key, size_t max, int (*find)(const char *),

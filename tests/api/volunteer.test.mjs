@@ -151,7 +151,7 @@ test('a volunteer registers, reads and updates their own profile only; personal 
   assert.equal(r.json.home, undefined);
   // Volunteers' keys do nothing an organisation's token does.
   await refused('POST', '/api/v1/opportunities', opportunity('by-volunteer'), v.key, 403, 'forbidden');
-  await refused('POST', '/api/v1/attestations', { sha256: 'a'.repeat(64), kind: 'report' }, v.key, 403, 'forbidden', /any organisation's role \(not a volunteer's key\)/);
+  await refused('POST', '/api/v1/attestations', { sha256: 'a'.repeat(64), kind: 'report' }, v.key, 403, 'forbidden', /any organisation's role \(not a person's key\)/);
   await refused('POST', '/api/v1/volunteers', { skills: [{ skill: 'nope' }] }, undefined, 400, 'invalid', /skills/);
   await refused('POST', '/api/v1/volunteers', { availability: [{ day: 'mon', from: '10:00', to: '09:00' }] }, undefined, 400, 'invalid', /to must be after from/);
   await refused('POST', '/api/v1/volunteers', { birth_year: 1800 }, undefined, 400, 'invalid', /birth_year/);

@@ -26,48 +26,54 @@
 
 static const char *const S_roles[] = {
 	"regulator", "manufacturer", "distributor", "clinic",	 "charity",
-	"ngo",	     "sponsor",	     "planter",	    "publisher", "processor", "admin",
+	"ngo",	     "sponsor",	     "planter",	    "publisher", "processor", "app", "admin",
 };
 #define S_NROLES (sizeof(S_roles) / sizeof(S_roles[0]))
 
 /* The expected matrix, written out: 1 = allowed, in the order of S_roles. */
 static const struct {
 	const char *action;
-	int allowed[S_NROLES + 1]; /* then the volunteer (a person, not an organisation) */
+	int allowed[S_NROLES + 2]; /* then the volunteer and the green user (people) */
 	const char *roles_text;
 } S_matrix[] = {
-	/*                 reg man dis cli cha ngo spo pla pub pro adm vol */
-	{"org.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, "admin"},
-	{"org.update", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, "any organisation's role (not a volunteer's key)"},
-	{"token.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, "admin"},
-	{"token.list", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, "any organisation's role (not a volunteer's key)"},
-	{"token.revoke", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, "any organisation's role (not a volunteer's key)"},
-	{"org.attest", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, "any organisation's role (not a volunteer's key)"},
-	{"trace.product.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
-	{"trace.batch.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
-	{"trace.pack.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
-	{"trace.recall", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
-	{"trace.recall.lift", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
-	{"trace.event.capture", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.notice.read", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.notice.ack", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.webhook.manage", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
-	{"trace.recall.holders", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
-	{"give.campaign.create", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "charity"},
-	{"give.campaign.documents", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "charity"},
-	{"give.campaign.close", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "charity"},
-	{"give.campaign.verify", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, "admin"},
-	{"give.work.create", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "charity"},
-	{"give.donation.record", {0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0}, "charity,processor"},
-	{"give.refund", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "charity"},
-	{"give.disburse", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "charity"},
-	{"give.file.upload", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "charity"},
-	{"give.confirm", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0}, "any organisation's role (not a volunteer's key)"},
-	{"give.report.review", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, "admin"},
-	{"vol.opportunity.create", {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "ngo"},
-	{"vol.opportunity.manage", {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "ngo"},
-	{"vol.candidates", {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}, "ngo,admin"},
-	{"vol.volunteer", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "volunteer"},
+	/*                 reg man dis cli cha ngo spo pla pub pro app adm vol usr */
+	{"org.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, "admin"},
+	{"org.update", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, "any organisation's role (not a person's key)"},
+	{"token.create", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, "admin"},
+	{"token.list", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, "any organisation's role (not a person's key)"},
+	{"token.revoke", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, "any organisation's role (not a person's key)"},
+	{"org.attest", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, "any organisation's role (not a person's key)"},
+	{"trace.product.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.batch.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.pack.register", {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer"},
+	{"trace.recall", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"trace.recall.lift", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"trace.event.capture", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.notice.read", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.notice.ack", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.webhook.manage", {0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "manufacturer,distributor,clinic"},
+	{"trace.recall.holders", {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "regulator"},
+	{"give.campaign.create", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.campaign.documents", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.campaign.close", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.campaign.verify", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, "admin"},
+	{"give.work.create", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.donation.record", {0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0}, "charity,processor"},
+	{"give.refund", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.disburse", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.file.upload", {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "charity"},
+	{"give.confirm", {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}, "any organisation's role (not a person's key)"},
+	{"give.report.review", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, "admin"},
+	{"vol.opportunity.create", {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "ngo"},
+	{"vol.opportunity.manage", {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, "ngo"},
+	{"vol.candidates", {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0}, "ngo,admin"},
+	{"vol.volunteer", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}, "volunteer"},
+	{"green.actions.report", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}, "app"},
+	{"green.rules.manage", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0}, "admin"},
+	{"green.catalogue.manage", {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "planter"},
+	{"green.planting.record", {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, "planter"},
+	{"green.pool.manage", {0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0}, "sponsor"},
+	{"green.user", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "user"},
 };
 
 Test(roles, the_roles_of_the_design)
@@ -92,8 +98,10 @@ Test(roles, matrix_every_action_and_role)
 	for (size_t a = 0; a < sizeof(S_matrix) / sizeof(S_matrix[0]); a++) {
 		const char *action = S_matrix[a].action;
 		cr_assert(gt_auth_action_known(action), "%s", action);
-		for (size_t r = 0; r <= S_NROLES; r++) {
-			const char *role = r < S_NROLES ? S_roles[r] : "volunteer";
+		for (size_t r = 0; r <= S_NROLES + 1; r++) {
+			const char *role = r < S_NROLES	    ? S_roles[r] :
+					   r == S_NROLES ? "volunteer" :
+							     "user";
 			cr_assert_eq(gt_auth_allowed(action, role), (bool)S_matrix[a].allowed[r],
 				     "%s by %s", action, role);
 		}

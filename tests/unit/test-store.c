@@ -200,8 +200,11 @@ Test(store, migrates_a_new_file_and_reopens)
 	cr_assert_str_eq((const char *)sqlite3_column_text(st, 0),
 			 "attestations entries give_campaigns give_categories give_days "
 			 "give_disbursements give_documents give_donations give_donors give_works "
-			 "meta orgs private_contacts private_give_reports private_tokens "
-			 "private_vol_disputes private_vol_volunteers "
+			 "green_actions green_checks green_collects green_days green_plantings "
+			 "green_pools green_rules green_sites green_species green_sums green_trees "
+			 "green_unlocks green_users "
+			 "meta orgs private_contacts private_give_reports private_green_users "
+			 "private_tokens private_vol_disputes private_vol_volunteers "
 			 "private_webhooks trace_batches trace_contents trace_custody "
 			 "trace_event_epcs trace_events trace_notices trace_packs trace_products "
 			 "trace_recalls vol_opportunities vol_sessions vol_signups vol_slots");

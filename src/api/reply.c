@@ -58,7 +58,9 @@ enum MHD_Result gt_api_queue(gt_req *r, unsigned status, struct MHD_Response *re
 
 struct MHD_Response *gt_api_json_response(json_t *v)
 {
-	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	/* 12 significant digits: coordinates in millionths of a degree print as
+	 * they were given (31.2397, not 31.239699999999999). */
+	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(12)) : NULL;
 	json_decref(v);
 	if (!text)
 		return NULL;

@@ -11,6 +11,7 @@ import { NAV } from '../../web/assets/site.js';
 import { startServer, seed, launchBrowser, newPage, axeViolations, api } from './helpers.mjs';
 import { seedGive, CAMPAIGN } from './give-data.mjs';
 import { seedVolunteer } from './vol-data.mjs';
+import { seedGreen, makeUser, report, cstDay, DAY, POOLS } from './forest-data.mjs';
 
 const T = { timeout: 90000 }; // each test
 const SUITE = { timeout: 600000 }; // all the tests of a describe()
@@ -19,12 +20,14 @@ let server;
 let browser;
 let give;
 let vol;
+let green;
 
 before(async () => {
 	server = await startServer();
 	await seed(server, 3);
 	give = await seedGive(server);
 	vol = await seedVolunteer(server);
+	green = await seedGreen(server);
 	browser = await launchBrowser();
 });
 
@@ -215,6 +218,76 @@ for (const locale of ['en-US', 'zh-CN']) {
 			await page.locator('#cert-submit').click();
 			await page.waitForFunction(() => document.getElementById('cert-error').textContent !== '');
 			await check(page, `certificate with a wrong reference (${locale})`);
+			await page.context().close();
+		});
+
+		test('the forest page: a new key, energy to collect and on its way, a collection and a refusal, pools, on a phone', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			await page.goto(`${server.url}/forest`);
+			await ready(page);
+			await page.locator('#join-submit').click();
+			await page.waitForSelector('#key-notice:not([hidden])');
+			await page.waitForSelector('#tree-figure');
+			await page.locator('.my-key summary').click();
+			await check(page, `forest page with a new key (${locale})`);
+			// Signed in as a user with energy reported yesterday and today.
+			const u = await makeUser(server);
+			await report(server, green.app, [
+				{ user: u.ref, kind: 'walk', quantity: 12000, day: cstDay(Date.now() - DAY) },
+				{ user: u.ref, kind: 'metro', quantity: 2, day: cstDay(Date.now() - DAY) },
+				{ user: u.ref, kind: 'bus', quantity: 1 },
+			]);
+			await page.evaluate((me) => localStorage.setItem('goodtrace.green', me), JSON.stringify({ id: u.id, key: u.key, ref: u.ref }));
+			await page.reload();
+			await ready(page);
+			await page.waitForSelector('#balls');
+			await page.waitForSelector('#pending');
+			await page.waitForSelector('#pool-list form');
+			await check(page, `forest page with energy to collect (${locale})`);
+			await page.locator('#collect-btn').click();
+			await page.waitForFunction(() => document.getElementById('collect-msg')?.textContent !== '');
+			await page.locator('#collect-btn').click();
+			await page.waitForFunction(() => document.getElementById('collect-msg')?.className === 'error');
+			await page.locator(`#pool-${POOLS.metro}-unlock`).click();
+			await page.waitForFunction((id) => document.getElementById(id)?.textContent !== '', `pool-${POOLS.metro}-msg`);
+			await page.locator(`#pool-${POOLS.metro}-unlock`).click();
+			await page.waitForFunction((id) => document.getElementById(id)?.className === 'error', `pool-${POOLS.metro}-msg`);
+			await page.locator(`#pool-${POOLS.energy}-grams`).fill('x');
+			await page.locator(`#pool-${POOLS.energy}-unlock`).click();
+			await page.waitForFunction((id) => document.getElementById(id)?.textContent !== '', `pool-${POOLS.energy}-grams-error`);
+			await check(page, `forest page with a collection, refusals and a form error (${locale})`);
+			await page.setViewportSize({ width: 360, height: 740 });
+			await check(page, `forest page on a phone (${locale})`);
+			await page.context().close();
+		});
+
+		test('a tree\'s certificate verified, not verified, with no such tree, and on a phone', T, async () => {
+			const page = await newPage(browser, { locale, bypassCSP: true });
+			const cert = `${server.url}/forest/tree?n=${green.tree}`;
+			await page.goto(cert);
+			await ready(page);
+			await page.waitForSelector('#tcert-verdict[data-outcome="pass"]');
+			await page.locator('.proof-item summary').first().click();
+			await check(page, `tree certificate verified (${locale})`);
+			await page.setViewportSize({ width: 360, height: 740 });
+			await check(page, `tree certificate on a phone (${locale})`);
+			await page.route(
+				(url) => /^\/api\/v1\/green\/trees\/\d+$/.test(new URL(url).pathname),
+				async (route) => {
+					const response = await route.fetch();
+					const json = await response.json();
+					json.cost += 1;
+					await route.fulfill({ response, json });
+				},
+			);
+			await page.goto(cert);
+			await ready(page);
+			await page.waitForSelector('#tcert-verdict[data-outcome="fail"]');
+			await check(page, `tree certificate not verified (${locale})`);
+			await page.locator('#tcert-n').fill('nine');
+			await page.locator('#tcert-submit').click();
+			await page.waitForFunction(() => document.getElementById('tcert-error').textContent !== '');
+			await check(page, `tree certificate with a wrong number (${locale})`);
 			await page.context().close();
 		});
 

@@ -56,12 +56,13 @@ export async function initData() {
 }
 
 /**
- * Start `goodtrace serve` on 127.0.0.1 with any free port. Resolves
+ * Start `goodtrace serve` on 127.0.0.1 with any free port, with any more
+ * arguments in args (["--clock-file", file]). Resolves
  * { url, vkey, adminToken, stop() } once it prints "listening http://…".
  */
-export async function startServer({ timeoutMs = 20000 } = {}) {
+export async function startServer({ timeoutMs = 20000, args = [] } = {}) {
 	const d = await initData();
-	const child = spawn(GOODTRACE, ['serve', '--data', d.data, '--listen', '127.0.0.1:0', '--web', path.join(REPO, 'web')], {
+	const child = spawn(GOODTRACE, ['serve', '--data', d.data, '--listen', '127.0.0.1:0', '--web', path.join(REPO, 'web'), ...args], {
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let stderr = '';

@@ -14,6 +14,7 @@ export const NAV = [
 	{ href: '/campaigns', key: 'nav.campaigns' },
 	{ href: '/receipt', key: 'nav.receipt' },
 	{ href: '/volunteer', key: 'nav.volunteer' },
+	{ href: '/forest', key: 'nav.forest' },
 ];
 
 /** Whether a page is on the site (used to show modules as "coming"). */

@@ -7,7 +7,9 @@
  * headers, Content-Length, chunked transfer coding, read-until-close), every
  * latency goes into a log-linear histogram in microseconds, and the threads'
  * figures are merged at the end. A body may be a batch: {items} expands to K
- * items rendered from their own template, each numbered ({i}) across the run. */
+ * items rendered from their own template, each numbered ({i}) across the run.
+ * {pick:NAME} takes a random line of a file (--pick), and --count counts a
+ * string in the bodies of the responses that succeeded. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -72,12 +74,20 @@ static const char S_usage[] =
 	"  --item-template STRING  one item of {items}\n"
 	"  --items-total T         with --items: send T items in all, K per request and\n"
 	"                          the rest in the last (instead of --requests)\n"
+	"  --pick NAME=FILE        {pick:NAME} in the path, body or item becomes a\n"
+	"                          random line of FILE (without its line break), each\n"
+	"                          line as likely as the others: repeat a line to make\n"
+	"                          it likelier (repeatable, up to 8 files)\n"
+	"  --count NAME=STRING     count the occurrences of STRING in the bodies of the\n"
+	"                          responses that succeeded; the last line adds\n"
+	"                          NAME=N (repeatable, up to 8; STRING 1 to 256 bytes)\n"
 	"  --save-body N:FILE      write the body of the response to request number N\n"
 	"                          (0, 1, ...) to FILE (repeatable, up to 8; at most\n"
 	"                          64 MiB each); a response that never came is an error\n"
 	"  --timeout SECONDS       a request without a complete response after this\n"
 	"                          long fails (default 10)\n"
-	"  --seed N                seed of {rand:N} and {hex64} (default: random)\n"
+	"  --seed N                seed of {rand:N}, {pick:NAME} and {hex64} (default:\n"
+	"                          random)\n"
 	"  --expect-status CODE    count any other status as an error (default: any 2xx\n"
 	"                          is a success)\n"
 	"  --allow-errors          exit 0 even if some requests failed\n"
@@ -96,6 +106,9 @@ enum {
 	S_ITEMS_MAX = 1000000, /* --items */
 	S_SAVES_MAX = 8,       /* --save-body */
 	S_SAMPLE_MAX = 200,    /* bytes of the first unexpected body kept for the report */
+	S_PICKS_MAX = 8,       /* --pick */
+	S_COUNTS_MAX = 8,      /* --count */
+	S_COUNT_LEN_MAX = 256, /* bytes of a --count string */
 };
 #define S_SCAN_NS 50000000ULL	  /* timeouts and reconnections are checked this often */
 #define S_BACKOFF_NS 100000000ULL /* wait after a failed connect */
@@ -109,15 +122,30 @@ enum {
 	S_N,
 	S_HEX64,
 	S_RAND,
-	S_I,	/* {i}: an item's number */
-	S_ITEMS /* {items}: the request's items */
+	S_I,	 /* {i}: an item's number */
+	S_ITEMS, /* {items}: the request's items */
+	S_PICK	 /* {pick:NAME}: a random line of a file */
 };
 
 typedef struct {
 	int kind;
 	size_t off, len; /* S_TEXT: a slice of the source */
-	uint64_t bound;	 /* S_RAND: N of {rand:N} */
+	uint64_t bound;	 /* S_RAND: N of {rand:N}; S_PICK: the file's place in S_cfg.picks */
 } S_part;
+
+/* A file of lines for {pick:NAME} (--pick), read whole at the start. */
+typedef struct {
+	const char *name, *file;
+	char *text;
+	size_t *start, *len; /* each line's offset in text and length */
+	size_t nlines, max_len;
+} S_pick;
+
+/* A string to count in response bodies (--count). */
+typedef struct {
+	const char *name, *str;
+	size_t len;
+} S_count;
 
 typedef struct {
 	const char *src;
@@ -198,9 +226,13 @@ typedef struct {
 	int pstate; /* P_* */
 	int status;
 	bool keepalive;
-	uint64_t left;	/* bytes of body or chunk still to come */
-	uint64_t items; /* items of the request in flight (--items) */
-	S_save *save;	/* where its response body goes (--save-body), or NULL */
+	uint64_t left;	   /* bytes of body or chunk still to come */
+	uint64_t items;	   /* items of the request in flight (--items) */
+	S_save *save;	   /* where its response body goes (--save-body), or NULL */
+	bool counting;	   /* the response succeeded so far: count --count strings in it */
+	uint64_t *counted; /* per --count: occurrences in the response in flight */
+	char *carry;	   /* per --count: its last len - 1 body bytes */
+	size_t *carried;   /* per --count: how many bytes of carry are set */
 	const char *why;
 	size_t rlen, rpos;
 	char rbuf[S_RBUF];
@@ -208,8 +240,9 @@ typedef struct {
 
 typedef struct {
 	uint64_t responses;
-	uint64_t items;	    /* items of the responses that succeeded */
-	uint64_t status[6]; /* by status / 100 */
+	uint64_t items;			/* items of the responses that succeeded */
+	uint64_t counted[S_COUNTS_MAX]; /* --count, in the responses that succeeded */
+	uint64_t status[6];		/* by status / 100 */
 	uint64_t err[E_KINDS];
 	uint64_t opened;
 	char first_error[256];
@@ -245,6 +278,10 @@ static struct {
 	uint64_t items, items_total; /* --items, --items-total */
 	S_save saves[S_SAVES_MAX];
 	size_t nsaves;
+	S_pick picks[S_PICKS_MAX];
+	size_t npicks;
+	S_count counts[S_COUNTS_MAX];
+	size_t ncounts;
 	bool has_body;
 	char *head; /* " HTTP/1.1\r\nHost: ...\r\n" and the extra headers */
 	size_t head_len;
@@ -311,15 +348,17 @@ static void S_template_add(S_template *t, S_part p, size_t items_len)
 	t->max_len += p.kind == S_TEXT	? p.len :
 		      p.kind == S_HEX64 ? 64 :
 		      p.kind == S_ITEMS ? items_len :
+		      p.kind == S_PICK	? S_cfg.picks[p.bound].max_len :
 					  20;
 	if (t->max_len > S_RENDER_MAX)
 		S_die_usage("a rendered body would be over %llu bytes",
 			    (unsigned long long)S_RENDER_MAX);
 }
 
-/* Split src into text and the placeholders {n}, {i}, {hex64}, {rand:N} and,
- * if items_len (the longest rendering of the items) is not 0, {items}; any
- * other brace is text. Exits on a malformed {rand:...}. */
+/* Split src into text and the placeholders {n}, {i}, {hex64}, {rand:N},
+ * {pick:NAME} and, if items_len (the longest rendering of the items) is not 0,
+ * {items}; any other brace is text. Exits on a malformed {rand:...} and on a
+ * {pick:...} without its --pick. */
 static void S_template_parse(const char *what, const char *src, S_template *t, size_t items_len)
 {
 	size_t n = strlen(src), text = 0, i = 0;
@@ -353,6 +392,18 @@ static void S_template_parse(const char *what, const char *src, S_template *t, s
 					    src);
 			p.kind = S_RAND;
 			p.bound = b;
+			plen = (size_t)(end + 1 - (src + i));
+		} else if (strncmp(src + i, "{pick:", 6) == 0) {
+			const char *d = src + i + 6, *end = strchr(d, '}');
+			size_t k = 0, nlen = end ? (size_t)(end - d) : 0;
+			while (k < S_cfg.npicks && (strlen(S_cfg.picks[k].name) != nlen ||
+						    strncmp(S_cfg.picks[k].name, d, nlen) != 0))
+				k++;
+			if (!end || k == S_cfg.npicks)
+				S_die_usage("%s: {pick:NAME} needs a --pick NAME=FILE, in %s", what,
+					    src);
+			p.kind = S_PICK;
+			p.bound = k;
 			plen = (size_t)(end + 1 - (src + i));
 		}
 		if (!plen) {
@@ -444,6 +495,13 @@ static size_t S_template_render(const S_template *t, uint64_t n, uint64_t i_firs
 		case S_RAND:
 			len += S_put_u64(out + len, S_random(rng) % p->bound);
 			break;
+		case S_PICK: {
+			const S_pick *f = &S_cfg.picks[p->bound];
+			uint64_t k = S_random(rng) % f->nlines;
+			memcpy(out + len, f->text + f->start[k], f->len[k]);
+			len += f->len[k];
+			break;
+		}
 		}
 	}
 	return len;
@@ -668,7 +726,7 @@ static long S_parse_head(S_conn *c, const char *p, size_t avail)
 /* Append k bytes at p to a response body kept for --save-body. */
 static void S_save_add(S_save *s, const char *p, size_t k)
 {
-	if (s->over)
+	if (s->over || k == 0)
 		return;
 	if (k > S_SAVE_MAX - s->len) {
 		s->over = true;
@@ -690,12 +748,51 @@ static void S_save_add(S_save *s, const char *p, size_t k)
 	s->len += k;
 }
 
-/* Keep k body bytes at p: for --save-body, and the start of the first
- * unexpected response for the report. */
+/* Count the --count strings in k body bytes at p, with those that straddle
+ * the end of the bytes before: each string's last len - 1 bytes are carried. */
+static void S_count_add(S_conn *c, const char *p, size_t k)
+{
+	for (size_t j = 0; j < S_cfg.ncounts; j++) {
+		const S_count *s = &S_cfg.counts[j];
+		char *carry = c->carry + j * S_COUNT_LEN_MAX;
+		size_t have = c->carried[j], keep = s->len - 1;
+		if (have) {
+			/* the occurrences that start in the carried bytes */
+			char join[2 * S_COUNT_LEN_MAX];
+			size_t more = k < keep ? k : keep;
+			memcpy(join, carry, have);
+			memcpy(join + have, p, more);
+			for (size_t at = 0; at < have && at + s->len <= have + more; at++)
+				if (memcmp(join + at, s->str, s->len) == 0)
+					c->counted[j]++;
+		}
+		for (const char *q = p, *e = p + k; (size_t)(e - q) >= s->len;) {
+			const char *m = memmem(q, (size_t)(e - q), s->str, s->len);
+			if (!m)
+				break;
+			c->counted[j]++;
+			q = m + 1;
+		}
+		if (k >= keep) {
+			memcpy(carry, p + k - keep, keep);
+			c->carried[j] = keep;
+		} else {
+			size_t drop = have + k > keep ? have + k - keep : 0;
+			memmove(carry, carry + drop, have - drop);
+			memcpy(carry + have - drop, p, k);
+			c->carried[j] = have - drop + k;
+		}
+	}
+}
+
+/* Keep k body bytes at p: for --save-body, for --count, and the start of
+ * the first unexpected response for the report. */
 static void S_sample(S_worker *w, S_conn *c, const char *p, size_t k)
 {
 	if (c->save)
 		S_save_add(c->save, p, k);
+	if (c->counting)
+		S_count_add(c, p, k);
 	if (!c->sampling)
 		return;
 	size_t room = S_SAMPLE_MAX - w->st.sample_len;
@@ -732,6 +829,11 @@ static int S_parse(S_worker *w, S_conn *c)
 			    w->st.sample_status == 0) {
 				w->st.sample_status = c->status;
 				c->sampling = true;
+			}
+			if (c->pstate != P_HEAD && S_cfg.ncounts && S_status_ok(c->status)) {
+				c->counting = true;
+				memset(c->counted, 0, S_cfg.ncounts * sizeof(*c->counted));
+				memset(c->carried, 0, S_cfg.ncounts * sizeof(*c->carried));
 			}
 			break;
 		}
@@ -953,7 +1055,7 @@ static void S_conn_issue(S_worker *w, S_conn *c, uint64_t now)
 	c->state = C_BUSY;
 	c->pstate = P_HEAD;
 	c->status = 0;
-	c->got = c->sampling = false;
+	c->got = c->sampling = c->counting = false;
 	c->t_start = now;
 	S_conn_write(w, c, now);
 }
@@ -1016,10 +1118,14 @@ static void S_conn_done(S_worker *w, S_conn *c, uint64_t now)
 	S_hist_add(&w->st.hist, (now - c->t_start + 500) / 1000);
 	w->st.responses++;
 	w->st.status[c->status / 100]++;
-	if (!S_status_ok(c->status))
+	if (!S_status_ok(c->status)) {
 		w->st.err[E_STATUS]++;
-	else
+	} else {
 		w->st.items += c->items;
+		for (size_t j = 0; c->counting && j < S_cfg.ncounts; j++)
+			w->st.counted[j] += c->counted[j];
+	}
+	c->counting = false;
 	if (c->save)
 		S_save_write(w, c->save);
 	c->save = NULL;
@@ -1296,6 +1402,66 @@ static void S_check_header(const char *h)
 		S_die_usage("'%.*s' is set by gt-httpload itself", (int)n, h);
 }
 
+/* A name for --pick or --count: 1 to 32 letters, digits and _. */
+static bool S_name_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 32)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* Read the lines of a --pick file: a line ends with \n (or \r\n), the last
+ * one may end without; a line may be empty, but the file must hold one. */
+static void S_pick_load(S_pick *f)
+{
+	FILE *in = fopen(f->file, "rb");
+	if (!in)
+		S_die("--pick %s: cannot open %s: %s", f->name, f->file, strerror(errno));
+	size_t cap = 1 << 16, len = 0;
+	f->text = malloc(cap);
+	for (;;) {
+		if (!f->text)
+			S_die("out of memory");
+		len += fread(f->text + len, 1, cap - len, in);
+		if (len < cap)
+			break;
+		if (cap >= S_RENDER_MAX)
+			S_die("--pick %s: %s is over %llu bytes", f->name, f->file,
+			      (unsigned long long)S_RENDER_MAX);
+		cap *= 2;
+		f->text = realloc(f->text, cap);
+	}
+	if (ferror(in))
+		S_die("--pick %s: cannot read %s: %s", f->name, f->file, strerror(errno));
+	fclose(in);
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += f->text[i] == '\n';
+	n += len && f->text[len - 1] != '\n';
+	if (n == 0)
+		S_die("--pick %s: %s holds no line", f->name, f->file);
+	f->start = malloc(n * sizeof(*f->start));
+	f->len = malloc(n * sizeof(*f->len));
+	if (!f->start || !f->len)
+		S_die("out of memory");
+	for (size_t i = 0, k = 0; i < len; k++) {
+		const char *nl = memchr(f->text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - f->text) : len, l = end - i;
+		if (l && f->text[end - 1] == '\r')
+			l--;
+		f->start[k] = i;
+		f->len[k] = l;
+		if (l > f->max_len)
+			f->max_len = l;
+		i = end + 1;
+	}
+	f->nlines = n;
+}
+
 static void S_parse_args(int argc, char **argv)
 {
 	enum {
@@ -1315,7 +1481,9 @@ static void S_parse_args(int argc, char **argv)
 		O_ITEMS,
 		O_ITEM,
 		O_ITEMS_TOTAL,
-		O_SAVE
+		O_SAVE,
+		O_PICK,
+		O_COUNT
 	};
 	static const struct option opts[] = {
 		{"url", required_argument, NULL, O_URL},
@@ -1335,6 +1503,8 @@ static void S_parse_args(int argc, char **argv)
 		{"item-template", required_argument, NULL, O_ITEM},
 		{"items-total", required_argument, NULL, O_ITEMS_TOTAL},
 		{"save-body", required_argument, NULL, O_SAVE},
+		{"pick", required_argument, NULL, O_PICK},
+		{"count", required_argument, NULL, O_COUNT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -1417,6 +1587,60 @@ static void S_parse_args(int argc, char **argv)
 				.file = colon + 1,
 			};
 			*colon = ':';
+			break;
+		}
+		case O_PICK: {
+			const char *eq = strchr(optarg, '=');
+			if (S_cfg.npicks == S_PICKS_MAX)
+				S_die_usage("at most %d --pick options", S_PICKS_MAX);
+			size_t nlen = eq ? (size_t)(eq - optarg) : 0;
+			if (!S_name_ok(optarg, nlen) || !eq[1])
+				S_die_usage("--pick wants NAME=FILE with NAME of letters, digits "
+					    "and _, not '%s'",
+					    optarg);
+			for (size_t k = 0; k < S_cfg.npicks; k++)
+				if (strlen(S_cfg.picks[k].name) == nlen &&
+				    strncmp(S_cfg.picks[k].name, optarg, nlen) == 0)
+					S_die_usage("--pick %.*s is given twice", (int)nlen,
+						    optarg);
+			S_pick *f = &S_cfg.picks[S_cfg.npicks++];
+			f->name = strndup(optarg, nlen);
+			f->file = eq + 1;
+			if (!f->name)
+				S_die("out of memory");
+			S_pick_load(f);
+			break;
+		}
+		case O_COUNT: {
+			const char *eq = strchr(optarg, '=');
+			if (S_cfg.ncounts == S_COUNTS_MAX)
+				S_die_usage("at most %d --count options", S_COUNTS_MAX);
+			size_t nlen = eq ? (size_t)(eq - optarg) : 0;
+			if (!S_name_ok(optarg, nlen) || !eq[1] || strlen(eq + 1) > S_COUNT_LEN_MAX)
+				S_die_usage(
+					"--count wants NAME=STRING with NAME of letters, digits "
+					"and _ and STRING of 1 to %d bytes, not '%s'",
+					S_COUNT_LEN_MAX, optarg);
+			static const char *const taken[] = {
+				"requests", "errors", "seconds", "rate",  "p50_ms",
+				"p90_ms",   "p99_ms", "max_ms",	 "items", "item_rate",
+			};
+			for (size_t k = 0; k < sizeof(taken) / sizeof(*taken); k++)
+				if (strlen(taken[k]) == nlen &&
+				    strncmp(taken[k], optarg, nlen) == 0)
+					S_die_usage("--count %s: the last line already has %s=",
+						    taken[k], taken[k]);
+			for (size_t k = 0; k < S_cfg.ncounts; k++)
+				if (strlen(S_cfg.counts[k].name) == nlen &&
+				    strncmp(S_cfg.counts[k].name, optarg, nlen) == 0)
+					S_die_usage("--count %.*s is given twice", (int)nlen,
+						    optarg);
+			S_count *cn = &S_cfg.counts[S_cfg.ncounts++];
+			cn->name = strndup(optarg, nlen);
+			cn->str = eq + 1;
+			cn->len = strlen(eq + 1);
+			if (!cn->name)
+				S_die("out of memory");
 			break;
 		}
 		case 'h':
@@ -1559,6 +1783,9 @@ static void S_print(const S_stats *st, double seconds, uint64_t errors)
 	if (S_cfg.items)
 		printf("  items       %" PRIu64 " in the responses that succeeded: %.1f/s\n",
 		       st->items, seconds > 0 ? (double)st->items / seconds : 0.0);
+	for (size_t j = 0; j < S_cfg.ncounts; j++)
+		printf("  %-11s %" PRIu64 " times '%s' in the responses that succeeded\n",
+		       S_cfg.counts[j].name, st->counted[j], S_cfg.counts[j].str);
 	printf("  statuses    1xx %" PRIu64 ", 2xx %" PRIu64 ", 3xx %" PRIu64 ", 4xx %" PRIu64
 	       ", 5xx %" PRIu64 "\n",
 	       st->status[1], st->status[2], st->status[3], st->status[4], st->status[5]);
@@ -1601,6 +1828,8 @@ static void S_print(const S_stats *st, double seconds, uint64_t errors)
 	if (S_cfg.items)
 		printf(" items=%" PRIu64 " item_rate=%.1f", st->items,
 		       seconds > 0 ? (double)st->items / seconds : 0.0);
+	for (size_t j = 0; j < S_cfg.ncounts; j++)
+		printf(" %s=%" PRIu64, S_cfg.counts[j].name, st->counted[j]);
 	putchar('\n');
 	fflush(stdout);
 }
@@ -1629,6 +1858,13 @@ int main(int argc, char **argv)
 		conns[i].wbuf = malloc(wcap);
 		if (!conns[i].wbuf)
 			S_die("out of memory");
+		if (S_cfg.ncounts) {
+			conns[i].counted = calloc(S_cfg.ncounts, sizeof(*conns[i].counted));
+			conns[i].carried = calloc(S_cfg.ncounts, sizeof(*conns[i].carried));
+			conns[i].carry = malloc(S_cfg.ncounts * S_COUNT_LEN_MAX);
+			if (!conns[i].counted || !conns[i].carried || !conns[i].carry)
+				S_die("out of memory");
+		}
 	}
 	size_t first = 0;
 	for (unsigned i = 0; i < nt; i++) {
@@ -1660,6 +1896,8 @@ int main(int argc, char **argv)
 		S_stats *st = &ws[i].st;
 		total->responses += st->responses;
 		total->items += st->items;
+		for (size_t j = 0; j < S_cfg.ncounts; j++)
+			total->counted[j] += st->counted[j];
 		total->opened += st->opened;
 		for (int k = 0; k < 6; k++)
 			total->status[k] += st->status[k];
@@ -1709,8 +1947,20 @@ int main(int argc, char **argv)
 		close(ws[i].epfd);
 		free(ws[i].body);
 	}
-	for (unsigned i = 0; i < S_cfg.connections; i++)
+	for (unsigned i = 0; i < S_cfg.connections; i++) {
 		free(conns[i].wbuf);
+		free(conns[i].counted);
+		free(conns[i].carried);
+		free(conns[i].carry);
+	}
+	for (size_t k = 0; k < S_cfg.npicks; k++) {
+		free((char *)S_cfg.picks[k].name);
+		free(S_cfg.picks[k].text);
+		free(S_cfg.picks[k].start);
+		free(S_cfg.picks[k].len);
+	}
+	for (size_t k = 0; k < S_cfg.ncounts; k++)
+		free((char *)S_cfg.counts[k].name);
 	free(conns);
 	free(ws);
 	free(total);

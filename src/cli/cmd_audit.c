@@ -1,10 +1,12 @@
 /* goodtrace audit: verify a log, replay its give entries into every
- * campaign's accounts, and compare them with what a server says. */
+ * campaign's accounts and its green entries into the green totals, and
+ * compare them with what a server says. */
 #include "cli/cli.h"
 #include "cli/logsrc.h"
 #include "core/base64.h"
 #include "core/time.h"
 #include "give/audit.h"
+#include "green/audit.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,21 +21,27 @@ static const char S_usage[] =
 	"\n"
 	"Verify a whole log like 'goodtrace verify', replay every give entry\n"
 	"(campaigns, works, donations, refunds, disbursements, confirmations) in log\n"
-	"order through the allocation rule of docs/give.md, and print every\n"
-	"campaign's status and accounts.\n"
+	"order through the allocation rule of docs/give.md and every green entry\n"
+	"(actions, collections, the catalogue, trees, plantings, survival checks,\n"
+	"pools, unlocks) into the totals of docs/green.md, and print every\n"
+	"campaign's status and accounts, then the green totals (expired and pending\n"
+	"energy as of now).\n"
 	"\n"
 	"With --server, compare instead: each campaign's status and every field of\n"
 	"its accounts with GET /api/v1/campaigns/{id}, the campaigns the server lists\n"
-	"with those on the log, and the receipts of N donations spread evenly over\n"
-	"the log (GET /api/v1/receipts/{code}: each part's disbursement and amount,\n"
-	"unspent, refunded) with where the log says the money went. Each difference\n"
+	"with those on the log, the receipts of N donations spread evenly over the\n"
+	"log (GET /api/v1/receipts/{code}: each part's disbursement and amount,\n"
+	"unspent, refunded) with where the log says the money went, and every\n"
+	"figure of GET /api/v1/green/totals (energy, kinds, trees, species, sites,\n"
+	"partners, pools; expired and pending as of its \"as_of\"). Each difference\n"
 	"is one line, e.g.\n"
 	"  campaign books-2026: accounts.spent: log says 6000, server says 6100\n"
+	"  green: species saxaul.planted: log says 500, server says 499\n"
 	"\n"
 	"Exit status: 0 the log verifies and (with --server) everything matches;\n"
-	"1 the log does not verify, a give entry is malformed, the server cannot be\n"
-	"reached, or there are differences (then a last line counts them); 2 usage\n"
-	"(including a bad key).\n"
+	"1 the log does not verify, a give or green entry is malformed or\n"
+	"contradicts the log before it, the server cannot be reached, or there are\n"
+	"differences (then a last line counts them); 2 usage (including a bad key).\n"
 	"\n"
 	"Options:\n"
 	"  --log DIR|URL    the log directory (DIR/log of a data directory) or the\n"
@@ -43,20 +51,24 @@ static const char S_usage[] =
 	"                   https://example.org\n"
 	"  --receipts N     how many donations' receipts to compare (default 100,\n"
 	"                   all when there are fewer; 0: none)\n"
-	"  --json           print the accounts as one JSON document (without --server)\n"
+	"  --json           print the accounts and the green totals as one JSON\n"
+	"                   document (without --server)\n"
 	"  --help           show this help\n";
 
 /* ---- replaying while verifying ------------------------------------------ */
 
 typedef struct {
 	gt_audit *audit;
-	bool failed; /* the audit refused an entry (not the verification) */
+	gt_green_audit *green;
+	bool failed; /* a replay refused an entry (not the verification) */
 } S_replay;
 
 static int S_on_entry(void *ctx, uint64_t index, const uint8_t *data, size_t len, gt_error *err)
 {
 	S_replay *r = ctx;
 	int rc = gt_audit_add(r->audit, index, data, len, err);
+	if (rc == 0)
+		rc = gt_green_audit_add(r->green, index, data, len, err);
 	if (rc < 0)
 		r->failed = true;
 	return rc;
@@ -91,8 +103,63 @@ static void S_print_campaign(const gt_audit *a, size_t c, const char *status, co
 		       S_int(v, "refunded"), S_int(v, "spent"), S_int(v, "donations"));
 }
 
-/* Every campaign's accounts on stdout, readable or as JSON. */
-static int S_print(const gt_audit *a, const gt_checkpoint *cp, int64_t now, bool json)
+/* The green totals, readable: a line per figure, kind, species, site,
+ * partner and pool. */
+static void S_print_green(const gt_green_audit *g, const json_t *t)
+{
+	printf("green: %llu entries, as of %s\n", (unsigned long long)gt_green_audit_entries(g),
+	       json_string_value(json_object_get(t, "as_of")));
+	if (!gt_green_audit_entries(g))
+		return;
+	const json_t *en = json_object_get(t, "energy"), *tr = json_object_get(t, "trees"), *v;
+	printf("  energy: credited %lld g, collected %lld g, expired %lld g, pending %lld g, spent "
+	       "%lld g; %lld actions\n",
+	       S_int(en, "credited"), S_int(en, "collected"), S_int(en, "expired"),
+	       S_int(en, "pending"), S_int(en, "spent"), S_int(en, "actions"));
+	size_t i;
+	json_array_foreach(json_object_get(en, "kinds"), i, v)
+	{
+		printf("  kind %s: %lld g, %lld actions\n",
+		       json_string_value(json_object_get(v, "kind")), S_int(v, "grams"),
+		       S_int(v, "actions"));
+	}
+	printf("  trees: ordered %lld, planted %lld, surviving %lld\n", S_int(tr, "ordered"),
+	       S_int(tr, "planted"), S_int(tr, "surviving"));
+	json_array_foreach(json_object_get(t, "species"), i, v)
+	{
+		printf("  species %s (%s): ordered %lld, planted %lld, surviving %lld\n",
+		       json_string_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "planter")), S_int(v, "ordered"),
+		       S_int(v, "planted"), S_int(v, "surviving"));
+	}
+	json_array_foreach(json_object_get(t, "sites"), i, v)
+	{
+		printf("  site %s (%s): plantings %lld, planted %lld, surviving %lld\n",
+		       json_string_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "planter")), S_int(v, "plantings"),
+		       S_int(v, "planted"), S_int(v, "surviving"));
+	}
+	json_array_foreach(json_object_get(t, "partners"), i, v)
+	{
+		printf("  partner %s: ordered %lld, planted %lld, surviving %lld\n",
+		       json_string_value(json_object_get(v, "planter")), S_int(v, "ordered"),
+		       S_int(v, "planted"), S_int(v, "surviving"));
+	}
+	json_array_foreach(json_object_get(t, "pools"), i, v)
+	{
+		printf("  pool %s (%s, %s): budget %lld, unlocked %lld, left %lld, unlocks %lld%s\n",
+		       json_string_value(json_object_get(v, "id")),
+		       json_string_value(json_object_get(v, "sponsor")),
+		       json_string_value(json_object_get(v, "currency")), S_int(v, "budget"),
+		       S_int(v, "unlocked"), S_int(v, "left"), S_int(v, "unlocks"),
+		       json_is_true(json_object_get(v, "closed")) ? ", closed" : "");
+	}
+}
+
+/* Every campaign's accounts and the green totals on stdout, readable or
+ * as JSON. */
+static int S_print(const gt_audit *a, const gt_green_audit *g, const gt_checkpoint *cp, int64_t now,
+		   bool json)
 {
 	char root[48];
 	gt_base64_encode(cp->root.b, GT_HASH_LEN, root);
@@ -123,9 +190,15 @@ static int S_print(const gt_audit *a, const gt_checkpoint *cp, int64_t now, bool
 			return GT_ENOMEM;
 		}
 	}
+	json_t *green = gt_green_audit_totals(g, now);
+	if (!green) {
+		json_decref(all);
+		return GT_ENOMEM;
+	}
 	if (json) {
-		json_t *doc = json_pack("{s:s, s:I, s:s, s:o}", "origin", cp->origin, "size",
-					(json_int_t)cp->size, "root", root, "campaigns", all);
+		json_t *doc = json_pack("{s:s, s:I, s:s, s:o, s:o}", "origin", cp->origin, "size",
+					(json_int_t)cp->size, "root", root, "campaigns", all,
+					"green", green);
 		char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(doc);
 		if (!text)
@@ -134,6 +207,8 @@ static int S_print(const gt_audit *a, const gt_checkpoint *cp, int64_t now, bool
 		free(text);
 		return 0;
 	}
+	S_print_green(g, green);
+	json_decref(green);
 	json_decref(all);
 	return 0;
 }
@@ -143,8 +218,10 @@ static int S_print(const gt_audit *a, const gt_checkpoint *cp, int64_t now, bool
 typedef struct {
 	gt_http *http;
 	const gt_audit *audit;
+	const gt_green_audit *green;
 	size_t differences;
-	const char *subject; /* "campaign books-2026", "receipt 7KQ2-9MXD-R4TB (entry 40)" */
+	const char
+		*subject; /* "campaign books-2026", "receipt 7KQ2-9MXD-R4TB (entry 40)", "green" */
 	gt_buf path, body;
 	gt_error err;
 } S_server;
@@ -338,6 +415,37 @@ static int S_compare_receipts(S_server *s, size_t *compared)
 	return rc;
 }
 
+/* The green totals against the server's, at the time it gives them for. */
+static int S_compare_green(S_server *s)
+{
+	static const char path[] = "api/v1/green/totals";
+	s->subject = "green";
+	json_t *server;
+	int rc = S_get(s, path, NULL, &server);
+	if (rc == GT_ENOTFOUND) {
+		if (gt_green_audit_entries(s->green))
+			S_differ(s, "green: on the log, but the server has no /%s (404)", path);
+		return 0;
+	}
+	if (rc < 0)
+		return rc;
+	int64_t as_of;
+	const char *t = json_string_value(json_object_get(server, "as_of"));
+	if (!t || gt_time_parse(t, &as_of) < 0) {
+		json_decref(server);
+		return gt_fail(&s->err, GT_EINVAL, "the answer to /%s has no time \"as_of\"", path);
+	}
+	json_t *log = gt_green_audit_totals(s->green, as_of);
+	if (!log) {
+		json_decref(server);
+		return gt_fail(&s->err, GT_ENOMEM, "out of memory");
+	}
+	gt_green_audit_compare(log, server, S_on_diff, s);
+	json_decref(log);
+	json_decref(server);
+	return 0;
+}
+
 /* Whether the server's log has grown past size (a note for the reader of
  * differences: entries after the audited checkpoint change the accounts). */
 static void S_note_growth(S_server *s, const gt_verifier *v, uint64_t size)
@@ -353,10 +461,10 @@ static void S_note_growth(S_server *s, const gt_verifier *v, uint64_t size)
 	       (unsigned long long)size, (unsigned long long)cp.size);
 }
 
-static int S_compare(const char *url, const gt_audit *a, const gt_verifier *v,
-		     const gt_checkpoint *cp, int64_t now)
+static int S_compare(const char *url, const gt_audit *a, const gt_green_audit *g,
+		     const gt_verifier *v, const gt_checkpoint *cp, int64_t now)
 {
-	S_server s = {.audit = a};
+	S_server s = {.audit = a, .green = g};
 	size_t receipts = 0;
 	int code = GT_EXIT_FAIL;
 	if (gt_http_new(url, &s.http, &s.err) < 0) {
@@ -368,6 +476,8 @@ static int S_compare(const char *url, const gt_audit *a, const gt_verifier *v,
 		rc = S_compare_list(&s);
 	if (rc == 0)
 		rc = S_compare_receipts(&s, &receipts);
+	if (rc == 0)
+		rc = S_compare_green(&s);
 	if (rc < 0) {
 		fflush(stdout);
 		gt_cli_error("audit: %s%s", rc == GT_ENET ? "cannot ask the server: " : "",
@@ -377,13 +487,15 @@ static int S_compare(const char *url, const gt_audit *a, const gt_verifier *v,
 	if (s.differences) {
 		S_note_growth(&s, v, cp->size);
 		printf("audit: %zu difference%s between the log (%llu entries) and %s: "
-		       "%zu campaigns and %zu receipts compared\n",
+		       "%zu campaigns, %zu receipts and the green totals compared\n",
 		       s.differences, s.differences == 1 ? "" : "s", (unsigned long long)cp->size,
 		       url, gt_audit_ncampaigns(a), receipts);
 		goto done;
 	}
-	printf("OK: %s, %llu entries: the server agrees on %zu campaigns and %zu receipts\n",
-	       cp->origin, (unsigned long long)cp->size, gt_audit_ncampaigns(a), receipts);
+	printf("OK: %s, %llu entries: the server agrees on %zu campaigns, %zu receipts and the "
+	       "green totals (%llu green entries)\n",
+	       cp->origin, (unsigned long long)cp->size, gt_audit_ncampaigns(a), receipts,
+	       (unsigned long long)gt_green_audit_entries(g));
 	code = GT_EXIT_OK;
 done:
 	gt_buf_done(&s.path);
@@ -416,7 +528,8 @@ int gt_cmd_audit(int argc, char **argv)
 		return GT_EXIT_USAGE;
 	}
 	if (json && server) {
-		gt_cli_error("audit: --json prints the accounts, without --server (see --help)");
+		gt_cli_error("audit: --json prints the accounts and totals, without --server (see "
+			     "--help)");
 		return GT_EXIT_USAGE;
 	}
 	if (server && strncmp(server, "http://", 7) != 0 && strncmp(server, "https://", 8) != 0) {
@@ -428,6 +541,7 @@ int gt_cmd_audit(int argc, char **argv)
 	gt_verifier *v = NULL;
 	gt_cli_log src = {0};
 	gt_audit *audit = NULL;
+	gt_green_audit *green = NULL;
 	int exit_code = GT_EXIT_FAIL;
 	if (gt_cli_vkey_load(key, &v, &err) < 0) {
 		gt_cli_error("audit: bad --vkey: %s", err.msg);
@@ -435,11 +549,12 @@ int gt_cmd_audit(int argc, char **argv)
 		goto done;
 	}
 	gt_audit_options ao = {.sample = server ? (size_t)receipts : 0};
-	if (gt_cli_log_open(where, &src, &err) < 0 || gt_audit_new(&ao, &audit, &err) < 0) {
+	if (gt_cli_log_open(where, &src, &err) < 0 || gt_audit_new(&ao, &audit, &err) < 0 ||
+	    gt_green_audit_new(&green, &err) < 0) {
 		gt_cli_error("audit: %s", err.msg);
 		goto done;
 	}
-	S_replay replay = {.audit = audit};
+	S_replay replay = {.audit = audit, .green = green};
 	gt_cli_progress prog = {.what = "auditing"};
 	gt_verify_options vo = {
 		.fetch = src.fetch,
@@ -462,16 +577,17 @@ int gt_cmd_audit(int argc, char **argv)
 	}
 	int64_t now = gt_time_now_ms();
 	if (server) {
-		exit_code = S_compare(server, audit, v, &cp, now);
+		exit_code = S_compare(server, audit, green, v, &cp, now);
 		goto done;
 	}
-	if (S_print(audit, &cp, now, json) < 0) {
+	if (S_print(audit, green, &cp, now, json) < 0) {
 		gt_cli_error("audit: out of memory");
 		goto done;
 	}
 	exit_code = GT_EXIT_OK;
 done:
 	gt_audit_free(audit);
+	gt_green_audit_free(green);
 	gt_cli_log_close(&src);
 	gt_verifier_free(v);
 	return exit_code;

@@ -1,23 +1,27 @@
 /* libFuzzer target: the green module's readers of untrusted text. The first
  * byte, modulo 4, says what the rest is:
  *
- *   0     a day "YYYY-MM-DD" (gt_green_day_parse): accepted exactly when it
- *         is a real date of the years 1970 to 9999, as the very day a plain
- *         count of days gives; it prints back to the very same text and its
- *         day starts where it should (also for a day taken from the bytes);
- *   1     user references and lists of hashes (gt_green_ref_valid on the
- *         text and on every string of a JSON list; gt_green_hashes on the
- *         JSON): accepted exactly as docs/green.md says, and a list accepted
- *         holds only 64 lower-case hex digits;
- *   2, 3  a partner app's action report, the JSON body of POST
- *         /api/v1/green/actions, decided for real by a ledger with the auth
- *         and green modules over a log and a store in a temporary directory,
- *         at a fixed time (10:00 on 2027-01-30 in China).
+ *   0  a day "YYYY-MM-DD" (gt_green_day_parse): accepted exactly when it is
+ *      a real date of the years 1970 to 9999, as the very day a plain count
+ *      of days gives; it prints back to the very same text and its day
+ *      starts where it should (also for a day taken from the bytes);
+ *   1  user references and lists of hashes (gt_green_ref_valid on the text
+ *      and on every string of a JSON list; gt_green_hashes on the JSON):
+ *      accepted exactly as docs/green.md says, and a list accepted holds
+ *      only 64 lower-case hex digits;
+ *   2  a partner app's action report, the JSON body of POST
+ *      /api/v1/green/actions, decided for real by a ledger with the auth and
+ *      green modules over a log and a store in a temporary directory, at a
+ *      fixed time (10:00 on 2027-01-30 in China);
+ *   3  a JSON list of 1 to 8 such bodies, reported one after the other by
+ *      the same app for the same users, where the string "restart" stops
+ *      the ledger and opens it again (the energy book is then loaded from
+ *      the store); anything else is one body as with 2.
  *
- * Each report comes from an app of its own for users of its own, so that it
+ * Each input comes from an app of its own for users of its own, so that it
  * is decided as on a fresh programme whatever came before and a crashing
  * input reproduces alone: in a report, the user "green:" followed by 63
- * zeros and a digit k from 0 to 3 is the report's k-th user; any other
+ * zeros and a digit k from 0 to 3 is the input's k-th user; any other
  * reference is nobody's. Besides the default rules there are "tram" (a
  * monthly cap reached in two days), "ferry" (inactive) and "solar" (big
  * numbers, floor division).
@@ -31,11 +35,12 @@
  * what the caps leave; refused ones have 0 g and a code, "grams" is the sum
  * of the results', "credited" the number credited or capped, and the log
  * grew by the one entry "green.actions" holding exactly those actions when
- * credited > 0 and by nothing otherwise. The energy book then shows each
- * user's energy per kind and day as the model says, never over a cap.
+ * credited > 0 and by nothing otherwise; a duplicate names the entry of the
+ * first report of its id. The energy book then shows each user's energy per
+ * kind and day as the model says (also after a restart), never over a cap.
  *
  * The temporary directory ($TMPDIR or /tmp) is removed at exit; it is made
- * again every S_WORLD_RUNS reports so that a long run stays small. */
+ * again every S_WORLD_RUNS inputs so that a long run stays small. */
 #include "auth/auth.h"
 #include "core/json.h"
 #include "core/time.h"
@@ -60,7 +65,7 @@
 #define S_NOW_MS 1801274400000LL /* 2027-01-30T02:00:00Z: 10:00 on 2027-01-30 in China */
 #define S_USERS 4		 /* per report */
 #define S_POOL 128		 /* apps (and their users) made at a time */
-#define S_WORLD_RUNS 20000	 /* reports before the directory is made again */
+#define S_WORLD_RUNS 2000	 /* reports before the directory is made again */
 #define S_LAST_DAY 2932896	 /* 9999-12-31 */
 
 static const char S_placeholder[] =
@@ -228,6 +233,7 @@ typedef struct {
 	gt_log *log;
 	gt_store *store;
 	gt_ledger *ledger;
+	gt_ledger_options lopt;
 	uint8_t secret[GT_PSEUDO_KEY_LEN];
 	gt_green_rule rules[GT_GREEN_KINDS_MAX];
 	size_t nrules;
@@ -387,13 +393,13 @@ static void S_world_init(void)
 	gt_store_options so = {.path = S_w.db};
 	if (gt_store_open(&so, &S_w.store, &err) < 0)
 		S_die("store: %s", err.msg);
-	gt_ledger_options o = {.log = S_w.log,
-			       .store = S_w.store,
-			       .secret = S_w.secret,
-			       .modules = S_modules,
-			       .nmodules = sizeof(S_modules) / sizeof(S_modules[0]),
-			       .clock = S_clock};
-	if (gt_ledger_open(&o, &S_w.ledger, &err) < 0)
+	S_w.lopt = (gt_ledger_options){.log = S_w.log,
+				       .store = S_w.store,
+				       .secret = S_w.secret,
+				       .modules = S_modules,
+				       .nmodules = sizeof(S_modules) / sizeof(S_modules[0]),
+				       .clock = S_clock};
+	if (gt_ledger_open(&S_w.lopt, &S_w.ledger, &err) < 0)
 		S_die("ledger: %s", err.msg);
 	S_call("green.rule", NULL, "admin",
 	       "{\"kind\":\"tram\",\"unit\":\"rides\",\"grams\":50,\"per\":1,\"daily_cap\":100,"
@@ -542,10 +548,11 @@ static void S_model_of(const json_t *v, int32_t today, S_model *m)
 
 /* The report's context, for the messages. */
 static const char *S_text_in, *S_text_out;
+static size_t S_step;
 
-#define S_FAIL(...)                                                                      \
-	S_die("%s\n  report: %.4000s\n  answer: %.8000s", S_fmt(__VA_ARGS__), S_text_in, \
-	      S_text_out ? S_text_out : "(none)")
+#define S_FAIL(...)                                                                            \
+	S_die("%s\n  report %zu of the input: %.4000s\n  answer: %.8000s", S_fmt(__VA_ARGS__), \
+	      S_step, S_text_in ? S_text_in : "(none)", S_text_out ? S_text_out : "(none)")
 
 static const char *S_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -559,10 +566,15 @@ static const char *S_fmt(const char *fmt, ...)
 	return buf;
 }
 
-/* The model's energy: per user, rule and day (yesterday, today). */
+/* An app and its users over the reports of one input, as the model has
+ * them: each user's energy per rule and day (yesterday, today), their
+ * actions, and the ids accepted with their entries. */
 typedef struct {
+	const char *org;
+	char (*users)[GT_PSEUDO_LEN + 1];
 	int64_t grams[S_USERS][GT_GREEN_KINDS_MAX][2];
 	size_t acts[S_USERS];
+	json_t *seen;
 } S_sums;
 
 static int64_t S_month_sum(const S_sums *s, int u, int rule, int32_t day, int32_t today)
@@ -597,7 +609,7 @@ static void S_check_entry(uint64_t index, const char *org, json_t *accepted)
 }
 
 /* The book shows each user's energy as the model has it. */
-static void S_check_book(const S_sums *s, char (*users)[GT_PSEUDO_LEN + 1], int32_t today)
+static void S_check_book(const S_sums *s, int32_t today)
 {
 	gt_green_book *b = gt_green_book_of(S_w.ledger);
 	if (!b)
@@ -605,7 +617,7 @@ static void S_check_book(const S_sums *s, char (*users)[GT_PSEUDO_LEN + 1], int3
 	for (int u = 0; u < S_USERS; u++) {
 		json_t *out = json_object();
 		gt_error err = {0};
-		if (gt_green_energy(b, users[u], S_NOW_MS, out, &err) < 0)
+		if (gt_green_energy(b, s->users[u], S_NOW_MS, out, &err) < 0)
 			S_FAIL("energy of user %d: %s", u, err.msg);
 		int64_t day_total[2] = {0, 0}, listed[GT_GREEN_KINDS_MAX][2];
 		memset(listed, 0, sizeof(listed));
@@ -667,23 +679,11 @@ static void S_check_book(const S_sums *s, char (*users)[GT_PSEUDO_LEN + 1], int3
 	}
 }
 
-static void S_report(const char *text, size_t len)
+/* One report (the input's users are put in it) by s's app, checked. */
+static void S_report(S_sums *s, json_t *in)
 {
-	static const gt_json_limits lim = {
-		.max_bytes = 1 << 20, .max_depth = 16, .max_string = 4096, .max_items = 1000};
-	json_t *in = NULL;
-	if (gt_json_parse(text, len, &lim, &in, NULL, NULL) < 0)
-		return;
-	if (!S_up || S_w.runs >= S_WORLD_RUNS) {
-		S_world_free();
-		S_world_init();
-	}
-	if (S_w.next == S_POOL)
-		S_refill();
-	S_w.runs++;
-	const char *org = S_w.orgs[S_w.next];
-	char(*users)[GT_PSEUDO_LEN + 1] = S_w.users[S_w.next];
-	S_w.next++;
+	const char *org = s->org;
+	char(*users)[GT_PSEUDO_LEN + 1] = s->users;
 	int32_t today = gt_green_day(S_NOW_MS);
 
 	/* The model of each action, then the report's users put in. */
@@ -725,8 +725,7 @@ static void S_report(const char *text, size_t len)
 		S_FAIL("not one result per action");
 
 	/* Each result against the model, in order. */
-	S_sums *s = calloc(1, sizeof(*s));
-	json_t *accepted = json_array(), *seen = json_object(); /* ids accepted */
+	json_t *accepted = json_array();
 	int64_t grams = 0, credited = 0;
 	const json_t *r;
 	json_array_foreach(results, i, r)
@@ -745,7 +744,8 @@ static void S_report(const char *text, size_t len)
 		if (a->id && !rid)
 			S_FAIL("result %zu lost its id", i);
 		unsigned fails = a->fails;
-		if (a->id && json_object_get(seen, a->id))
+		const json_t *dup = a->id ? json_object_get(s->seen, a->id) : NULL;
+		if (dup)
 			fails |= S_F_DUPLICATE;
 		int64_t dleft = 0, mleft = 0, left = 0;
 		int dk = (int)(a->day - today + 1);
@@ -768,6 +768,11 @@ static void S_report(const char *text, size_t len)
 			if (!(S_code_bit(code) & fails))
 				S_FAIL("result %zu refused as \"%s\": the model says 0x%x", i,
 				       code ? code : "(none)", fails);
+			char entry[40];
+			snprintf(entry, sizeof(entry), "(entry %" JSON_INTEGER_FORMAT ")",
+				 json_integer_value(dup));
+			if (S_code_bit(code) == S_F_DUPLICATE && !strstr(reason, entry))
+				S_FAIL("result %zu: a duplicate that does not name %s", i, entry);
 			continue;
 		}
 		bool capped = strcmp(status, "capped") == 0;
@@ -806,7 +811,7 @@ static void S_report(const char *text, size_t len)
 							  S_w.rules[a->rule].kind, "quantity",
 							  (json_int_t)a->quantity, "ref", ref,
 							  "user", users[a->user]));
-		json_object_set_new(seen, a->id, json_true());
+		json_object_set_new(s->seen, a->id, json_integer((json_int_t)before));
 		s->grams[a->user][a->rule][dk] += g;
 		s->acts[a->user]++;
 		credited++;
@@ -829,16 +834,74 @@ static void S_report(const char *text, size_t len)
 		S_FAIL("nothing credited: the log grew by %" PRIu64 " entries, index not null",
 		       after - before);
 	}
-	S_check_book(s, users, today);
+	S_check_book(s, today);
 	json_decref(accepted);
-	json_decref(seen);
-	free(s);
 out:
 	json_decref(res.reply);
 	free((char *)S_text_in);
 	free((char *)S_text_out);
 	S_text_in = S_text_out = NULL;
 	free(m);
+}
+
+/* The ledger stopped and opened again on the same log and store: the book,
+ * loaded from the store, holds what the model has. */
+static void S_restart(S_sums *s)
+{
+	gt_ledger_free(S_w.ledger);
+	S_w.ledger = NULL;
+	gt_error err = {0};
+	gt_ledger_result res;
+	if (gt_ledger_open(&S_w.lopt, &S_w.ledger, &err) < 0)
+		S_die("ledger: %s", err.msg);
+	if (gt_ledger_call(S_w.ledger, "green.load", NULL, NULL, json_object(), &res) < 0)
+		S_die("green.load: %s", res.msg);
+	json_decref(res.reply);
+	S_text_in = "(a restart)";
+	S_check_book(s, gt_green_day(S_NOW_MS));
+	S_text_in = NULL;
+}
+
+/* An input of reports: one body, or (chain) a list of up to 8 bodies by
+ * the same app for the same users, where "restart" restarts the ledger. */
+static void S_reports(const char *text, size_t len, bool chain)
+{
+	static const gt_json_limits lim = {
+		.max_bytes = 1 << 20, .max_depth = 16, .max_string = 4096, .max_items = 1000};
+	json_t *in = NULL;
+	if (gt_json_parse(text, len, &lim, &in, NULL, NULL) < 0)
+		return;
+	if (!S_up || S_w.runs >= S_WORLD_RUNS) {
+		S_world_free();
+		S_world_init();
+	}
+	if (S_w.next == S_POOL)
+		S_refill();
+	S_w.runs++;
+	S_sums *s = calloc(1, sizeof(*s));
+	if (!s)
+		abort();
+	s->org = S_w.orgs[S_w.next];
+	s->users = S_w.users[S_w.next];
+	s->seen = json_object();
+	S_w.next++;
+	size_t n = json_array_size(in), i;
+	json_t *v;
+	if (chain && n >= 1 && n <= 8) {
+		json_array_foreach(in, i, v)
+		{
+			S_step = i;
+			if (json_is_string(v) && strcmp(json_string_value(v), "restart") == 0)
+				S_restart(s);
+			else
+				S_report(s, v);
+		}
+	} else {
+		S_step = 0;
+		S_report(s, in);
+	}
+	json_decref(s->seen);
+	free(s);
 	json_decref(in);
 }
 
@@ -871,7 +934,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		S_check_refs(data[0], s, size - 1);
 		break;
 	default:
-		S_report(s, size - 1);
+		S_reports(s, size - 1, data[0] % 4 == 3);
 	}
 	free(s);
 	return 0;

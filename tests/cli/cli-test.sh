@@ -509,6 +509,26 @@ printf '%s\n' '{"at":"2026-11-03T09:00:00.000Z","by":"org:hope","data":{"amount"
 gtr audit --log "$B/log" --vkey "$vkey_b"
 check "audit of a donation to a campaign not on the log fails (exit 1) naming entry 3" \
 	eval '[ $rc -eq 1 ] && grep -q "entry 3 (give.donation): campaign \"nowhere\"" "$tmp/err"'
+G=$tmp/g
+gtr init --log-only --data "$G" --origin "$origin"
+vkey_g=$(head -n 1 "$tmp/out")
+user=green:$(printf '7%.0s' $(seq 64))
+collect='{"at":"2027-01-30T03:00:00.000Z","by":"user","data":{"days":[{"day":"2027-01-29","grams":200}],"grams":200,"user":"'"$user"'"},"type":"green.collect","v":1}'
+printf '%s\n' \
+	'{"at":"2027-01-30T02:00:00.000Z","by":"org:app","data":{"actions":[{"day":"2027-01-29","grams":200,"kind":"walk","quantity":12000,"ref":"0123456789abcdef01234567","user":"'"$user"'"}]},"type":"green.actions","v":1}' \
+	"$collect" | gtr log append --data "$G"
+gtr audit --log "$G/log" --vkey "$vkey_g"
+check "audit of a log with green entries prints the green totals (exit 0)" \
+	eval '[ $rc -eq 0 ] && grep -q "^green: 2 entries, as of " "$tmp/out" &&
+		grep -q "^  energy: credited 200 g, collected 200 g, expired 0 g, pending 0 g, spent 0 g; 1 actions$" "$tmp/out" &&
+		grep -q "^  kind walk: 200 g, 1 actions$" "$tmp/out"'
+gtr audit --log "$G/log" --vkey "$vkey_g" --json
+check "audit --json has the green totals" \
+	eval '[ $rc -eq 0 ] && python3 -c "import json,sys; g=json.load(sys.stdin)[\"green\"]; assert g[\"energy\"][\"collected\"] == 200, g" <"$tmp/out"'
+printf '%s\n' "$collect" | gtr log append --data "$G"
+gtr audit --log "$G/log" --vkey "$vkey_g"
+check "audit of energy collected twice fails (exit 1) naming entry 2" \
+	eval '[ $rc -eq 1 ] && grep -q "entry 2 (green.collect): days\[0\]: collects 200 g of 2027-01-29, but the user earned 200 g that day" "$tmp/err"'
 
 echo "# input limits"
 E=$tmp/e

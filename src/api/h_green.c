@@ -67,7 +67,7 @@ enum MHD_Result gt_h_green_register(gt_req *r)
 
 enum MHD_Result gt_h_green_rekey(gt_req *r)
 {
-	return gt_api_submit(r, "green.user.rekey", json_object(), S_ok);
+	return gt_api_submit(r, "green.user.rekey", json_incref(r->json), S_ok);
 }
 
 static int S_me(gt_req *r, gt_store_conn *c, json_t **ret, gt_error *err)
@@ -94,7 +94,7 @@ enum MHD_Result gt_h_green_me(gt_req *r)
 
 enum MHD_Result gt_h_green_collect(gt_req *r)
 {
-	return gt_api_submit(r, "green.collect", json_object(), S_ok);
+	return gt_api_submit(r, "green.collect", json_incref(r->json), S_ok);
 }
 
 enum MHD_Result gt_h_green_redeem(gt_req *r)

@@ -73,6 +73,17 @@ int32_t gt_green_day_parse(const char *s)
 	return strcmp(back, s) == 0 ? (int32_t)day : -1; /* 2026-02-30 is not a day */
 }
 
+int32_t gt_green_add_years(int32_t day, int years)
+{
+	int y, m, d;
+	S_civil_from_days(day, &y, &m, &d);
+	y += years;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && d == 29 && !leap)
+		d = 28;
+	return (int32_t)S_days_from_civil(y, m, d);
+}
+
 int gt_green_date(const json_t *in, const char *key, int32_t *day, gt_error *err)
 {
 	const json_t *v = json_object_get(in, key);
@@ -209,9 +220,7 @@ int gt_green_register_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (gt_decide_org(d))
 		return gt_fail(err, GT_EDENIED,
 			       "users register themselves (without an organisation's token)");
-	static const char *const keys[] = {NULL};
-	int rc = json_is_object(in) ? gt_json_only(in, keys, err) :
-				      gt_fail(err, GT_EINVAL, "the body must be {}");
+	int rc = gt_green_empty(in, err);
 	if (rc < 0)
 		return rc;
 	char hex[GT_TOKEN_ID_LEN + 1], key[GT_TOKEN_LEN + 1], hash[65], id[GT_TOKEN_ID_LEN + 2],
@@ -230,11 +239,19 @@ int gt_green_register_decide(gt_decide *d, const json_t *in, gt_error *err)
 	return rc;
 }
 
+int gt_green_empty(const json_t *in, gt_error *err)
+{
+	static const char *const keys[] = {NULL};
+	return json_is_object(in) ? gt_json_only(in, keys, err) :
+				    gt_fail(err, GT_EINVAL, "the body must be {}");
+}
+
 int gt_green_rekey_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	(void)in;
 	char ref[GT_PSEUDO_LEN + 1], hex[GT_TOKEN_ID_LEN + 1], key[GT_TOKEN_LEN + 1], hash[65];
-	int rc = gt_green_me(d, ref, err);
+	int rc = gt_green_empty(in, err);
+	if (rc == 0)
+		rc = gt_green_me(d, ref, err);
 	if (rc < 0)
 		return rc;
 	const char *id = gt_decide_org(d);

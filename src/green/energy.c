@@ -731,6 +731,9 @@ int gt_green_actions_decide(gt_decide *d, const json_t *in, gt_error *err)
 		rc = gt_fail(err, GT_EINVAL, "actions must be a list of 1 to %d actions, not %s",
 			     GT_GREEN_REPORT_MAX,
 			     json_is_array(list) ? (n ? "more" : "none") : "something else");
+	for (size_t k = 0; rc == 0 && k < n; k++)
+		if (!json_is_object(json_array_get(list, k)))
+			rc = gt_fail(err, GT_EINVAL, "actions[%zu] must be an object (an action)", k);
 	if (rc < 0)
 		return rc;
 	gt_green_book *b;
@@ -831,9 +834,10 @@ static int64_t S_pending(gt_green_book *b, const char *ref, int32_t today)
 
 int gt_green_collect_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	(void)in;
 	char ref[GT_PSEUDO_LEN + 1];
-	int rc = gt_green_me(d, ref, err);
+	int rc = gt_green_empty(in, err);
+	if (rc == 0)
+		rc = gt_green_me(d, ref, err);
 	if (rc < 0)
 		return rc;
 	gt_green_book *b;

@@ -55,6 +55,11 @@ size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_
 
 /* ---- the common helpers (common.c) --------------------------------------------------------- */
 
+/* A body that must be {}: 0, or GT_EINVAL naming what else it has. */
+int gt_green_empty(const json_t *in, gt_error *err);
+/* The day n years after day (the same month and day; 29 February becomes
+ * 28 February in a year without it). */
+int32_t gt_green_add_years(int32_t day, int years);
 /* obj[key] as a string, or NULL. */
 const char *gt_green_opt(const json_t *obj, const char *key);
 int64_t gt_green_int(const json_t *obj, const char *key);

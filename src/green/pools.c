@@ -121,11 +121,15 @@ int gt_green_pool_decide(gt_decide *d, const json_t *in, gt_error *err)
 				     json_string_value(v), cur, currency);
 	}
 	gt_stmt *st;
-	if (rc == 0 && (rc = S_pool(gt_decide_conn(d), id, &st, err)) == 0) {
-		gt_stmt_close(st);
-		rc = gt_fail(err, GT_EEXIST, "pool \"%s\" already exists", id);
-	} else if (rc == GT_ENOTFOUND)
-		rc = 0;
+	if (rc == 0) {
+		gt_error e = {0};
+		int found = S_pool(gt_decide_conn(d), id, &st, &e);
+		if (found == 0) {
+			gt_stmt_close(st);
+			rc = gt_fail(err, GT_EEXIST, "pool \"%s\" already exists", id);
+		} else if (found != GT_ENOTFOUND)
+			rc = gt_fail(err, found, "%s", e.msg);
+	}
 	if (rc < 0) {
 		json_decref(campaigns);
 		json_decref(kinds);

@@ -422,7 +422,7 @@ int gt_green_survival_decide(gt_decide *d, const json_t *in, gt_error *err)
 	int64_t alive1 = has1 ? gt_stmt_i64(st, 12) : 0;
 	gt_stmt_close(st);
 	int32_t today = gt_green_day(gt_decide_now_ms(d));
-	int32_t earliest = planted + (int32_t)(365 * year) - S_CHECK_EARLY_DAYS;
+	int32_t earliest = gt_green_add_years(planted, (int)year) - S_CHECK_EARLY_DAYS;
 	char t[11];
 	gt_green_day_text(earliest, t);
 	if (rc == 0 && ((year == 1 && has1) || (year == 3 && has3)))

@@ -47,6 +47,13 @@ Test(green_days, days_are_china_standard_time)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(gt_green_day_parse(bad[i]), -1, "%s", bad[i]);
 	cr_assert_eq(gt_green_day_parse(NULL), -1);
+	/* Anniversaries are calendar ones; 29 February falls back to the 28th. */
+	cr_assert_eq(gt_green_add_years(gt_green_day_parse("2027-03-10"), 1),
+		     gt_green_day_parse("2028-03-10"));
+	cr_assert_eq(gt_green_add_years(gt_green_day_parse("2028-02-29"), 1),
+		     gt_green_day_parse("2029-02-28"));
+	cr_assert_eq(gt_green_add_years(gt_green_day_parse("2028-02-29"), 4),
+		     gt_green_day_parse("2032-02-29"));
 	/* Every day of 400 years (a whole Gregorian cycle) goes there and back. */
 	for (int32_t d = 0; d < 146097; d++) {
 		gt_green_day_text(d, t);

@@ -437,7 +437,7 @@ static int S_org(const S_ctx *x, const char **org)
 	return *org ? 0 : S_bad(x, "by must be an organisation (org:<id>), not \"%s\"", x->e->by);
 }
 
-/* A copy of s, or NULL. */
+/* *dst replaced by a copy of s: 0 or GT_ENOMEM. */
 static int S_set(char **dst, const char *s)
 {
 	char *c = strdup(s);
@@ -1028,7 +1028,7 @@ static void S_on_donation(gt_green_audit *a, const gt_entry *e)
 	const char *channel = gt_green_opt(d, "channel"), *campaign = gt_green_opt(d, "campaign"),
 		   *pool = gt_green_opt(d, "pool"), *user = gt_green_opt(d, "user"),
 		   *sponsor = gt_green_opt(d, "sponsor");
-	/* The sponsor gives: named in the data (the user's unlock is "by" them). */
+	/* The sponsor gives, named in the data (the entry is "by" the user who unlocks). */
 	if (!sponsor)
 		sponsor = e->by;
 	const json_t *amount = json_object_get(d, "amount");
@@ -1095,8 +1095,8 @@ int gt_green_audit_entry(gt_green_audit *a, const gt_entry *e, gt_error *err)
 int gt_green_audit_add(gt_green_audit *a, uint64_t index, const uint8_t *data, size_t len,
 		       gt_error *err)
 {
-	/* Entries whose bytes hold neither "green. (the start of a green
-	 * type) nor a donation from a pool are passed over without parsing;
+	/* Entries whose bytes hold neither "green. (how a green type starts)
+	 * nor a donation and "pool" are passed over without parsing;
 	 * the others are parsed in full, so that a green entry written in
 	 * another form (spaces, another order of keys) is refused. */
 	static const char green[] = "\"green.", donation[] = "give.donation", pool[] = "pool";

@@ -43,7 +43,9 @@ function startOffset() {
 
 // ---- one server per test ---------------------------------------------------------------
 
-async function setup(t, name, offset = startOffset()) {
+async function setup(t, name, offset) {
+  const chosen = offset !== undefined;
+  offset ??= startOffset();
   const data = initData(`green-${name}`);
   const clock = makeClock(data, offset);
   const server = await startServer(data, clock.args);
@@ -55,7 +57,7 @@ async function setup(t, name, offset = startOffset()) {
     if (g.copy) await g.copy.kill();
     cleanup(data);
   });
-  assert.equal(g.today().slice(8), '10');
+  if (!chosen) assert.equal(g.today().slice(8), '10');
   return g;
 }
 
@@ -534,6 +536,44 @@ test('the rule table: an admin changes or adds rules within the limits; a monthl
   await finish(g);
 });
 
+test('the programme\'s day is China\'s: at 00:30 in Beijing it is already the next day, and the next month', async (t) => {
+  // 00:30 CST on the 1st of the month after next: 16:30 UTC on the last day of the month before.
+  const now = Date.now();
+  const cst = new Date(now + 8 * 3600e3);
+  const target = Date.UTC(cst.getUTCFullYear(), cst.getUTCMonth() + 2, 1, 0, 30) - 8 * 3600e3;
+  const g = await setup(t, 'china-day', Math.ceil((target - now) / 1000));
+  const D = g.today(), Y = addDays(D, -1);
+  assert.equal(D.slice(8), '01');
+  assert.equal(iso(g.clock.now()).slice(0, 10), Y, 'UTC is still on the day before');
+  await ok(g, 'PUT', '/api/v1/green/rules/tap_card', { unit: 'taps', grams: 10, per: 1, daily_cap: 50, monthly_cap: 50, active: true }, g.admin);
+  const app = await makeOrg(g.server, g.admin, 'busapp', ['app']);
+  const a = await user(g);
+  // Yesterday (last month) reaches last month's cap; today, without a day, is the 1st of
+  // a new month with a cap of its own.
+  const ans = await reported(g, app, [act(a, 'tap_card', 5, { day: Y }), act(a, 'tap_card', 1, { day: Y }), act(a, 'tap_card', 5)]);
+  assert.deepEqual(ans.results.map((x) => x.status === 'refused' ? x.code : x.status), ['credited', 'daily-cap', 'credited']);
+  assert.deepEqual((await provenEntry(g, ans.index)).data.actions.map((x) => [x.day, x.grams]), [[Y, 50], [D, 50]]);
+  // Yesterday's energy appeared at the start of the 1st in Beijing (16:00 UTC the day before).
+  let m = await me(g, a);
+  assert.deepEqual(m.collectable, [{ day: Y, grams: 50, expires: expires(Y) }]);
+  assert.deepEqual(m.pending, [{ day: D, grams: 50, appears: `${D}T16:00:00.000Z` }]);
+  let r = await call(g, 'POST', '/api/v1/green/me/collect', {}, a.key);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.days, [{ day: Y, grams: 50 }]);
+  // 15:50 in Beijing: still the 1st, today's energy still on its way.
+  g.clock.advance(15 * 3600 + 20 * 60);
+  assert.equal(g.today(), D);
+  await refused(g, 'POST', '/api/v1/green/me/collect', {}, a.key, 409, 'conflict', new RegExp(`${D}T16:00:00`));
+  // 00:10 on the 2nd: it has appeared.
+  g.clock.advance(8 * 3600 + 20 * 60);
+  assert.equal(g.today(), addDays(D, 1));
+  r = await call(g, 'POST', '/api/v1/green/me/collect', {}, a.key);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.days, [{ day: D, grams: 50 }]);
+  assert.equal((await me(g, a)).balance, 100);
+  await finish(g);
+});
+
 // ---- energy: appearing, collecting, expiring --------------------------------------------
 
 test('energy appears the next day, is collected into the balance, and expires after 72 hours', async (t) => {
@@ -593,11 +633,15 @@ test('energy appears the next day, is collected into the balance, and expires af
     { kind: 'bus', grams: 80, actions: 1 }, { kind: 'metro', grams: 52, actions: 1 }, { kind: 'walk', grams: 350, actions: 3 },
   ]);
 
-  // An id is remembered for 8 days after the day it names, then forgotten.
+  // An id is remembered for 8 days after the day it names (through D+8), then forgotten.
   let ans = await reported(g, app, [{ ...dup, day: undefined }]);
   assert.equal(ans.results[0].code, 'duplicate');
-  g.clock.advance(6 * DAY);
-  assert.equal(g.today(), addDays(D, 10));
+  g.clock.advance(4 * DAY);
+  assert.equal(g.today(), addDays(D, 8));
+  ans = await reported(g, app, [{ ...dup, day: undefined }]);
+  assert.equal(ans.results[0].code, 'duplicate');
+  g.clock.advance(DAY);
+  assert.equal(g.today(), addDays(D, 9));
   ans = await reported(g, app, [{ ...dup, day: undefined }]);
   assert.equal(ans.results[0].status, 'credited', JSON.stringify(ans.results[0]));
   await finish(g);
@@ -998,14 +1042,25 @@ test('sponsor pools turn actions and energy into donations to campaigns, and nev
   assert.equal(r.status, 201, r.text);
   g.clock.advance(3 * DAY);
   await refused(g, 'POST', unlockPath('short'), { campaign: 'school-meals', action: ref.c2 }, c.key, 409, 'conflict', /ended/);
+  // Only actions of the last 8 days unlock: c's ride of day D, until D+8.
+  r = await call(g, 'POST', '/api/v1/green/pools', pool({ id: 'late', budget: 100, user_cap: undefined }), sponsor.token);
+  assert.equal(r.status, 201, r.text);
+  g.clock.advance(6 * DAY);
+  assert.equal(g.today(), addDays(D, 9));
+  await refused(g, 'POST', unlockPath('late'), { campaign: 'school-meals', action: ref.c2 }, c.key, 404, 'not-found', /last 8 days/);
+  const fresh = act(c, 'metro', 1);
+  await reported(g, app, [fresh]);
+  r = await call(g, 'POST', unlockPath('late'), { campaign: 'school-meals', action: actionRef('metroapp', fresh.id) }, c.key);
+  assert.equal(r.status, 201, r.text);
 
   // The public figures.
   const list = (await ok(g, 'GET', '/api/v1/green/pools')).items;
-  assert.deepEqual(list.map((x) => x.id).sort(), ['energy-for-rivers', 'metro-for-schools', 'race', 'short']);
+  assert.deepEqual(list.map((x) => [x.id, x.status]).sort(), [['energy-for-rivers', 'open'], ['late', 'open'], ['metro-for-schools', 'closed'], ['race', 'exhausted'], ['short', 'ended']]);
   const tot = await totals(g);
   const pick = (x) => ({ id: x.id, sponsor: x.sponsor, currency: x.currency, budget: x.budget, unlocked: x.unlocked, unlocks: x.unlocks });
   assert.deepEqual(tot.pools.map(pick).sort((x, y) => x.id.localeCompare(y.id)), [
     { id: 'energy-for-rivers', sponsor: 'metro-co', currency: 'CNY', budget: 1000, unlocked: 20, unlocks: 2 },
+    { id: 'late', sponsor: 'metro-co', currency: 'CNY', budget: 100, unlocked: 10, unlocks: 1 },
     { id: 'metro-for-schools', sponsor: 'metro-co', currency: 'CNY', budget: 35, unlocked: 30, unlocks: 3 },
     { id: 'race', sponsor: 'metro-co', currency: 'CNY', budget: 50, unlocked: 50, unlocks: 5 },
     { id: 'short', sponsor: 'metro-co', currency: 'CNY', budget: 100, unlocked: 0, unlocks: 0 },

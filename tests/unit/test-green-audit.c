@@ -624,3 +624,54 @@ Test(green_audit, the_comparison_names_each_field)
 	json_decref(log);
 	json_decref(server);
 }
+
+/* ---- many days -------------------------------------------------------------------------- */
+
+Test(green_audit, sixty_days_of_random_reports_and_collects, .timeout = 300)
+{
+	S_env e;
+	S_env_init(&e, "green-audit-days");
+	static const char *const kinds[] = {"walk", "metro", "bus", "paperless_bill"};
+	uint64_t seed = 11;
+	int ids = 0;
+	int32_t first = gt_green_day(e.now);
+	while (gt_green_day(e.now) - first < 60) {
+		json_t *list = json_array();
+		for (int k = (int)tu_between(&seed, 1, 4); k > 0; k--) {
+			char id[32];
+			snprintf(id, sizeof(id), "r%d", ids++);
+			json_array_append_new(list,
+					      S_act(&e, id, (int)tu_between(&seed, 0, NUSERS - 1),
+						    kinds[tu_between(&seed, 0, 3)],
+						    (int64_t)tu_between(&seed, 1, 20000),
+						    -(int)tu_between(&seed, 0, 1)));
+		}
+		json_decref(S_report(&e, list));
+		if (tu_between(&seed, 0, 2) == 0) {
+			gt_ledger_result res;
+			int user = (int)tu_between(&seed, 0, NUSERS - 1);
+			int rc = gt_ledger_call(e.ledger, "green.collect", e.uid[user], "user",
+						json_object(), &res);
+			cr_assert(rc == 0 || rc == GT_ESTATE, "collect: %d %s", rc, res.msg);
+			json_decref(res.reply);
+		}
+		e.now += (int64_t)tu_between(&seed, DAY_MS / 8, DAY_MS * 3 / 2);
+		if (tu_between(&seed, 0, 9) == 0)
+			S_agree(&e, "along the way");
+	}
+	S_agree(&e, "sixty days on");
+	/* Some energy was collected, some expired, over days the replay forgot. */
+	S_log l;
+	S_log_read(&e, &l);
+	gt_green_audit *a;
+	gt_error err = {0};
+	cr_assert_eq(S_replay(&l, &a, &err), 0, "%s", err.msg);
+	json_t *t = gt_green_audit_totals(a, e.now);
+	cr_assert_gt(S_int_at(t, "energy.collected"), 0);
+	cr_assert_gt(S_int_at(t, "energy.expired"), 0);
+	cr_assert_gt(S_int_at(t, "energy.actions"), 100);
+	json_decref(t);
+	gt_green_audit_free(a);
+	S_log_free(&l);
+	S_env_done(&e);
+}

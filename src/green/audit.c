@@ -781,7 +781,7 @@ static int S_on_survival(S_ctx *x)
 			     (long long)year);
 	if (year == 3 && !p->has1)
 		return S_bad(x, "planting %lld has no year-1 check before it", (long long)n);
-	if (date > x->today || date < p->date + (int32_t)(365 * year) - S_CHECK_EARLY_DAYS)
+	if (date > x->today || date < gt_green_add_years(p->date, (int)year) - S_CHECK_EARLY_DAYS)
 		return S_bad(x,
 			     "date %s is not between 30 days before the year-%lld anniversary "
 			     "and the entry's day",

@@ -574,6 +574,51 @@ test('the programme\'s day is China\'s: at 00:30 in Beijing it is already the ne
   await finish(g);
 });
 
+test('at once: caps, duplicates, collects and redemptions hold under concurrent requests, and the energy book survives a restart', async (t) => {
+  const g = await setup(t, 'concurrent');
+  const Y = addDays(g.today(), -1);
+  const app = await makeOrg(g.server, g.admin, 'stepapp', ['app']);
+  const planter = await makeOrg(g.server, g.admin, 'desert-green', ['planter']);
+  await ok(g, 'PUT', '/api/v1/green/species/shrub', { name: 'Shrub', cost: 100, region: 'Alxa', available: true }, planter.token);
+  const a = await user(g), b = await user(g);
+  // Twenty reports of 100 g at once against a daily cap of 296: 100 + 100 + 96, never more.
+  let answers = await Promise.all(Array.from({ length: 20 }, () => reported(g, app, [act(a, 'walk', 6000)])));
+  const results = answers.map((x) => x.results[0]);
+  assert.equal(results.reduce((sum, x) => sum + x.grams, 0), 296);
+  assert.deepEqual(results.map((x) => x.status === 'refused' ? x.code : `${x.status} ${x.grams}`).sort(),
+    ['capped 96', 'credited 100', 'credited 100', ...Array(17).fill('daily-cap')].sort());
+  // The same id in ten reports at once: credited once.
+  const once = act(b, 'bus', 1);
+  answers = await Promise.all(Array.from({ length: 10 }, () => reported(g, app, [{ ...once }])));
+  assert.deepEqual(answers.map((x) => x.results[0].status === 'refused' ? x.results[0].code : x.results[0].status).sort(),
+    ['credited', ...Array(9).fill('duplicate')].sort());
+  // Five collects at once: one collects, four find nothing; the balance counts it once.
+  await reported(g, app, [act(b, 'walk', 15000, { day: Y })]);
+  const collects = await Promise.all(Array.from({ length: 5 }, () => call(g, 'POST', '/api/v1/green/me/collect', {}, b.key)));
+  assert.deepEqual(collects.map((x) => x.status).sort(), [200, 409, 409, 409, 409]);
+  assert.equal(collects.find((x) => x.status === 200).json.grams, 250);
+  assert.equal((await me(g, b)).balance, 250);
+  // Six redemptions at once with the balance for two.
+  const buys = await Promise.all(Array.from({ length: 6 }, () => call(g, 'POST', '/api/v1/green/me/trees', { species: 'shrub' }, b.key)));
+  assert.deepEqual(buys.map((x) => x.status).sort(), [201, 201, 409, 409, 409, 409]);
+  let mb = await me(g, b);
+  assert.deepEqual([mb.balance, mb.spent, mb.trees.length], [50, 200, 2]);
+
+  // A restart: the book is made again from the store; caps, duplicates and balances hold.
+  await published(g.server);
+  const before = await totals(g);
+  assert.equal((await g.server.stop()).code, 0, g.server.stderr());
+  g.server = await startServer(g.data, g.clock.args);
+  assert.deepEqual(withoutAsOf(await totals(g)), withoutAsOf(before));
+  let ans = await reported(g, app, [{ ...once }, act(a, 'walk', 60), act(b, 'walk', 6000)]);
+  assert.deepEqual(ans.results.map((x) => x.status === 'refused' ? x.code : `${x.status} ${x.grams}`), ['duplicate', 'daily-cap', 'credited 100']);
+  mb = await me(g, b);
+  assert.deepEqual([mb.balance, mb.spent, mb.collected], [50, 200, 250]);
+  assert.deepEqual(mb.pending.map((x) => x.grams), [180]);
+  await refused(g, 'POST', '/api/v1/green/me/collect', {}, b.key, 409, 'conflict');
+  await finish(g);
+});
+
 // ---- energy: appearing, collecting, expiring --------------------------------------------
 
 test('energy appears the next day, is collected into the balance, and expires after 72 hours', async (t) => {
@@ -748,6 +793,7 @@ test('trees: a catalogue per partner, redemption from the balance, plantings fir
   await refused(g, 'POST', '/api/v1/green/plantings', planting({ photos: [photo(1).slice(0, 63)] }), desert.token, 400, 'invalid', /photos/);
   await refused(g, 'POST', '/api/v1/green/plantings', planting({ site: 'nowhere' }), desert.token, 404, 'not-found', /nowhere/);
   await refused(g, 'POST', '/api/v1/green/plantings', planting(), oasis.token, 403, 'forbidden');
+  await refused(g, 'POST', '/api/v1/green/plantings', planting({ species: 'sea-buckthorn', count: 1 }), desert.token, 403, 'forbidden', /oasis/);
   await refused(g, 'POST', '/api/v1/green/plantings', planting(), app.token, 403, 'forbidden');
   // 44 km north of the site is within 50 km: the four oldest trees, in order.
   let r = await plant(planting({ latitude: 39.24 }));
@@ -875,6 +921,7 @@ test('trees: a catalogue per partner, redemption from the balance, plantings fir
   assert.deepEqual(r.json.checks, []);
   assert.equal(r.json.status, 'ordered');
   assert.equal((await call(g, 'GET', `/api/v1/green/trees/${p1}`)).status, 404);
+  assert.equal((await call(g, 'GET', '/api/v1/green/trees/abc')).status, 404);
   await finish(g);
 });
 

@@ -19,7 +19,7 @@ static const char S_usage[] =
 	"  store     dump the store as canonical text\n"
 	"  log       print the log's key, inclusion and consistency proofs; append raw entries\n"
 	"  verify    verify a whole log, from a directory or a URL\n"
-	"  audit     recompute every campaign's accounts from the log; compare with a server\n"
+	"  audit     recompute campaign accounts and green totals from the log; compare with a server\n"
 	"  gs1       parse and check a GS1 code (element string, Digital Link, Chinese drug code)\n"
 	"  check     check a vaccine or medicine pack against a server, proofs verified here\n"
 	"  bench     measure the log (append, proofs) and skills matching\n"

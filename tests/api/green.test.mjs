@@ -625,9 +625,10 @@ test('energy appears the next day, is collected into the balance, and expires af
   const g = await setup(t, 'collect');
   const D = g.today(), Y = addDays(D, -1);
   const app = await makeOrg(g.server, g.admin, 'stepapp', ['app']);
-  const a = await user(g), b = await user(g), c = await user(g);
+  const a = await user(g), b = await user(g), c = await user(g), e = await user(g);
   const dup = act(a, 'bus', 1);
-  await reported(g, app, [act(a, 'walk', 12000), act(a, 'metro', 1, { day: Y }), act(b, 'walk', 6000), act(c, 'walk', 3000), dup]);
+  await reported(g, app, [act(a, 'walk', 12000), act(a, 'metro', 1, { day: Y }), act(b, 'walk', 6000), act(c, 'walk', 3000), dup,
+    act(e, 'paperless_bill', 1, { day: Y }), act(e, 'paperless_bill', 2)]);
 
   // Yesterday's energy has appeared: collected now.
   let r = await call(g, 'POST', '/api/v1/green/me/collect', {}, a.key);
@@ -647,8 +648,9 @@ test('energy appears the next day, is collected into the balance, and expires af
   await refused(g, 'POST', '/api/v1/green/me/collect', {}, b.key, 409, 'conflict', new RegExp(at));
   let tot = await totals(g);
   assert.deepEqual({ ...tot.energy, kinds: undefined }, {
-    credited: 52 + 280 + 100 + 50, collected: 52, expired: 0, spent: 0, pending: 280 + 100 + 50, actions: 5, kinds: undefined,
+    credited: 52 + 280 + 100 + 50 + 15, collected: 52, expired: 0, spent: 0, pending: 280 + 100 + 50 + 15, actions: 7, kinds: undefined,
   });
+  assert.deepEqual((await me(g, e)).actions.map((x) => [x.day, x.grams, x.state]), [[D, 10, 'pending'], [Y, 5, 'collectable']]);
 
   // The next day: collectable until the start of D+4.
   g.clock.advance(DAY);
@@ -659,6 +661,12 @@ test('energy appears the next day, is collected into the balance, and expires af
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.grams, 280);
   assert.equal((await me(g, a)).balance, 332);
+  assert.deepEqual((await me(g, a)).actions.map((x) => x.state), ['collected', 'collected', 'collected']);
+  // e collects two days at once, oldest first.
+  r = await call(g, 'POST', '/api/v1/green/me/collect', {}, e.key);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.grams, r.json.days], [15, [{ day: Y, grams: 5 }, { day: D, grams: 10 }]]);
+  assert.deepEqual((await provenEntry(g, r.json.index)).data, { user: e.ref, grams: 15, days: [{ day: Y, grams: 5 }, { day: D, grams: 10 }] });
   // Still there on the third day after.
   g.clock.advance(2 * DAY);
   r = await call(g, 'POST', '/api/v1/green/me/collect', {}, b.key);
@@ -670,12 +678,14 @@ test('energy appears the next day, is collected into the balance, and expires af
   await refused(g, 'POST', '/api/v1/green/me/collect', {}, c.key, 409, 'conflict');
   m = await me(g, c);
   assert.deepEqual([m.balance, m.collected, m.collectable, m.pending], [0, 0, [], []]);
+  assert.deepEqual(m.actions.map((x) => [x.day, x.grams, x.state]), [[D, 50, 'expired']]);
   tot = await totals(g);
   assert.deepEqual({ ...tot.energy, kinds: undefined }, {
-    credited: 482, collected: 432, expired: 50, spent: 0, pending: 0, actions: 5, kinds: undefined,
+    credited: 497, collected: 447, expired: 50, spent: 0, pending: 0, actions: 7, kinds: undefined,
   });
   assert.deepEqual(tot.energy.kinds.filter((k) => k.grams > 0).sort((x, y) => x.kind.localeCompare(y.kind)), [
-    { kind: 'bus', grams: 80, actions: 1 }, { kind: 'metro', grams: 52, actions: 1 }, { kind: 'walk', grams: 350, actions: 3 },
+    { kind: 'bus', grams: 80, actions: 1 }, { kind: 'metro', grams: 52, actions: 1 }, { kind: 'paperless_bill', grams: 15, actions: 2 },
+    { kind: 'walk', grams: 350, actions: 3 },
   ]);
 
   // An id is remembered for 8 days after the day it names (through D+8), then forgotten.
@@ -999,8 +1009,14 @@ test('sponsor pools turn actions and energy into donations to campaigns, and nev
   assert.equal(don.data.action, ref.a1);
   assert.equal(await raised('school-meals'), 10);
 
-  // Each action once per pool; only a kind the pool names; only one's own actions.
-  await refused(g, 'POST', unlockPath('metro-for-schools'), { campaign: 'river-cleanup', action: ref.a1 }, a.key, 409, 'already-exists');
+  // Each action once per pool (another pool may take it too); only a kind the pool names;
+  // only one's own actions.
+  await refused(g, 'POST', unlockPath('metro-for-schools'), { campaign: 'river-cleanup', action: ref.a1 }, a.key, 409, 'already-exists', /already unlocked/);
+  r = await call(g, 'POST', '/api/v1/green/pools', pool({ id: 'second', budget: 10, user_cap: undefined }), rival.token);
+  assert.equal(r.status, 201, r.text);
+  r = await call(g, 'POST', unlockPath('second'), { campaign: 'river-cleanup', action: ref.a1 }, a.key);
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.left, 0);
   await refused(g, 'POST', unlockPath('metro-for-schools'), { campaign: 'school-meals', action: ref.aw }, a.key, 409, 'conflict', /walk/);
   await refused(g, 'POST', unlockPath('metro-for-schools'), { campaign: 'school-meals', action: ref.b1 }, a.key, 403, 'forbidden', /not yours/);
   await refused(g, 'POST', unlockPath('metro-for-schools'), { campaign: 'school-meals', action: 'f'.repeat(24) }, a.key, 404, 'not-found');
@@ -1023,7 +1039,7 @@ test('sponsor pools turn actions and energy into donations to campaigns, and nev
   assert.deepEqual(p.campaigns, ['school-meals', 'river-cleanup']);
   assert.deepEqual(p.by_campaign.map((x) => [x.campaign, x.amount, x.unlocks]).sort(), [['river-cleanup', 10, 1], ['school-meals', 20, 2]]);
   assert.equal(await raised('school-meals'), 20);
-  assert.equal(await raised('river-cleanup'), 10);
+  assert.equal(await raised('river-cleanup'), 20, 'metro-for-schools 10, second 10');
 
   // Closing: only by its sponsor, once; a closed pool unlocks nothing.
   await refused(g, 'POST', '/api/v1/green/pools/metro-for-schools/close', {}, rival.token, 403, 'forbidden');
@@ -1066,7 +1082,7 @@ test('sponsor pools turn actions and energy into donations to campaigns, and nev
   await refused(g, 'POST', unlockPath('energy-for-rivers'), { campaign: 'school-meals', grams: 200 }, b.key, 409, 'conflict', /at most 15 per user/);
   assert.equal((await me(g, b)).balance, 356);
   assert.equal(await raised('school-meals'), 30);
-  assert.equal(await raised('river-cleanup'), 20);
+  assert.equal(await raised('river-cleanup'), 30);
 
   // Many users at once on a pool of 50: exactly five unlocks of 10.
   r = await call(g, 'POST', '/api/v1/green/pools', pool({ id: 'race', budget: 50, user_cap: undefined, campaigns: ['river-cleanup'] }), sponsor.token);
@@ -1102,7 +1118,7 @@ test('sponsor pools turn actions and energy into donations to campaigns, and nev
 
   // The public figures.
   const list = (await ok(g, 'GET', '/api/v1/green/pools')).items;
-  assert.deepEqual(list.map((x) => [x.id, x.status]).sort(), [['energy-for-rivers', 'open'], ['late', 'open'], ['metro-for-schools', 'closed'], ['race', 'exhausted'], ['short', 'ended']]);
+  assert.deepEqual(list.map((x) => [x.id, x.status]).sort(), [['energy-for-rivers', 'open'], ['late', 'open'], ['metro-for-schools', 'closed'], ['race', 'exhausted'], ['second', 'exhausted'], ['short', 'ended']]);
   const tot = await totals(g);
   const pick = (x) => ({ id: x.id, sponsor: x.sponsor, currency: x.currency, budget: x.budget, unlocked: x.unlocked, unlocks: x.unlocks });
   assert.deepEqual(tot.pools.map(pick).sort((x, y) => x.id.localeCompare(y.id)), [
@@ -1110,6 +1126,7 @@ test('sponsor pools turn actions and energy into donations to campaigns, and nev
     { id: 'late', sponsor: 'metro-co', currency: 'CNY', budget: 100, unlocked: 10, unlocks: 1 },
     { id: 'metro-for-schools', sponsor: 'metro-co', currency: 'CNY', budget: 35, unlocked: 30, unlocks: 3 },
     { id: 'race', sponsor: 'metro-co', currency: 'CNY', budget: 50, unlocked: 50, unlocks: 5 },
+    { id: 'second', sponsor: 'rival-co', currency: 'CNY', budget: 10, unlocked: 10, unlocks: 1 },
     { id: 'short', sponsor: 'metro-co', currency: 'CNY', budget: 100, unlocked: 0, unlocks: 0 },
   ]);
   assert.equal(tot.energy.spent, 400);

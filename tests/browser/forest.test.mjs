@@ -115,6 +115,7 @@ describe('forest page', SUITE, () => {
 	test('registering keeps the key, says to keep it, and gives the reference to copy for apps', T, async () => {
 		const page = await open();
 		await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+		await page.bringToFront(); // the clipboard needs a focused document
 		await page.getByRole('button', { name: 'Register' }).click();
 		await page.waitForSelector('#key-notice:not([hidden])');
 		const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('goodtrace.green')));
@@ -582,6 +583,9 @@ describe('tree certificate page', SUITE, () => {
 		['another species named', () => tamper(isCert, (j) => (j.species = POPLAR.id)), (c) => c['agree-0'] === 'fail' && c['agree-1'] === 'fail'],
 		['the planting site changed', () => tamper(isCert, (j) => (j.planting.site = 'elsewhere')), (c) => c['agree-1'] === 'fail'],
 		['the planting\'s photos changed', () => tamper(isCert, (j) => j.planting.photos.reverse()), (c) => c['agree-1'] === 'fail'],
+		['the partner\'s note changed', () => tamper(isCert, (j) => (j.planting.note = 'Planted in the autumn.')), (c) => c['agree-1'] === 'fail'],
+		['the time of the redemption changed', () => tamper(isCert, (j) => (j.redeemed.at = new Date(Date.parse(j.redeemed.at) - DAY).toISOString())), (c) => c['agree-0'] === 'fail'],
+		['the tree\'s number changed in the answer', () => tamper(isCert, (j) => (j.tree = g.planting)), (c) => c['agree-0'] === 'fail'],
 		['a survival check\'s figure alive changed', () => tamper(isCert, (j) => (j.checks[0].alive = 2)), (c) => c['agree-2'] === 'fail'],
 		['a survival check given another entry', () => tamper(isCert, (j) => (j.checks[1].index = another())), (c) => c['agree-3'] === 'fail'],
 		['the status said ordered although planted', () => tamper(isCert, (j) => (j.status = 'ordered')), (c) => c.status === 'fail'],

@@ -127,6 +127,10 @@ async function checkEntry(index, cp, cpError) {
 	return { index, entry: parseEntry(e.raw), raw: e.raw, checks: r.checks.map(title) };
 }
 
+const sameTime = (a, b) => {
+	const x = Date.parse(a);
+	return Number.isFinite(x) && x === Date.parse(b);
+};
 const sameList = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
 const e6 = (deg) => Math.round(Number(deg) * 1e6);
 
@@ -152,6 +156,8 @@ function agreement(cert, part, entry, plantingIndex) {
 		want('species', d.species === cert.species);
 		want('partner', d.planter === cert.planter);
 		want('cost', Number(d.cost) === Number(cert.cost));
+		const at = redemptionOf(cert)?.at;
+		if (at !== undefined && at !== null) want('time', sameTime(entry.at, at));
 	} else if (part.role === 'planting') {
 		const p = cert.planting;
 		want('type', entry.type === 'green.planting');
@@ -163,6 +169,7 @@ function agreement(cert, part, entry, plantingIndex) {
 		want('count', Number(d.count) === Number(p.count));
 		want('place', Number(d.latitude_e6) === e6(p.latitude) && Number(d.longitude_e6) === e6(p.longitude));
 		want('photos', sameList(d.photos, p.photos));
+		want('note', (d.note ?? null) === (p.note ?? null));
 		want('order', part.index > Number(cert.tree));
 	} else {
 		const c = part.check;

@@ -9,7 +9,7 @@
 // key ("gu_…") is their bearer token for their own routes (docs/green.md).
 
 import { initSite, h } from './site.js';
-import { t, onLangChange, locale } from './i18n.js';
+import { t, onLangChange } from './i18n.js';
 import { ApiError, getJSON, requestJSON, errText, listOf, str, orgName, orgLabel, money, percent } from './give.js';
 import { kindName, grams, num, speciesName, when, dayName, treeBadge, certHref, refusal, entryLink } from './forest-common.js';
 import { stageOf, STAGES, treeSvg } from './forest-draw.js';

@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The reply as it is (201 or 200), with "at" when the command wrote an entry. */
+/* The reply as it is (201 or 200), with "at" and (unless the reply says
+ * otherwise: a report that wrote nothing) "index" when the command wrote an entry. */
 static enum MHD_Result S_reply(gt_req *r, const gt_ledger_result *res, unsigned status)
 {
 	json_t *v = res->reply ? json_copy(res->reply) : json_object();
-	if (v && res->count)
+	if (v && res->count) {
 		json_object_set_new(v, "at", json_string(res->at));
+		if (!json_object_get(v, "index"))
+			json_object_set_new(v, "index", json_integer((json_int_t)res->first));
+	}
 	return gt_api_json(r, status, v);
 }
 

@@ -85,6 +85,15 @@ int gt_green_pool_decide(gt_decide *d, const json_t *in, gt_error *err)
 			rc = gt_json_int(pa, "amount", 1, budget, &amount, err);
 		if (rc == 0)
 			rc = S_slugs(pa, "kinds", GT_GREEN_KINDS_MAX, &kinds, err);
+		gt_green_rule rules[GT_GREEN_KINDS_MAX];
+		size_t nrules, ki;
+		json_t *kv;
+		if (rc == 0)
+			rc = gt_green_rules_load(gt_decide_conn(d), rules, &nrules, err);
+		json_array_foreach(kinds, ki, kv)
+		if (rc == 0 && !gt_green_rule_find(rules, nrules, json_string_value(kv)))
+			rc = gt_fail(err, GT_EINVAL, "per_action.kinds[%zu]: no rule for the kind \"%s\"",
+				     ki, json_string_value(kv));
 	}
 	if (rc == 0 && pe) {
 		static const char *const k[] = {"grams", "amount", NULL};

@@ -964,6 +964,7 @@ test('sponsor pools turn actions and energy into donations to campaigns, and nev
   await refused(g, 'POST', '/api/v1/green/pools', pool({ budget: 0 }), sponsor.token, 400, 'invalid', /budget/);
   await refused(g, 'POST', '/api/v1/green/pools', pool({ per_energy: { grams: 100, amount: 5 } }), sponsor.token, 400, 'invalid', /per_action|per_energy/);
   await refused(g, 'POST', '/api/v1/green/pools', pool({ per_action: undefined }), sponsor.token, 400, 'invalid', /per_action|per_energy/);
+  await refused(g, 'POST', '/api/v1/green/pools', pool({ per_action: { kinds: ['metro', 'skydiving'], amount: 10 } }), sponsor.token, 400, 'invalid', /per_action\.kinds\[1\]: no rule for the kind "skydiving"/);
   await refused(g, 'POST', '/api/v1/green/pools', pool({ campaigns: ['school-meals', 'yen-fund'] }), sponsor.token, 400, 'invalid', /yen-fund.*JPY/);
   let r = await call(g, 'POST', '/api/v1/green/pools', pool(), sponsor.token);
   assert.equal(r.status, 201, r.text);

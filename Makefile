@@ -31,7 +31,9 @@ help:
 	@echo '             (bench/check-bench, BENCH_CHECK_SECONDS=$(BENCH_CHECK_SECONDS) per run; the set-up takes minutes),'
 	@echo '             then the One-yuan donations: 5.8 million through the batch route and 300,000'
 	@echo '             single ones into one campaign (bench/give-bench; GT_BENCH_BATCH_TOTAL,'
-	@echo '             GT_BENCH_SINGLES, GT_BENCH_CONNS in the environment for shorter runs)'
+	@echo '             GT_BENCH_SINGLES, GT_BENCH_CONNS in the environment for shorter runs),'
+	@echo '             then green action reports: 2,000,000 actions in reports of 256 for'
+	@echo '             1,000,000 users (bench/green-bench; GT_BENCH_GREEN_ACTIONS, GT_BENCH_GREEN_USERS)'
 	@echo 'make fmt     clang-format the C sources in place'
 	@echo 'make clean   remove build/, build-asan/ and build-fuzz/'
 
@@ -62,6 +64,7 @@ bench: build
 		--serials $(BENCH_CHECK_SERIALS) --duration $(BENCH_CHECK_SECONDS) \
 		--capture-events $(BENCH_CHECK_EVENTS)
 	bench/give-bench build/goodtrace build/gt-httpload
+	bench/green-bench build/goodtrace build/gt-httpload
 
 fmt: deps
 	find src tests bench -name '*.[ch]' -print0 | xargs -0 -r clang-format -i

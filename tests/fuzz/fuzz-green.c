@@ -28,7 +28,7 @@
  *
  * A report is checked against a plain model of docs/green.md: the command
  * fails (GT_EINVAL or GT_ETOOBIG, nothing written) exactly when the body is
- * not {"actions": [1 to 256 values]}; otherwise there is one result per
+ * not {"actions": [1 to 256 objects]}; otherwise there is one result per
  * action, each credited, capped or refused; an action is refused exactly
  * when something is wrong with it (with one of the codes that say what) or
  * a cap is reached, and otherwise earns floor(quantity * grams / per) up to
@@ -693,6 +693,8 @@ static void S_report(S_sums *s, json_t *in)
 	size_t n = json_array_size(list), i;
 	bool valid = json_is_object(in) && json_object_size(in) == 1 && json_is_array(list) &&
 		     n >= 1 && n <= GT_GREEN_REPORT_MAX;
+	for (i = 0; i < n; i++)
+		valid = valid && json_is_object(json_array_get(list, i));
 	S_model *m = calloc(n ? n : 1, sizeof(*m));
 	if (!m)
 		abort();
@@ -720,7 +722,7 @@ static void S_report(S_sums *s, json_t *in)
 		goto out;
 	}
 	if (!valid)
-		S_FAIL("a report that is not {\"actions\": [1 to %d]} was taken",
+		S_FAIL("a report that is not {\"actions\": [1 to %d objects]} was taken",
 		       GT_GREEN_REPORT_MAX);
 	const json_t *results = json_object_get(res.reply, "results");
 	if (!json_is_object(res.reply) || !json_is_array(results) || json_array_size(results) != n)

@@ -88,7 +88,8 @@ enum MHD_Result gt_h_green_me(gt_req *r)
 	if (b && !gt_green_book_ready(b)) {
 		/* Load the book on the writer (it follows the store there). */
 		gt_ledger_result res;
-		int rc = gt_ledger_call(r->api->ledger, "green.load", NULL, NULL, json_object(), &res);
+		int rc = gt_ledger_call(r->api->ledger, "green.load", NULL, NULL, json_object(),
+					&res);
 		json_decref(res.reply);
 		if (rc < 0)
 			return gt_api_problem_code(r, rc, res.msg);

@@ -203,11 +203,13 @@ static const struct {
 	const char *page;
 } S_sub_pages[] = {
 	{"volunteer/certificate", "volunteer-certificate.html"},
+	{"forest/tree", "forest-tree.html"},
 };
 
 /* The pages: "/" is index.html, "/<name>" is <name>.html when there is one,
  * "<dir>/" is <dir>/index.html, "/campaigns/<id>" is campaign.html,
- * "/volunteer/certificate" is volunteer-certificate.html, anything else the
+ * "/volunteer/certificate" is volunteer-certificate.html, "/forest/tree" is
+ * forest-tree.html, anything else the
  * file at that path. */
 enum MHD_Result gt_h_web(gt_req *r)
 {

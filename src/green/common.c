@@ -142,8 +142,8 @@ int gt_green_hashes(const json_t *in, const char *key, size_t max, json_t **ret,
 		}
 		if (!ok) {
 			json_decref(out);
-			return gt_fail(err, GT_EINVAL, "%s[%zu] must be a SHA-256 hash (64 hex digits)",
-				       key, i);
+			return gt_fail(err, GT_EINVAL,
+				       "%s[%zu] must be a SHA-256 hash (64 hex digits)", key, i);
 		}
 		low[64] = 0;
 		json_array_append_new(out, json_string(low));
@@ -162,8 +162,7 @@ double gt_green_metres(int32_t lat1, int32_t lon1, int32_t lat2, int32_t lon2)
 
 /* ---- users ---------------------------------------------------------------------------------- */
 
-static int S_user_row(gt_store_conn *c, gt_query q, const char *value, gt_stmt **ret,
-		      gt_error *err)
+static int S_user_row(gt_store_conn *c, gt_query q, const char *value, gt_stmt **ret, gt_error *err)
 {
 	gt_stmt *st;
 	int rc = gt_stmt_open(c, q, &st, err);
@@ -205,7 +204,8 @@ int gt_green_check_key(gt_store_conn *c, const char *key, gt_principal *ret, gt_
 int gt_green_me(gt_decide *d, char ref[GT_PSEUDO_LEN + 1], gt_error *err)
 {
 	if (!gt_decide_org(d) || strcmp(gt_decide_role(d), GT_ROLE_USER) != 0)
-		return gt_fail(err, GT_EDENIED, "this is done by a user with their own key (gu_...)");
+		return gt_fail(err, GT_EDENIED,
+			       "this is done by a user with their own key (gu_...)");
 	gt_stmt *st;
 	int rc = S_user_row(gt_decide_conn(d), GT_Q_GREEN_GUSER_GET, gt_decide_org(d), &st, err);
 	if (rc < 0)

@@ -72,7 +72,9 @@ static int S_hex(const char *s, size_t n, uint8_t *out)
 		int v = 0;
 		for (int k = 0; k < 2; k++) {
 			char c = s[2 * i + k];
-			int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+			int x = c >= '0' && c <= '9' ? c - '0' :
+				c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+						       -1;
 			if (x < 0)
 				return -1;
 			v = v << 4 | x;
@@ -106,8 +108,9 @@ static int S_grow(void **p, size_t *cap, size_t n, size_t size)
 }
 
 /* Rehash slots (count n, a power of two) for the items keyed at key_of. */
-static int S_rehash(uint32_t **slots, size_t *nslots, size_t items, const uint8_t *(*key_of)(
-		    const struct gt_green_book *, uint32_t), const struct gt_green_book *b)
+static int S_rehash(uint32_t **slots, size_t *nslots, size_t items,
+		    const uint8_t *(*key_of)(const struct gt_green_book *, uint32_t),
+		    const struct gt_green_book *b)
 {
 	size_t n = *nslots ? *nslots : 2048;
 	while (n < 2 * (items + 1))
@@ -322,8 +325,7 @@ static int S_load(gt_green_book *b, gt_store_conn *c, int32_t today, gt_error *e
 		int32_t day = (int32_t)gt_stmt_i64(st, 0);
 		uint8_t key[32];
 		int64_t u = -1;
-		if (S_user_bytes(gt_stmt_text(st, 2, NULL), key) &&
-		    (u = S_user_find(b, key)) < 0)
+		if (S_user_bytes(gt_stmt_text(st, 2, NULL), key) && (u = S_user_find(b, key)) < 0)
 			u = S_user_add(b, key); /* no private row (a store rebuilt elsewhere) */
 		int kind = S_kind(b, gt_stmt_text(st, 3, NULL));
 		int32_t grams = (int32_t)gt_stmt_i64(st, 4);
@@ -343,7 +345,8 @@ static int S_load(gt_green_book *b, gt_store_conn *c, int32_t today, gt_error *e
 				   .idx = (uint64_t)gt_stmt_i64(st, 1)};
 			if (!ref || strlen(ref) != GT_GREEN_REF_HEX ||
 			    S_hex(ref, GT_GREEN_REF_BYTES, a.ref) < 0)
-				rc = gt_fail(err, GT_ECORRUPT, "an action's reference is malformed");
+				rc = gt_fail(err, GT_ECORRUPT,
+					     "an action's reference is malformed");
 			else
 				rc = S_act_add(b, &a);
 		}
@@ -499,8 +502,8 @@ int gt_green_book_action(gt_green_book *b, const char *ref, char user[GT_PSEUDO_
 	return 0;
 }
 
-size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_ms,
-				 bool collect, uint64_t index, int32_t days[8], int64_t grams[8])
+size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_ms, bool collect,
+				 uint64_t index, int32_t days[8], int64_t grams[8])
 {
 	uint8_t key[32];
 	int64_t u = S_user_bytes(ref, key) ? S_user_find(b, key) : -1;
@@ -577,8 +580,8 @@ static json_t *S_refused(const char *id, const char *code, const char *fmt, ...)
 
 /* One action of a report: its result (accepted ones are in the book and in
  * r->entries); a negative code only for a failure of the store or memory. */
-static int S_action(gt_decide *d, gt_green_book *b, S_report *r, const json_t *in,
-		    json_t **result, gt_error *err)
+static int S_action(gt_decide *d, gt_green_book *b, S_report *r, const json_t *in, json_t **result,
+		    gt_error *err)
 {
 	static const char *const keys[] = {"id", "user", "kind", "quantity", "day", NULL};
 	const char *id = gt_green_opt(in, "id");
@@ -624,8 +627,8 @@ static int S_action(gt_decide *d, gt_green_book *b, S_report *r, const json_t *i
 		return 0;
 	}
 	if (!rule->active) {
-		*result = S_refused(id, "inactive-kind", "the rule for %s is not active",
-				    rule->kind);
+		*result =
+			S_refused(id, "inactive-kind", "the rule for %s is not active", rule->kind);
 		return 0;
 	}
 	if (gt_json_int(in, "quantity", 1, 1000000000, &quantity, &e) < 0) {
@@ -693,8 +696,8 @@ static int S_action(gt_decide *d, gt_green_book *b, S_report *r, const json_t *i
 		   .user = (uint32_t)u,
 		   .idx = r->index};
 	memcpy(a.ref, md, GT_GREEN_REF_BYTES);
-	if (S_act_add(b, &a) < 0 || S_mon_add(b, (uint32_t)u, month, (uint16_t)kind,
-					       (int32_t)grams) < 0)
+	if (S_act_add(b, &a) < 0 ||
+	    S_mon_add(b, (uint32_t)u, month, (uint16_t)kind, (int32_t)grams) < 0)
 		return gt_fail(err, GT_ENOMEM, "out of memory");
 	json_array_append_new(r->entries,
 			      json_pack("{s:s, s:I, s:s, s:I, s:s, s:s}", "day", dt, "grams",
@@ -733,7 +736,8 @@ int gt_green_actions_decide(gt_decide *d, const json_t *in, gt_error *err)
 			     json_is_array(list) ? (n ? "more" : "none") : "something else");
 	for (size_t k = 0; rc == 0 && k < n; k++)
 		if (!json_is_object(json_array_get(list, k)))
-			rc = gt_fail(err, GT_EINVAL, "actions[%zu] must be an object (an action)", k);
+			rc = gt_fail(err, GT_EINVAL, "actions[%zu] must be an object (an action)",
+				     k);
 	if (rc < 0)
 		return rc;
 	gt_green_book *b;
@@ -791,10 +795,10 @@ int gt_green_actions_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 		if (day < 0 || !kind)
 			return gt_fail(err, GT_ECORRUPT, "entry %llu: action %zu is malformed",
 				       (unsigned long long)e->index, i);
-		int64_t r = gt_store_exec(c, GT_Q_GREEN_ACTION_PUT, err, "iiittiit", (int64_t)day,
-					  (int64_t)e->index, (int64_t)i, gt_green_opt(v, "user"),
-					  kind, gt_green_int(v, "quantity"), grams,
-					  gt_green_opt(v, "ref"));
+		int64_t r =
+			gt_store_exec(c, GT_Q_GREEN_ACTION_PUT, err, "iiittiit", (int64_t)day,
+				      (int64_t)e->index, (int64_t)i, gt_green_opt(v, "user"), kind,
+				      gt_green_int(v, "quantity"), grams, gt_green_opt(v, "ref"));
 		if (r < 0)
 			return (int)r;
 		size_t k = 0;
@@ -864,16 +868,15 @@ int gt_green_collect_decide(gt_decide *d, const json_t *in, gt_error *err)
 	for (size_t i = 0; i < n; i++) {
 		char t[11];
 		gt_green_day_text(days[i], t);
-		json_array_append_new(list, json_pack("{s:s, s:I}", "day", t, "grams",
-						      (json_int_t)grams[i]));
+		json_array_append_new(
+			list, json_pack("{s:s, s:I}", "day", t, "grams", (json_int_t)grams[i]));
 		total += grams[i];
 	}
 	uint64_t index;
-	rc = gt_decide_emit(d,
-			    "green.collect",
-			    json_pack("{s:s, s:I, s:O}", "user", ref, "grams", (json_int_t)total,
-				      "days", list),
-			    &index, err);
+	rc = gt_decide_emit(
+		d, "green.collect",
+		json_pack("{s:s, s:I, s:O}", "user", ref, "grams", (json_int_t)total, "days", list),
+		&index, err);
 	if (rc == 0)
 		gt_green_book_collectable(b, ref, now, true, index, days, grams);
 	gt_green_book_done(b);
@@ -911,8 +914,7 @@ int gt_green_collect_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 
 /* ---- a user's energy ------------------------------------------------------------------------ */
 
-int gt_green_energy(gt_green_book *b, const char *ref, int64_t now_ms, json_t *out,
-		    gt_error *err)
+int gt_green_energy(gt_green_book *b, const char *ref, int64_t now_ms, json_t *out, gt_error *err)
 {
 	json_t *collectable = json_array(), *pending = json_array(), *actions = json_array();
 	if (!collectable || !pending || !actions) {
@@ -948,15 +950,14 @@ int gt_green_energy(gt_green_book *b, const char *ref, int64_t now_ms, json_t *o
 		char r[GT_GREEN_REF_HEX + 1];
 		S_unhex(x->ref, GT_GREEN_REF_BYTES, r);
 		gt_green_day_text(x->day, t);
-		const char *state = x->collected	   ? "collected" :
-				    x->day >= today	   ? "pending" :
+		const char *state = x->collected	? "collected" :
+				    x->day >= today	? "pending" :
 				    x->day >= today - 3 ? "collectable" :
-							   "expired";
-		json_array_append_new(actions,
-				      json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "ref", r, "day", t,
-						"kind", b->kinds[x->kind], "grams",
-						(json_int_t)x->grams, "index", (json_int_t)x->idx,
-						"state", state));
+							  "expired";
+		json_array_append_new(actions, json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "ref", r,
+							 "day", t, "kind", b->kinds[x->kind],
+							 "grams", (json_int_t)x->grams, "index",
+							 (json_int_t)x->idx, "state", state));
 	}
 	pthread_rwlock_unlock(&b->lock);
 	json_object_set_new(out, "collectable", collectable);

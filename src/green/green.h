@@ -24,8 +24,8 @@
 
 extern const gt_module gt_green_module;
 
-#define GT_GREEN_REPORT_MAX 256 /* actions in one report */
-#define GT_GREEN_WINDOW 8	/* days an action stays in the book (duplicates, pools) */
+#define GT_GREEN_REPORT_MAX 256	       /* actions in one report */
+#define GT_GREEN_WINDOW 8	       /* days an action stays in the book (duplicates, pools) */
 #define GT_GREEN_TZ_MS (8 * 3600000LL) /* the programme's days: UTC+08:00 */
 
 /* The programme's day of a time (days since 1970-01-01 in UTC+08:00), its
@@ -47,8 +47,7 @@ bool gt_green_book_ready(gt_green_book *b);
 
 /* A user's energy at now_ms, from the book, added to out: "collectable",
  * "pending" and "actions" (docs/green.md, GET /api/v1/green/me). */
-int gt_green_energy(gt_green_book *b, const char *ref, int64_t now_ms, json_t *out,
-		    gt_error *err);
+int gt_green_energy(gt_green_book *b, const char *ref, int64_t now_ms, json_t *out, gt_error *err);
 
 /* The rules in force (defaults and the store's changes) as the API shows
  * them. */

@@ -50,8 +50,8 @@ int gt_green_book_action(gt_green_book *b, const char *ref, char user[GT_PSEUDO_
 /* The energy of ref's that has appeared and not expired or been collected at
  * now_ms, by day (ascending) into days/grams (at most 8); marks it collected
  * at entry index when collect is true. Returns the number of days. */
-size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_ms,
-				 bool collect, uint64_t index, int32_t days[8], int64_t grams[8]);
+size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_ms, bool collect,
+				 uint64_t index, int32_t days[8], int64_t grams[8]);
 
 /* ---- the common helpers (common.c) --------------------------------------------------------- */
 

@@ -55,9 +55,9 @@ static int S_slugs(const json_t *in, const char *key, size_t max, json_t **ret, 
 
 int gt_green_pool_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"id",	 "name",       "currency", "budget",
-					   "campaigns",	 "per_action", "per_energy",
-					   "user_cap",	 "starts",     "ends",	   NULL};
+	static const char *const keys[] = {"id",	"name",	      "currency",   "budget",
+					   "campaigns", "per_action", "per_energy", "user_cap",
+					   "starts",	"ends",	      NULL};
 	const char *id = NULL, *name, *currency;
 	int64_t budget, amount = 0, grams = 0, cap = 0, starts = 0, ends = 0;
 	json_t *campaigns = NULL, *kinds = NULL;
@@ -74,7 +74,8 @@ int gt_green_pool_decide(gt_decide *d, const json_t *in, gt_error *err)
 		rc = gt_fail(err, GT_EINVAL, "currency must be an ISO 4217 code goodtrace knows");
 	if (rc == 0)
 		rc = gt_json_int(in, "budget", 1, S_BUDGET_MAX, &budget, err);
-	const json_t *pa = json_object_get(in, "per_action"), *pe = json_object_get(in, "per_energy");
+	const json_t *pa = json_object_get(in, "per_action"),
+		     *pe = json_object_get(in, "per_energy");
 	if (rc == 0 && !pa == !pe)
 		rc = gt_fail(err, GT_EINVAL, "a pool unlocks either per_action or per_energy");
 	if (rc == 0 && pa) {
@@ -90,10 +91,12 @@ int gt_green_pool_decide(gt_decide *d, const json_t *in, gt_error *err)
 		json_t *kv;
 		if (rc == 0)
 			rc = gt_green_rules_load(gt_decide_conn(d), rules, &nrules, err);
-		json_array_foreach(kinds, ki, kv)
-		if (rc == 0 && !gt_green_rule_find(rules, nrules, json_string_value(kv)))
-			rc = gt_fail(err, GT_EINVAL, "per_action.kinds[%zu]: no rule for the kind \"%s\"",
-				     ki, json_string_value(kv));
+		json_array_foreach(kinds, ki,
+				   kv) if (rc == 0 && !gt_green_rule_find(rules, nrules,
+									  json_string_value(kv)))
+			rc = gt_fail(err, GT_EINVAL,
+				     "per_action.kinds[%zu]: no rule for the kind \"%s\"", ki,
+				     json_string_value(kv));
 	}
 	if (rc == 0 && pe) {
 		static const char *const k[] = {"grams", "amount", NULL};
@@ -147,12 +150,13 @@ int gt_green_pool_decide(gt_decide *d, const json_t *in, gt_error *err)
 	json_t *data = json_pack("{s:s, s:s, s:s, s:I, s:o}", "id", id, "name", name, "currency",
 				 currency, "budget", (json_int_t)budget, "campaigns", campaigns);
 	if (kinds)
-		json_object_set_new(data, "per_action", json_pack("{s:o, s:I}", "kinds", kinds,
-								  "amount", (json_int_t)amount));
+		json_object_set_new(
+			data, "per_action",
+			json_pack("{s:o, s:I}", "kinds", kinds, "amount", (json_int_t)amount));
 	else
-		json_object_set_new(data, "per_energy", json_pack("{s:I, s:I}", "grams",
-								  (json_int_t)grams, "amount",
-								  (json_int_t)amount));
+		json_object_set_new(data, "per_energy",
+				    json_pack("{s:I, s:I}", "grams", (json_int_t)grams, "amount",
+					      (json_int_t)amount));
 	if (cap)
 		json_object_set_new(data, "user_cap", json_integer((json_int_t)cap));
 	char t[GT_TIME_LEN + 1];
@@ -239,9 +243,8 @@ int gt_green_pool_close_decide(gt_decide *d, const json_t *in, gt_error *err)
 		gt_stmt_close(st);
 	}
 	uint64_t index;
-	if (rc == 0 &&
-	    (rc = gt_decide_emit(d, "green.pool.close", json_pack("{s:s}", "id", id), &index,
-				 err)) == 0)
+	if (rc == 0 && (rc = gt_decide_emit(d, "green.pool.close", json_pack("{s:s}", "id", id),
+					    &index, err)) == 0)
 		gt_decide_reply(d, json_pack("{s:s, s:I}", "id", id, "index", (json_int_t)index));
 	return rc;
 }
@@ -262,8 +265,7 @@ static bool S_in_list(const char *list, const char *s)
 	bool in = false;
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x)
-	in = in || strcmp(json_string_value(x), s) == 0;
+	json_array_foreach(v, i, x) in = in || strcmp(json_string_value(x), s) == 0;
 	json_decref(v);
 	return in;
 }
@@ -277,10 +279,11 @@ static int S_unlock_amount(gt_decide *d, gt_stmt *st, const json_t *in, const ch
 	const json_t *action = json_object_get(in, "action"), *grams = json_object_get(in, "grams");
 	if (!gt_stmt_is_null(st, 6)) { /* per action */
 		if (grams || !json_is_string(action))
-			return gt_fail(err, GT_EINVAL,
-				       "pool \"%s\" unlocks per action: give \"action\" (one of your "
-				       "actions' ref), not grams",
-				       id);
+			return gt_fail(
+				err, GT_EINVAL,
+				"pool \"%s\" unlocks per action: give \"action\" (one of your "
+				"actions' ref), not grams",
+				id);
 		const char *ref = json_string_value(action);
 		char user[GT_PSEUDO_LEN + 1], kind[GT_GREEN_KIND_MAX + 1];
 		int32_t day;
@@ -292,29 +295,34 @@ static int S_unlock_amount(gt_decide *d, gt_stmt *st, const json_t *in, const ch
 		rc = gt_green_book_action(b, ref, user, kind, &day, &index);
 		gt_green_book_done(b);
 		if (rc == GT_EINVAL)
-			return gt_fail(err, GT_EINVAL, "action must be an action's ref (24 hex digits)");
+			return gt_fail(err, GT_EINVAL,
+				       "action must be an action's ref (24 hex digits)");
 		if (rc < 0)
 			return gt_fail(err, GT_ENOTFOUND, "no action %s in the last %d days", ref,
 				       GT_GREEN_WINDOW);
 		if (strcmp(user, me) != 0)
 			return gt_fail(err, GT_EDENIED, "action %s is not yours", ref);
 		if (!S_in_list(gt_stmt_text(st, 6, NULL), kind))
-			return gt_fail(err, GT_ESTATE, "pool \"%s\" unlocks for the kinds %s, not %s",
-				       id, gt_stmt_text(st, 6, NULL), kind);
+			return gt_fail(err, GT_ESTATE,
+				       "pool \"%s\" unlocks for the kinds %s, not %s", id,
+				       gt_stmt_text(st, 6, NULL), kind);
 		int64_t starts;
 		if (!gt_stmt_is_null(st, 10) &&
 		    gt_time_parse(gt_stmt_text(st, 10, NULL), &starts) == 0 &&
 		    day < gt_green_day(starts))
-			return gt_fail(err, GT_ESTATE, "action %s is older than pool \"%s\"", ref, id);
+			return gt_fail(err, GT_ESTATE, "action %s is older than pool \"%s\"", ref,
+				       id);
 		gt_stmt *u;
-		if ((rc = gt_stmt_open(gt_decide_conn(d), GT_Q_GREEN_UNLOCK_BY_ACTION, &u, err)) < 0)
+		if ((rc = gt_stmt_open(gt_decide_conn(d), GT_Q_GREEN_UNLOCK_BY_ACTION, &u, err)) <
+		    0)
 			return rc;
 		gt_stmt_bind_text(u, 1, id, (size_t)-1);
 		gt_stmt_bind_text(u, 2, ref, (size_t)-1);
 		rc = gt_stmt_step(u, err);
 		if (rc == 1)
-			rc = gt_fail(err, GT_EEXIST, "action %s already unlocked from pool \"%s\" "
-						     "(entry %lld)",
+			rc = gt_fail(err, GT_EEXIST,
+				     "action %s already unlocked from pool \"%s\" "
+				     "(entry %lld)",
 				     ref, id, (long long)gt_stmt_i64(u, 0));
 		gt_stmt_close(u);
 		if (rc < 0)
@@ -325,9 +333,10 @@ static int S_unlock_amount(gt_decide *d, gt_stmt *st, const json_t *in, const ch
 	}
 	int64_t per = gt_stmt_i64(st, 8), g, balance;
 	if (action || !json_is_integer(grams))
-		return gt_fail(err, GT_EINVAL,
-			       "pool \"%s\" unlocks per energy: give \"grams\" (a multiple of %lld)",
-			       id, (long long)per);
+		return gt_fail(
+			err, GT_EINVAL,
+			"pool \"%s\" unlocks per energy: give \"grams\" (a multiple of %lld)", id,
+			(long long)per);
 	g = (int64_t)json_integer_value(grams);
 	if (g < per || g > 10000000 || g % per)
 		return gt_fail(err, GT_EINVAL, "grams must be a multiple of %lld, at most 10000000",
@@ -336,8 +345,8 @@ static int S_unlock_amount(gt_decide *d, gt_stmt *st, const json_t *in, const ch
 	if (rc < 0)
 		return rc;
 	if (balance < g)
-		return gt_fail(err, GT_ESTATE, "your balance is %lld g, not %lld", (long long)balance,
-			       (long long)g);
+		return gt_fail(err, GT_ESTATE, "your balance is %lld g, not %lld",
+			       (long long)balance, (long long)g);
 	*amount = g / per * gt_stmt_i64(st, 7);
 	json_object_set_new(extra, "grams", json_integer((json_int_t)g));
 	return 0;
@@ -370,13 +379,13 @@ int gt_green_unlock_decide(gt_decide *d, const json_t *in, gt_error *err)
 		 gt_time_parse(gt_stmt_text(st, 10, NULL), &starts) == 0 && now < starts)
 		rc = gt_fail(err, GT_ESTATE, "pool \"%s\" opens at %s", id,
 			     gt_stmt_text(st, 10, NULL));
-	else if (!gt_stmt_is_null(st, 11) && gt_time_parse(gt_stmt_text(st, 11, NULL), &ends) == 0 &&
-		 now >= ends)
+	else if (!gt_stmt_is_null(st, 11) &&
+		 gt_time_parse(gt_stmt_text(st, 11, NULL), &ends) == 0 && now >= ends)
 		rc = gt_fail(err, GT_ESTATE, "pool \"%s\" ended at %s", id,
 			     gt_stmt_text(st, 11, NULL));
 	else if (!S_in_list(gt_stmt_text(st, 5, NULL), campaign))
-		rc = gt_fail(err, GT_ESTATE, "pool \"%s\" gives to the campaigns %s, not \"%s\"", id,
-			     gt_stmt_text(st, 5, NULL), campaign);
+		rc = gt_fail(err, GT_ESTATE, "pool \"%s\" gives to the campaigns %s, not \"%s\"",
+			     id, gt_stmt_text(st, 5, NULL), campaign);
 	if (rc == 0)
 		rc = S_unlock_amount(d, st, in, me, &amount, extra, err);
 	int64_t cap = gt_stmt_is_null(st, 9) ? 0 : gt_stmt_i64(st, 9);
@@ -386,19 +395,21 @@ int gt_green_unlock_decide(gt_decide *d, const json_t *in, gt_error *err)
 			     (long long)(budget - unlocked), (long long)amount);
 	if (rc == 0 && cap) {
 		gt_stmt *u;
-		if ((rc = gt_stmt_open(gt_decide_conn(d), GT_Q_GREEN_UNLOCK_USER_SUM, &u, err)) == 0) {
+		if ((rc = gt_stmt_open(gt_decide_conn(d), GT_Q_GREEN_UNLOCK_USER_SUM, &u, err)) ==
+		    0) {
 			gt_stmt_bind_text(u, 1, id, (size_t)-1);
 			gt_stmt_bind_text(u, 2, me, (size_t)-1);
 			rc = gt_stmt_step(u, err);
 			int64_t mine = rc == 1 ? gt_stmt_i64(u, 0) : 0;
 			gt_stmt_close(u);
-			rc = rc < 0 ? rc :
+			rc = rc < 0 ?
+				     rc :
 			     mine + amount > cap ?
-				   gt_fail(err, GT_ESTATE,
-					   "pool \"%s\" gives at most %lld per user; you have unlocked "
-					   "%lld",
-					   id, (long long)cap, (long long)mine) :
-				   0;
+				     gt_fail(err, GT_ESTATE,
+					     "pool \"%s\" gives at most %lld per user; you have unlocked "
+					     "%lld",
+					     id, (long long)cap, (long long)mine) :
+				     0;
 		}
 	}
 	if (rc < 0) {

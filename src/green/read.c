@@ -18,7 +18,8 @@ static json_t *S_int_or_null(gt_stmt *st, int col)
 
 static json_t *S_json_col(gt_stmt *st, int col)
 {
-	json_t *v = gt_stmt_is_null(st, col) ? NULL : json_loads(gt_stmt_text(st, col, NULL), 0, NULL);
+	json_t *v =
+		gt_stmt_is_null(st, col) ? NULL : json_loads(gt_stmt_text(st, col, NULL), 0, NULL);
 	return v ? v : json_null();
 }
 
@@ -46,17 +47,16 @@ static int S_list(gt_store_conn *c, gt_query q, void (*bind)(gt_stmt *, const vo
 
 static json_t *S_species(gt_stmt *st)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:I, s:s, s:o, s:b, s:I, s:s, s:I, s:I, s:I, s:I}",
-			      "id", gt_stmt_text(st, 0, NULL), "planter", gt_stmt_text(st, 1, NULL),
-			      "name", gt_stmt_text(st, 2, NULL), "name_zh", S_text_or_null(st, 3),
-			      "cost", (json_int_t)gt_stmt_i64(st, 4), "region",
-			      gt_stmt_text(st, 5, NULL), "description", S_text_or_null(st, 6),
-			      "available", gt_stmt_i64(st, 7) != 0, "index",
-			      (json_int_t)gt_stmt_i64(st, 8), "at", gt_stmt_text(st, 9, NULL),
-			      "ordered", (json_int_t)gt_stmt_i64(st, 10), "planted",
-			      (json_int_t)gt_stmt_i64(st, 11), "surviving",
-			      (json_int_t)gt_stmt_i64(st, 12), "waiting",
-			      (json_int_t)(gt_stmt_i64(st, 10) - gt_stmt_i64(st, 11)));
+	json_t *o = json_pack(
+		"{s:s, s:s, s:s, s:o, s:I, s:s, s:o, s:b, s:I, s:s, s:I, s:I, s:I, s:I}", "id",
+		gt_stmt_text(st, 0, NULL), "planter", gt_stmt_text(st, 1, NULL), "name",
+		gt_stmt_text(st, 2, NULL), "name_zh", S_text_or_null(st, 3), "cost",
+		(json_int_t)gt_stmt_i64(st, 4), "region", gt_stmt_text(st, 5, NULL), "description",
+		S_text_or_null(st, 6), "available", gt_stmt_i64(st, 7) != 0, "index",
+		(json_int_t)gt_stmt_i64(st, 8), "at", gt_stmt_text(st, 9, NULL), "ordered",
+		(json_int_t)gt_stmt_i64(st, 10), "planted", (json_int_t)gt_stmt_i64(st, 11),
+		"surviving", (json_int_t)gt_stmt_i64(st, 12), "waiting",
+		(json_int_t)(gt_stmt_i64(st, 10) - gt_stmt_i64(st, 11)));
 	return o;
 }
 
@@ -67,9 +67,9 @@ static json_t *S_site(gt_stmt *st)
 			 gt_stmt_text(st, 2, NULL), "region", gt_stmt_text(st, 3, NULL), "latitude",
 			 (double)gt_stmt_i64(st, 4) / 1e6, "longitude",
 			 (double)gt_stmt_i64(st, 5) / 1e6, "index", (json_int_t)gt_stmt_i64(st, 6),
-			 "at", gt_stmt_text(st, 7, NULL), "plantings", (json_int_t)gt_stmt_i64(st, 8),
-			 "planted", (json_int_t)gt_stmt_i64(st, 9), "surviving",
-			 (json_int_t)gt_stmt_i64(st, 10));
+			 "at", gt_stmt_text(st, 7, NULL), "plantings",
+			 (json_int_t)gt_stmt_i64(st, 8), "planted", (json_int_t)gt_stmt_i64(st, 9),
+			 "surviving", (json_int_t)gt_stmt_i64(st, 10));
 }
 
 static int S_items(json_t *list, json_t **ret, gt_error *err)
@@ -122,14 +122,15 @@ int gt_green_planting_json(gt_store_conn *c, int64_t n, json_t **ret, gt_error *
 	int64_t surviving = !gt_stmt_is_null(st, 15) ? gt_stmt_i64(st, 14) :
 			    !gt_stmt_is_null(st, 13) ? gt_stmt_i64(st, 12) :
 						       0;
-	json_t *o = json_pack(
-		"{s:I, s:s, s:s, s:s, s:I, s:s, s:f, s:f, s:o, s:o, s:o, s:s, s:I}", "planting",
-		(json_int_t)gt_stmt_i64(st, 0), "planter", gt_stmt_text(st, 1, NULL), "site",
-		gt_stmt_text(st, 2, NULL), "species", gt_stmt_text(st, 3, NULL), "count",
-		(json_int_t)gt_stmt_i64(st, 4), "date", gt_stmt_text(st, 5, NULL), "latitude",
-		(double)gt_stmt_i64(st, 6) / 1e6, "longitude", (double)gt_stmt_i64(st, 7) / 1e6,
-		"photos", S_json_col(st, 8), "trees", S_json_col(st, 9), "note", S_text_or_null(st, 10),
-		"at", gt_stmt_text(st, 11, NULL), "surviving", (json_int_t)surviving);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:f, s:f, s:o, s:o, s:o, s:s, s:I}",
+			      "planting", (json_int_t)gt_stmt_i64(st, 0), "planter",
+			      gt_stmt_text(st, 1, NULL), "site", gt_stmt_text(st, 2, NULL),
+			      "species", gt_stmt_text(st, 3, NULL), "count",
+			      (json_int_t)gt_stmt_i64(st, 4), "date", gt_stmt_text(st, 5, NULL),
+			      "latitude", (double)gt_stmt_i64(st, 6) / 1e6, "longitude",
+			      (double)gt_stmt_i64(st, 7) / 1e6, "photos", S_json_col(st, 8),
+			      "trees", S_json_col(st, 9), "note", S_text_or_null(st, 10), "at",
+			      gt_stmt_text(st, 11, NULL), "surviving", (json_int_t)surviving);
 	gt_stmt_close(st);
 	json_t *checks;
 	if ((rc = S_list(c, GT_Q_GREEN_CHECKS_OF, S_bind_int, &n, S_check, &checks, err)) < 0) {
@@ -157,11 +158,11 @@ int gt_green_tree_json(gt_store_conn *c, int64_t n, json_t **ret, gt_error *err)
 	snprintf(species, sizeof(species), "%s", gt_stmt_text(st, 2, NULL));
 	bool planted = !gt_stmt_is_null(st, 6);
 	int64_t planting = planted ? gt_stmt_i64(st, 6) : 0;
-	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:{s:I, s:s}, s:s}", "tree", (json_int_t)n,
-			      "user", gt_stmt_text(st, 1, NULL), "planter", gt_stmt_text(st, 3, NULL),
-			      "cost", (json_int_t)gt_stmt_i64(st, 4), "redeemed", "index",
-			      (json_int_t)n, "at", gt_stmt_text(st, 5, NULL), "status",
-			      planted ? "planted" : "ordered");
+	json_t *o =
+		json_pack("{s:I, s:s, s:s, s:I, s:{s:I, s:s}, s:s}", "tree", (json_int_t)n, "user",
+			  gt_stmt_text(st, 1, NULL), "planter", gt_stmt_text(st, 3, NULL), "cost",
+			  (json_int_t)gt_stmt_i64(st, 4), "redeemed", "index", (json_int_t)n, "at",
+			  gt_stmt_text(st, 5, NULL), "status", planted ? "planted" : "ordered");
 	gt_stmt_close(st);
 	json_t *sp = NULL, *p = NULL;
 	if ((rc = gt_stmt_open(c, GT_Q_GREEN_SPECIES_GET, &st, err)) == 0) {
@@ -186,7 +187,8 @@ int gt_green_tree_json(gt_store_conn *c, int64_t n, json_t **ret, gt_error *err)
 			gt_stmt_bind_text(st, 1, json_string_value(json_object_get(p, "site")),
 					  (size_t)-1);
 			if (gt_stmt_step(st, err) == 1)
-				json_object_set_new(p, "site_name", json_string(gt_stmt_text(st, 2, NULL)));
+				json_object_set_new(p, "site_name",
+						    json_string(gt_stmt_text(st, 2, NULL)));
 			gt_stmt_close(st);
 		}
 		json_object_set_new(o, "checks", json_incref(json_object_get(p, "checks")));
@@ -213,8 +215,8 @@ static json_t *S_tree_item(gt_stmt *st)
 	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o}", "tree", (json_int_t)gt_stmt_i64(st, 0),
 			 "species", gt_stmt_text(st, 2, NULL), "status",
 			 gt_stmt_is_null(st, 6) ? "ordered" : "planted", "cost",
-			 (json_int_t)gt_stmt_i64(st, 4), "at", gt_stmt_text(st, 5, NULL), "planting",
-			 S_int_or_null(st, 6));
+			 (json_int_t)gt_stmt_i64(st, 4), "at", gt_stmt_text(st, 5, NULL),
+			 "planting", S_int_or_null(st, 6));
 }
 
 int gt_green_me_json(gt_green_book *b, gt_store_conn *c, const char *id, int64_t now_ms,
@@ -268,17 +270,17 @@ static json_t *S_kind_total(gt_stmt *st)
 
 static json_t *S_species_total(gt_stmt *st)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "id", gt_stmt_text(st, 0, NULL),
-			 "name", gt_stmt_text(st, 2, NULL), "planter", gt_stmt_text(st, 1, NULL),
-			 "ordered", (json_int_t)gt_stmt_i64(st, 10), "planted",
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "id", gt_stmt_text(st, 0, NULL), "name",
+			 gt_stmt_text(st, 2, NULL), "planter", gt_stmt_text(st, 1, NULL), "ordered",
+			 (json_int_t)gt_stmt_i64(st, 10), "planted",
 			 (json_int_t)gt_stmt_i64(st, 11), "surviving",
 			 (json_int_t)gt_stmt_i64(st, 12));
 }
 
 static json_t *S_site_total(gt_stmt *st)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "id", gt_stmt_text(st, 0, NULL),
-			 "name", gt_stmt_text(st, 2, NULL), "planter", gt_stmt_text(st, 1, NULL),
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "id", gt_stmt_text(st, 0, NULL), "name",
+			 gt_stmt_text(st, 2, NULL), "planter", gt_stmt_text(st, 1, NULL),
 			 "plantings", (json_int_t)gt_stmt_i64(st, 8), "planted",
 			 (json_int_t)gt_stmt_i64(st, 9), "surviving",
 			 (json_int_t)gt_stmt_i64(st, 10));
@@ -314,8 +316,7 @@ int gt_green_totals_json(gt_store_conn *c, int64_t now_ms, json_t **ret, gt_erro
 	    (rc = S_list(c, GT_Q_GREEN_SPECIES_LIST, NULL, NULL, S_species_total, &species, err)) ==
 		    0 &&
 	    (rc = S_list(c, GT_Q_GREEN_SITE_LIST, NULL, NULL, S_site_total, &sites, err)) == 0 &&
-	    (rc = S_list(c, GT_Q_GREEN_PARTNERS, NULL, NULL, S_partner_total, &partners, err)) ==
-		    0)
+	    (rc = S_list(c, GT_Q_GREEN_PARTNERS, NULL, NULL, S_partner_total, &partners, err)) == 0)
 		rc = S_list(c, GT_Q_GREEN_POOLS, NULL, NULL, S_pool_item, &pools, err);
 	if (rc < 0) {
 		json_decref(kinds);
@@ -352,17 +353,17 @@ int gt_green_totals_json(gt_store_conn *c, int64_t now_ms, json_t **ret, gt_erro
 static json_t *S_pool_item(gt_stmt *st)
 {
 	int64_t budget = gt_stmt_i64(st, 4), unlocked = gt_stmt_i64(st, 15);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I, "
-			      "s:s, s:b}",
-			      "id", gt_stmt_text(st, 0, NULL), "sponsor", gt_stmt_text(st, 1, NULL),
-			      "name", gt_stmt_text(st, 2, NULL), "currency",
-			      gt_stmt_text(st, 3, NULL), "budget", (json_int_t)budget, "unlocked",
-			      (json_int_t)unlocked, "left", (json_int_t)(budget - unlocked),
-			      "unlocks", (json_int_t)gt_stmt_i64(st, 16), "campaigns",
-			      S_json_col(st, 5), "user_cap", S_int_or_null(st, 9), "starts",
-			      S_text_or_null(st, 10), "ends", S_text_or_null(st, 11), "index",
-			      (json_int_t)gt_stmt_i64(st, 12), "at", gt_stmt_text(st, 13, NULL),
-			      "closed", !gt_stmt_is_null(st, 14));
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I, "
+			  "s:s, s:b}",
+			  "id", gt_stmt_text(st, 0, NULL), "sponsor", gt_stmt_text(st, 1, NULL),
+			  "name", gt_stmt_text(st, 2, NULL), "currency", gt_stmt_text(st, 3, NULL),
+			  "budget", (json_int_t)budget, "unlocked", (json_int_t)unlocked, "left",
+			  (json_int_t)(budget - unlocked), "unlocks",
+			  (json_int_t)gt_stmt_i64(st, 16), "campaigns", S_json_col(st, 5),
+			  "user_cap", S_int_or_null(st, 9), "starts", S_text_or_null(st, 10),
+			  "ends", S_text_or_null(st, 11), "index", (json_int_t)gt_stmt_i64(st, 12),
+			  "at", gt_stmt_text(st, 13, NULL), "closed", !gt_stmt_is_null(st, 14));
 	if (!gt_stmt_is_null(st, 6))
 		json_object_set_new(o, "per_action",
 				    json_pack("{s:o, s:I}", "kinds", S_json_col(st, 6), "amount",
@@ -400,8 +401,7 @@ int gt_green_pools_json(gt_store_conn *c, int64_t now_ms, json_t **ret, gt_error
 		return rc;
 	size_t i;
 	json_t *x;
-	json_array_foreach(list, i, x)
-	S_pool_status(x, now_ms);
+	json_array_foreach(list, i, x) S_pool_status(x, now_ms);
 	return S_items(list, ret, err);
 }
 

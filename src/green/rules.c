@@ -79,12 +79,14 @@ int gt_green_rules(gt_store_conn *c, json_t **ret, gt_error *err)
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const gt_green_rule *r = &rules[i];
-		json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "kind", r->kind, "unit",
-				      r->unit, "grams", (json_int_t)r->grams, "per",
-				      (json_int_t)r->per, "daily_cap", (json_int_t)r->daily_cap,
-				      "monthly_cap", (json_int_t)r->monthly_cap, "active", r->active);
-		json_object_set_new(o, "source", r->idx < 0 ? json_string("default") :
-							     json_integer((json_int_t)r->idx));
+		json_t *o =
+			json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "kind", r->kind, "unit",
+				  r->unit, "grams", (json_int_t)r->grams, "per", (json_int_t)r->per,
+				  "daily_cap", (json_int_t)r->daily_cap, "monthly_cap",
+				  (json_int_t)r->monthly_cap, "active", r->active);
+		json_object_set_new(o, "source",
+				    r->idx < 0 ? json_string("default") :
+						 json_integer((json_int_t)r->idx));
 		json_array_append_new(list, o);
 	}
 	*ret = json_pack("{s:o}", "items", list);
@@ -105,14 +107,15 @@ static bool S_kind_valid(const char *s)
 
 int gt_green_rule_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"kind",	"unit",	       "grams", "per",
+	static const char *const keys[] = {"kind",	"unit",	       "grams",	 "per",
 					   "daily_cap", "monthly_cap", "active", NULL};
 	const char *kind, *unit;
 	int64_t grams, per, daily, monthly;
 	int rc = gt_json_only(in, keys, err);
 	if (rc == 0 && !S_kind_valid(gt_green_opt(in, "kind")))
-		rc = gt_fail(err, GT_EINVAL, "kind must be 1 to 32 of a-z, 0-9 and _, "
-					     "starting with a letter");
+		rc = gt_fail(err, GT_EINVAL,
+			     "kind must be 1 to 32 of a-z, 0-9 and _, "
+			     "starting with a letter");
 	kind = gt_green_opt(in, "kind");
 	if (rc == 0)
 		rc = gt_json_str(in, "unit", 1, GT_GREEN_UNIT_MAX, &unit, err);
@@ -157,7 +160,8 @@ int gt_green_rule_decide(gt_decide *d, const json_t *in, gt_error *err)
 	rc = gt_decide_emit(d, "green.rule", data, &index, err);
 	if (rc == 0) {
 		gt_green_book_set_rule(b, &r);
-		gt_decide_reply(d, json_pack("{s:s, s:I}", "kind", kind, "index", (json_int_t)index));
+		gt_decide_reply(d,
+				json_pack("{s:s, s:I}", "kind", kind, "index", (json_int_t)index));
 	}
 	gt_green_book_done(b);
 	return rc;
@@ -166,11 +170,10 @@ int gt_green_rule_decide(gt_decide *d, const json_t *in, gt_error *err)
 int gt_green_rule_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	const json_t *v = e->data;
-	int64_t r = gt_store_exec(c, GT_Q_GREEN_RULE_PUT, err, "ttiiiiii", gt_green_opt(v, "kind"),
-				  gt_green_opt(v, "unit"), gt_green_int(v, "grams"),
-				  gt_green_int(v, "per"), gt_green_int(v, "daily_cap"),
-				  gt_green_int(v, "monthly_cap"),
-				  (int64_t)json_is_true(json_object_get(v, "active")),
-				  (int64_t)e->index);
+	int64_t r = gt_store_exec(
+		c, GT_Q_GREEN_RULE_PUT, err, "ttiiiiii", gt_green_opt(v, "kind"),
+		gt_green_opt(v, "unit"), gt_green_int(v, "grams"), gt_green_int(v, "per"),
+		gt_green_int(v, "daily_cap"), gt_green_int(v, "monthly_cap"),
+		(int64_t)json_is_true(json_object_get(v, "active")), (int64_t)e->index);
 	return r < 0 ? (int)r : 0;
 }

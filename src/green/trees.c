@@ -71,8 +71,8 @@ static int S_owner(gt_decide *d, gt_stmt *st, int col, const char *what, const c
 
 int gt_green_species_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"id",	  "name",	 "name_zh", "cost", "region",
-					   "description", "available", NULL};
+	static const char *const keys[] = {"id",     "name",	    "name_zh",	 "cost",
+					   "region", "description", "available", NULL};
 	const char *id = NULL, *name, *name_zh = NULL, *region, *desc = NULL;
 	int64_t cost;
 	if (!gt_decide_org(d))
@@ -104,9 +104,9 @@ int gt_green_species_decide(gt_decide *d, const json_t *in, gt_error *err)
 		rc = 0;
 	if (rc < 0)
 		return rc;
-	json_t *data = json_pack("{s:s, s:s, s:I, s:s, s:b}", "id", id, "name", name, "cost",
-				 (json_int_t)cost, "region", region, "available",
-				 !json_is_false(avail));
+	json_t *data =
+		json_pack("{s:s, s:s, s:I, s:s, s:b}", "id", id, "name", name, "cost",
+			  (json_int_t)cost, "region", region, "available", !json_is_false(avail));
 	if (name_zh)
 		json_object_set_new(data, "name_zh", json_string(name_zh));
 	if (desc)
@@ -120,12 +120,11 @@ int gt_green_species_decide(gt_decide *d, const json_t *in, gt_error *err)
 int gt_green_species_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	const json_t *v = e->data;
-	int64_t r = gt_store_exec(c, GT_Q_GREEN_SPECIES_PUT, err, "ttttittiit",
-				  gt_green_opt(v, "id"), S_by(e), gt_green_opt(v, "name"),
-				  gt_green_opt(v, "name_zh"), gt_green_int(v, "cost"),
-				  gt_green_opt(v, "region"), gt_green_opt(v, "description"),
-				  (int64_t)json_is_true(json_object_get(v, "available")),
-				  (int64_t)e->index, e->at);
+	int64_t r = gt_store_exec(
+		c, GT_Q_GREEN_SPECIES_PUT, err, "ttttittiit", gt_green_opt(v, "id"), S_by(e),
+		gt_green_opt(v, "name"), gt_green_opt(v, "name_zh"), gt_green_int(v, "cost"),
+		gt_green_opt(v, "region"), gt_green_opt(v, "description"),
+		(int64_t)json_is_true(json_object_get(v, "available")), (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -256,9 +255,8 @@ int gt_green_redeem_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 
 int gt_green_planting_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
-	static const char *const keys[] = {"site",	"species",   "count",  "date",
-					   "latitude", "longitude", "photos", "note",
-					   NULL};
+	static const char *const keys[] = {"site",	"species", "count", "date", "latitude",
+					   "longitude", "photos",  "note",  NULL};
 	const char *site = NULL, *species = NULL, *note = NULL;
 	int64_t count;
 	int32_t day, lat, lon;
@@ -319,7 +317,8 @@ int gt_green_planting_decide(gt_decide *d, const json_t *in, gt_error *err)
 		gt_stmt_close(st);
 	}
 	if (rc == 0 && (int64_t)json_array_size(trees) < count)
-		rc = gt_fail(err, GT_ESTATE, "only %zu %s trees are waiting to be planted, not %lld",
+		rc = gt_fail(err, GT_ESTATE,
+			     "only %zu %s trees are waiting to be planted, not %lld",
 			     json_array_size(trees), species, (long long)count);
 	char ordered[11];
 	gt_green_day_text(gt_green_day(last_ordered), ordered);
@@ -355,14 +354,16 @@ int gt_green_planting_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	int64_t count = gt_green_int(v, "count");
 	char *photos = json_dumps(json_object_get(v, "photos"), JSON_COMPACT);
 	char *list = json_dumps(trees, JSON_COMPACT);
-	int64_t r = photos && list ? gt_store_exec(c, GT_Q_GREEN_PLANTING_PUT, err, "ittti" "tiittt"
-						   "t",
-						   (int64_t)e->index, S_by(e), site, species, count,
-						   gt_green_opt(v, "date"),
-						   gt_green_int(v, "latitude_e6"),
-						   gt_green_int(v, "longitude_e6"), photos, list,
-						   gt_green_opt(v, "note"), e->at) :
-				     gt_fail(err, GT_ENOMEM, "out of memory");
+	int64_t r = photos && list ?
+			    gt_store_exec(c, GT_Q_GREEN_PLANTING_PUT, err,
+					  "ittti"
+					  "tiittt"
+					  "t",
+					  (int64_t)e->index, S_by(e), site, species, count,
+					  gt_green_opt(v, "date"), gt_green_int(v, "latitude_e6"),
+					  gt_green_int(v, "longitude_e6"), photos, list,
+					  gt_green_opt(v, "note"), e->at) :
+			    gt_fail(err, GT_ENOMEM, "out of memory");
 	free(photos);
 	free(list);
 	size_t i;
@@ -371,10 +372,11 @@ int gt_green_planting_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	{
 		if (r < 0)
 			break;
-		r = gt_store_exec(c, GT_Q_GREEN_TREE_PLANT, err, "ii", (int64_t)json_integer_value(t),
-				  (int64_t)e->index);
+		r = gt_store_exec(c, GT_Q_GREEN_TREE_PLANT, err, "ii",
+				  (int64_t)json_integer_value(t), (int64_t)e->index);
 		if (r == 0)
-			r = gt_fail(err, GT_ECORRUPT, "entry %llu plants tree %lld, which is not waiting",
+			r = gt_fail(err, GT_ECORRUPT,
+				    "entry %llu plants tree %lld, which is not waiting",
 				    (unsigned long long)e->index, (long long)json_integer_value(t));
 	}
 	if (r >= 0)
@@ -449,8 +451,8 @@ int gt_green_survival_decide(gt_decide *d, const json_t *in, gt_error *err)
 	if (rc < 0)
 		return rc;
 	json_t *data = json_pack("{s:I, s:I, s:s, s:I, s:o}", "planting", (json_int_t)planting,
-				 "year", (json_int_t)year, "date", gt_green_opt(in, "date"), "alive",
-				 (json_int_t)alive, "photos", photos);
+				 "year", (json_int_t)year, "date", gt_green_opt(in, "date"),
+				 "alive", (json_int_t)alive, "photos", photos);
 	uint64_t index;
 	if ((rc = gt_decide_emit(d, "green.survival", data, &index, err)) == 0)
 		gt_decide_reply(d, json_pack("{s:I, s:I, s:I, s:I, s:I}", "index",
@@ -469,7 +471,7 @@ int gt_green_survival_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	int rc = S_row_int(c, GT_Q_GREEN_PLANTING_GET, planting, "planting", &st, err);
 	if (rc < 0)
 		return rc == GT_ENOTFOUND ? gt_fail(err, GT_ECORRUPT, "entry %llu: %s",
-						     (unsigned long long)e->index, err->msg) :
+						    (unsigned long long)e->index, err->msg) :
 					    rc;
 	/* Surviving trees are the latest check's: the year-3 figure replaces the year-1 one. */
 	int64_t before = year == 3 && !gt_stmt_is_null(st, 13) ? gt_stmt_i64(st, 12) : 0;
@@ -478,9 +480,11 @@ int gt_green_survival_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	snprintf(species, sizeof(species), "%s", gt_stmt_text(st, 3, NULL));
 	gt_stmt_close(st);
 	char *photos = json_dumps(json_object_get(v, "photos"), JSON_COMPACT);
-	int64_t r = photos ? gt_store_exec(c, GT_Q_GREEN_CHECK_PUT, err, "iiitit" "t",
-					   (int64_t)e->index, planting, year, gt_green_opt(v, "date"),
-					   alive, photos, e->at) :
+	int64_t r = photos ? gt_store_exec(c, GT_Q_GREEN_CHECK_PUT, err,
+					   "iiitit"
+					   "t",
+					   (int64_t)e->index, planting, year,
+					   gt_green_opt(v, "date"), alive, photos, e->at) :
 			     gt_fail(err, GT_ENOMEM, "out of memory");
 	free(photos);
 	if (r >= 0)
@@ -490,7 +494,7 @@ int gt_green_survival_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 		r = gt_store_exec(c, GT_Q_GREEN_SPECIES_COUNT, err, "tiii", species, (int64_t)0,
 				  (int64_t)0, alive - before);
 	if (r >= 0)
-		r = gt_store_exec(c, GT_Q_GREEN_SITE_COUNT, err, "tiii", site, (int64_t)0, (int64_t)0,
-				  alive - before);
+		r = gt_store_exec(c, GT_Q_GREEN_SITE_COUNT, err, "tiii", site, (int64_t)0,
+				  (int64_t)0, alive - before);
 	return r < 0 ? (int)r : 0;
 }

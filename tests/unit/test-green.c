@@ -58,7 +58,8 @@ Test(green_days, days_are_china_standard_time)
 	for (int32_t d = 0; d < 146097; d++) {
 		gt_green_day_text(d, t);
 		CHECK(gt_green_day_parse(t) == d, "day %d: %s", d, t);
-		CHECK(gt_green_day(gt_green_day_start(d)) == d && gt_green_day(gt_green_day_start(d) - 1) == d - 1,
+		CHECK(gt_green_day(gt_green_day_start(d)) == d &&
+			      gt_green_day(gt_green_day_start(d) - 1) == d - 1,
 		      "day %d starts", d);
 	}
 }
@@ -139,8 +140,10 @@ static void S_env_init(S_env *e, const char *name)
 			   tu_json("{\"id\":\"app\",\"name\":\"App\",\"roles\":[\"app\"]}"), 0));
 	for (int i = 0; i < 3; i++) {
 		json_t *u = S_call(e, "green.user.register", NULL, NULL, json_object(), 0);
-		snprintf(e->user[i], sizeof(e->user[i]), "%s", json_string_value(json_object_get(u, "ref")));
-		snprintf(e->uid[i], sizeof(e->uid[i]), "%s", json_string_value(json_object_get(u, "id")));
+		snprintf(e->user[i], sizeof(e->user[i]), "%s",
+			 json_string_value(json_object_get(u, "ref")));
+		snprintf(e->uid[i], sizeof(e->uid[i]), "%s",
+			 json_string_value(json_object_get(u, "id")));
 		json_decref(u);
 	}
 }
@@ -155,8 +158,8 @@ static void S_env_done(S_env *e)
 static json_t *S_report(S_env *e, const char *id, int user, const char *kind, int64_t quantity,
 			const char *day)
 {
-	json_t *a = json_pack("{s:s, s:s, s:s, s:I}", "id", id, "user", e->user[user], "kind",
-			      kind, "quantity", (json_int_t)quantity);
+	json_t *a = json_pack("{s:s, s:s, s:s, s:I}", "id", id, "user", e->user[user], "kind", kind,
+			      "quantity", (json_int_t)quantity);
 	if (day)
 		json_object_set_new(a, "day", json_string(day));
 	json_t *r = S_call(e, "green.actions", "app", "app", json_pack("{s:[o]}", "actions", a), 0);
@@ -246,8 +249,8 @@ Test(green_book, energy_appears_next_day_and_expires, .timeout = 120)
 	S_expect(S_report(&e, "a", 0, "bus", 2, NULL), "credited", 160, NULL);
 	json_t *o = S_energy(&e, 0);
 	cr_assert_eq(json_array_size(json_object_get(o, "collectable")), 0);
-	cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(o, "pending"), 0),
-							"grams")),
+	cr_assert_eq(json_integer_value(json_object_get(
+			     json_array_get(json_object_get(o, "pending"), 0), "grams")),
 		     160);
 	json_decref(o);
 	json_decref(S_call(&e, "green.collect", e.uid[0], "user", json_object(), GT_ESTATE));
@@ -335,7 +338,8 @@ Test(green_book, randomized_against_a_model_with_restarts, .timeout = 300)
 		int user = (int)tu_between(&seed, 0, 2), kind = (int)tu_between(&seed, 0, 1);
 		int32_t day = today - (int32_t)tu_between(&seed, 0, 1);
 		int64_t q = (int64_t)tu_between(&seed, 1, 12);
-		/* Now and then an id already accepted: a duplicate (a refused one is not remembered). */
+		/* Now and then an id already accepted: a duplicate (a refused one is not
+		 * remembered). */
 		/* ... and remembered for GT_GREEN_WINDOW days after the day it names. */
 		int pick = nacc > 0 ? (int)tu_between(&seed, 0, (uint64_t)nacc - 1) : 0;
 		bool dup = nacc > 0 && tu_between(&seed, 0, 15) == 0 &&
@@ -344,24 +348,29 @@ Test(green_book, randomized_against_a_model_with_restarts, .timeout = 300)
 		int fresh = ids;
 		snprintf(id, sizeof(id), "r%d", dup ? accepted[pick] : ids++);
 		gt_green_day_text(day, t);
-		int mon = (int)(strncmp(t, month0, 7) == 0 ? 0 : (t[5] - month0[5]) * 10 + t[6] - month0[6]);
+		int mon = (int)(strncmp(t, month0, 7) == 0 ?
+					0 :
+					(t[5] - month0[5]) * 10 + t[6] - month0[6]);
 		mon = mon < 0 ? mon + 120 : mon; /* months after the first, small */
 		json_t *res = S_report(&e, id, user, kind ? "bb" : "aa", q, t);
 		const char *status = json_string_value(json_object_get(res, "status"));
 		int64_t got = json_integer_value(json_object_get(res, "grams"));
 		if (dup) {
-			CHECK(strcmp(status, "refused") == 0, "step %d: %s again is %s", step, id, status);
+			CHECK(strcmp(status, "refused") == 0, "step %d: %s again is %s", step, id,
+			      status);
 			json_decref(res);
 			continue;
 		}
 		int64_t want = kind ? q * 13 : q * 7 / 3;
 		int64_t dcap = kind ? 60 : 40, mcap = kind ? 200 : 300;
-		int64_t *dd = &m.day[user][kind][day - first + 1], *mm = &m.month[user][kind][mon % 4];
+		int64_t *dd = &m.day[user][kind][day - first + 1],
+			*mm = &m.month[user][kind][mon % 4];
 		int64_t left = dcap - *dd < mcap - *mm ? dcap - *dd : mcap - *mm;
 		if (want > left)
 			want = left > 0 ? left : 0;
-		CHECK(got == want, "step %d: %s of user %d kind %d q %lld on %s: %lld g, not %lld (%s)",
-		      step, id, user, kind, (long long)q, t, (long long)got, (long long)want, status);
+		CHECK(got == want,
+		      "step %d: %s of user %d kind %d q %lld on %s: %lld g, not %lld (%s)", step,
+		      id, user, kind, (long long)q, t, (long long)got, (long long)want, status);
 		*dd += got;
 		*mm += got;
 		if (got > 0) {

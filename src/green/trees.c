@@ -69,6 +69,28 @@ static int S_owner(gt_decide *d, gt_stmt *st, int col, const char *what, const c
 
 /* ---- the catalogue -------------------------------------------------------------------------- */
 
+/* Publish a species or site (data stolen) as entry type: a new id, or one
+ * of the caller's own (q finds it; its owner in column 1). */
+static int S_publish(gt_decide *d, gt_query q, const char *what, const char *id, const char *type,
+		     json_t *data, gt_error *err)
+{
+	gt_stmt *st;
+	int rc = S_row(gt_decide_conn(d), q, id, what, &st, err);
+	if (rc == 0) {
+		rc = S_owner(d, st, 1, what, id, err);
+		gt_stmt_close(st);
+	} else if (rc == GT_ENOTFOUND)
+		rc = 0;
+	uint64_t index;
+	if (rc < 0) {
+		json_decref(data);
+		return rc;
+	}
+	if ((rc = gt_decide_emit(d, type, data, &index, err)) == 0)
+		gt_decide_reply(d, json_pack("{s:s, s:I}", "id", id, "index", (json_int_t)index));
+	return rc;
+}
+
 int gt_green_species_decide(gt_decide *d, const json_t *in, gt_error *err)
 {
 	static const char *const keys[] = {"id",     "name",	    "name_zh",	 "cost",
@@ -95,15 +117,6 @@ int gt_green_species_decide(gt_decide *d, const json_t *in, gt_error *err)
 		rc = gt_fail(err, GT_EINVAL, "available must be true or false");
 	if (rc < 0)
 		return rc;
-	gt_stmt *st;
-	rc = S_row(gt_decide_conn(d), GT_Q_GREEN_SPECIES_GET, id, "species", &st, err);
-	if (rc == 0) {
-		rc = S_owner(d, st, 1, "species", id, err);
-		gt_stmt_close(st);
-	} else if (rc == GT_ENOTFOUND)
-		rc = 0;
-	if (rc < 0)
-		return rc;
 	json_t *data =
 		json_pack("{s:s, s:s, s:I, s:s, s:b}", "id", id, "name", name, "cost",
 			  (json_int_t)cost, "region", region, "available", !json_is_false(avail));
@@ -111,10 +124,7 @@ int gt_green_species_decide(gt_decide *d, const json_t *in, gt_error *err)
 		json_object_set_new(data, "name_zh", json_string(name_zh));
 	if (desc)
 		json_object_set_new(data, "description", json_string(desc));
-	uint64_t index;
-	if ((rc = gt_decide_emit(d, "green.species", data, &index, err)) == 0)
-		gt_decide_reply(d, json_pack("{s:s, s:I}", "id", id, "index", (json_int_t)index));
-	return rc;
+	return S_publish(d, GT_Q_GREEN_SPECIES_GET, "species", id, "green.species", data, err);
 }
 
 int gt_green_species_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
@@ -148,21 +158,9 @@ int gt_green_site_decide(gt_decide *d, const json_t *in, gt_error *err)
 		rc = gt_json_degrees(in, NULL, "longitude", 180, &lon, err);
 	if (rc < 0)
 		return rc;
-	gt_stmt *st;
-	rc = S_row(gt_decide_conn(d), GT_Q_GREEN_SITE_GET, id, "site", &st, err);
-	if (rc == 0) {
-		rc = S_owner(d, st, 1, "site", id, err);
-		gt_stmt_close(st);
-	} else if (rc == GT_ENOTFOUND)
-		rc = 0;
-	if (rc < 0)
-		return rc;
 	json_t *data = json_pack("{s:s, s:s, s:s, s:i, s:i}", "id", id, "name", name, "region",
 				 region, "latitude_e6", lat, "longitude_e6", lon);
-	uint64_t index;
-	if ((rc = gt_decide_emit(d, "green.site", data, &index, err)) == 0)
-		gt_decide_reply(d, json_pack("{s:s, s:I}", "id", id, "index", (json_int_t)index));
-	return rc;
+	return S_publish(d, GT_Q_GREEN_SITE_GET, "site", id, "green.site", data, err);
 }
 
 int gt_green_site_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)

@@ -3,8 +3,8 @@
 // spent, the planting and the survival checks, with every entry they cite
 // verified in the browser.
 //
-// Only the log's verifier key (/log/vkey) is taken on trust. With merkle.js
-// and checks.js the page checks the signed checkpoint (/log/checkpoint),
+// Only the log's verifier key (/log/vkey) is taken on trust. With entry-proof.js
+// (merkle.js, checks.js) the page checks the signed checkpoint (/log/checkpoint),
 // then for each entry: the leaf hash recomputed from the exact entry text
 // (/api/v1/log/entries/{i}) and the root recomputed from it and its
 // inclusion proof (/api/v1/log/proof?index=i&tree_size=N) against the
@@ -18,18 +18,14 @@
 
 import { initSite, h } from './site.js';
 import { t, onLangChange } from './i18n.js';
-import * as M from './merkle.js';
-import { checkpointChecks, entryChecks, renderCheck } from './checks.js';
-import { ApiError, getJSON, getText, errText, listOf, str, orgName, orgLabel } from './give.js';
+import { renderCheck } from './checks.js';
+import { ApiError, getJSON, errText, listOf, str, orgName, orgLabel } from './give.js';
 import { grams, num, speciesName, when, dayName, treeBadge, entryLink } from './forest-common.js';
+import { loadVkey, verifyEntries, failures, sameTime, comparison, agreeCheck, shown, verdictBox, partVerdict, keyAndCheckpoint } from './entry-proof.js';
 
 const N_RE = /^[0-9]{1,19}$/;
-const PENDING_TRIES = 8;
-const PENDING_WAIT_MS = 400;
-const PARALLEL = 6;
 
 const $ = (id) => document.getElementById(id);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const state = {
 	inputError: null, // { key, vars }
@@ -62,75 +58,9 @@ function partsOf(cert) {
 
 /* ---------- verification ---------- */
 
-function parseEntry(raw) {
-	try {
-		const e = JSON.parse(raw);
-		return isObj(e) ? e : null;
-	} catch {
-		return null;
-	}
-}
+/** How each entry's checks are titled (entry-proof.js). */
+const ENTRY = { titleKey: 'tcert.check.entry', fetchKey: 'tcert.check.fetch', fetchId: 'leaf' };
 
-/** Run fn over items, at most PARALLEL at a time. */
-async function pool(items, fn) {
-	const out = new Array(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const i = next++;
-			out[i] = await fn(items[i]);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-	return out;
-}
-
-async function loadCheckpoint(maxIndex) {
-	let cp = null;
-	let cpError = null;
-	for (let i = 0; ; i++) {
-		try {
-			cp = M.parseCheckpoint(await getText('/log/checkpoint'));
-			cpError = null;
-		} catch (e) {
-			cp = null;
-			cpError = e instanceof ApiError ? errText(e) : e.message;
-		}
-		// An entry not yet in a signed checkpoint: ask again a few times.
-		if (!cp || maxIndex < 0 || cp.size > BigInt(maxIndex) || i + 1 >= PENDING_TRIES) return { cp, cpError };
-		await sleep(PENDING_WAIT_MS);
-	}
-}
-
-/** One entry: its checks (leaf, root) and its parsed text, against the checkpoint cp. */
-async function checkEntry(index, cp, cpError) {
-	const title = (c) => ({ ...c, id: `${c.id}-${index}`, title: 'tcert.check.entry', titleVars: { index: String(index) }, whatKey: c.title });
-	const one = (id, whatKey, detail, extra = {}) => ({ index, entry: null, ...extra, checks: [{ id: `${id}-${index}`, title: 'tcert.check.entry', titleVars: { index: String(index) }, whatKey, status: 'fail', detail }] });
-	if (cp && BigInt(index) >= cp.size) return one('pending', 'check.entry.pending.t', { key: 'check.entry.pending.d' }, { pending: true });
-	let e;
-	try {
-		e = await getJSON(`/api/v1/log/entries/${index}`);
-	} catch (err) {
-		return one('leaf', 'check.leaf.t', { key: 'tcert.check.fetch', vars: { detail: errText(err) } });
-	}
-	let hashes = null;
-	if (cp) {
-		try {
-			const p = await getJSON(`/api/v1/log/proof?index=${index}&tree_size=${cp.size}`);
-			hashes = Array.isArray(p.hashes) ? p.hashes : null;
-		} catch {
-			hashes = null;
-		}
-	}
-	if (typeof e.raw !== 'string' || (cp && (!hashes || !hashes.every((x) => typeof x === 'string')))) return one('root', 'check.root.t', { key: 'check.entry.malformed' });
-	const r = await entryChecks(BigInt(index), new TextEncoder().encode(e.raw), e.leaf_hash, hashes || [], cp, cpError);
-	return { index, entry: parseEntry(e.raw), raw: e.raw, checks: r.checks.map(title) };
-}
-
-const sameTime = (a, b) => {
-	const x = Date.parse(a);
-	return Number.isFinite(x) && x === Date.parse(b);
-};
 const sameList = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
 const e6 = (deg) => Math.round(Number(deg) * 1e6);
 
@@ -139,14 +69,10 @@ const e6 = (deg) => Math.round(Number(deg) * 1e6);
  * { bad: [field, …], compared: [field, …] }.
  */
 function agreement(cert, part, entry, plantingIndex) {
-	const bad = new Set();
-	const compared = new Set();
-	const want = (name, ok) => {
-		compared.add(name);
-		if (!ok) bad.add(name);
-	};
+	const cmp = comparison();
+	const want = cmp.want;
 	want('entry', !!entry && isObj(entry.data) && typeof entry.type === 'string');
-	if (bad.size) return { bad: [...bad], compared: [...compared] };
+	if (cmp.failed) return cmp.result();
 	const d = entry.data;
 	const org = `org:${str(cert.planter)}`;
 	if (part.role === 'redeem') {
@@ -181,15 +107,12 @@ function agreement(cert, part, entry, plantingIndex) {
 		want('alive', Number(d.alive) === Number(c.alive));
 		want('photos', sameList(d.photos, c.photos));
 	}
-	return { bad: [...bad], compared: [...compared] };
+	return cmp.result();
 }
 
 async function verify(cert, vkey, vkeyError) {
 	const parts = partsOf(cert);
-	const idx = parts.map((p) => p.index).filter((n) => Number.isSafeInteger(n) && n >= 0);
-	const { cp, cpError } = await loadCheckpoint(idx.length ? Math.max(...idx) : -1);
-	const cpChecks = await checkpointChecks(cp, cpError, vkey);
-	const results = new Map((await pool([...new Set(idx)], (i) => checkEntry(i, cp, cpError))).map((r) => [r.index, r]));
+	const { cp, cpChecks, results } = await verifyEntries(parts.map((p) => p.index), vkey, ENTRY);
 	const plantingIndex = parts.find((p) => p.role === 'planting')?.index ?? null;
 	// What the certificate says beyond its entries: the status follows from them.
 	const status = str(cert.status);
@@ -204,10 +127,9 @@ async function verify(cert, vkey, vkeyError) {
 			id: `agree-${k}`,
 			title: 'tcert.check.agree.t',
 			titleVars: { what: t(`tcert.role.${part.role}`) },
-			status: a.bad.length ? 'fail' : 'pass',
-			detail: a.bad.length ? { key: 'check.agree.fail', vars: { fields: a.bad.join(', ') } } : { key: 'check.agree.pass', vars: { fields: a.compared.join(', ') } },
+			...agreeCheck(a),
 		});
-		const failed = checks.filter((c) => c.status !== 'pass').length + cpChecks.filter((c) => c.status !== 'pass').length;
+		const failed = failures(checks) + failures(cpChecks);
 		return { part, k, checks, failed, pending: !!r?.pending, raw: r?.raw, outcome: vkey && !failed ? 'pass' : r?.pending ? 'pending' : 'fail' };
 	});
 	const statusCheck = {
@@ -216,7 +138,7 @@ async function verify(cert, vkey, vkeyError) {
 		status: statusOk ? 'pass' : 'fail',
 		detail: { key: statusOk ? 'tcert.check.status.pass' : 'tcert.check.status.fail', vars: { status } },
 	};
-	const failed = cpChecks.filter((c) => c.status !== 'pass').length + items.reduce((n, x) => n + x.checks.filter((c) => c.status !== 'pass').length, 0) + (statusOk ? 0 : 1);
+	const failed = failures(cpChecks) + items.reduce((n, x) => n + failures(x.checks), 0) + (statusOk ? 0 : 1);
 	const n = cpChecks.length + items.reduce((m, x) => m + x.checks.length, 0) + 1;
 	const pending = items.some((x) => x.pending);
 	return {
@@ -234,11 +156,6 @@ async function verify(cert, vkey, vkeyError) {
 
 /* ---------- rendering ---------- */
 
-/** A check as shown, its texts in the reader's language (they may hold translated parts). */
-function shown(c) {
-	return c.whatKey ? { ...c, titleVars: { ...c.titleVars, what: t(c.whatKey) } } : c;
-}
-
 function verdict(cert, v) {
 	let status = 'unverified';
 	let title;
@@ -254,23 +171,10 @@ function verdict(cert, v) {
 		title = t('tcert.v.fail.t');
 		line = v.vkey ? t('tcert.v.fail.d', { failed: v.failed, n: v.n }) : t('receipt.v.nokey', { detail: errText(v.vkeyError) });
 	}
-	return h(
-		'div',
-		{ class: 'verdict', id: 'tcert-verdict', dataset: { status, outcome: v.outcome } },
-		h('span', { class: 'verdict-mark', 'aria-hidden': 'true' }, status === 'ok' ? '✓' : '✗'),
-		h('div', { class: 'verdict-text' }, h('p', { class: 'verdict-title' }, title), h('p', { class: 'verdict-line' }, line)),
-	);
+	return verdictBox('tcert-verdict', status, v.outcome, title, line);
 }
 
-function itemVerdict(x) {
-	const ok = x.outcome === 'pass';
-	return h(
-		'span',
-		{ class: `session-verified ${ok ? 'yes' : 'no'}`, dataset: { outcome: x.outcome } },
-		h('span', { 'aria-hidden': 'true' }, ok ? '✓ ' : '✗ '),
-		t(ok ? 'tcert.item.verified' : x.outcome === 'pending' ? 'tcert.item.pending' : 'tcert.item.unverified'),
-	);
-}
+const itemVerdict = (x) => partVerdict(x.outcome, { verified: 'tcert.item.verified', pending: 'tcert.item.pending', unverified: 'tcert.item.unverified' });
 
 const photoList = (photos) => (Array.isArray(photos) && photos.length ? h('ul', { class: 'photo-hashes' }, photos.map((p) => h('li', null, h('code', { class: 'hash' }, str(p))))) : '—');
 
@@ -370,11 +274,7 @@ function proofCard(cert, v) {
 		h('h2', { id: 'proof-h2' }, t('receipt.proof.h2')),
 		h('p', null, t('tcert.proof.intro')),
 		h('p', { class: pass ? 'outcome outcome-pass' : 'outcome outcome-fail', id: 'proof-outcome', dataset: { outcome: v.outcome } }, pass ? t('tcert.proof.pass', { n: v.n }) : t('tcert.v.fail.d', { failed: v.failed, n: v.n })),
-		h('h3', null, t('pack.proofs.key.h3')),
-		h('p', { class: 'keyline' }, h('code', { class: 'hash', id: 'tcert-vkey' }, v.vkey ? v.vkey.text : '—')),
-		h('p', { class: 'muted' }, t('pack.proofs.key.note'), ' ', h('a', { href: '/explorer' }, t('pack.proofs.key.explorer'))),
-		h('h3', null, t('pack.proofs.cp.h3')),
-		v.cp ? h('p', { class: 'wrap' }, t('tcert.proof.cp', { size: v.cp.size.toString(), root: v.cp.rootB64 })) : null,
+		keyAndCheckpoint(v, { vkeyId: 'tcert-vkey', cpKey: 'tcert.proof.cp' }),
 		h('ul', { class: 'checks', id: 'cp-checks' }, [...v.cpChecks, v.statusCheck].map(renderCheck)),
 		v.items.map((x) =>
 			h(
@@ -443,11 +343,7 @@ async function show(n, { focus }) {
 	try {
 		cert = await getJSON(`/api/v1/green/trees/${encodeURIComponent(n)}`);
 		if (!isObj(cert)) throw new Error(t('forest.err.answer'));
-		try {
-			vkey = M.parseVkey(await getText('/log/vkey'));
-		} catch (e) {
-			vkeyError = e;
-		}
+		({ vkey, vkeyError } = await loadVkey());
 	} catch (e) {
 		if (my !== seq) return;
 		if (e instanceof ApiError && (e.status === 404 || e.status === 400)) {

@@ -2,8 +2,8 @@
 // the confirmed sessions of GET /api/v1/certificates/{ref}?year=, each
 // with the entries that prove it, every one verified in the browser.
 //
-// Only the log's verifier key (/log/vkey) is taken on trust. With merkle.js
-// and checks.js the page checks the signed checkpoint (/log/checkpoint),
+// Only the log's verifier key (/log/vkey) is taken on trust. With entry-proof.js
+// (merkle.js, checks.js) the page checks the signed checkpoint (/log/checkpoint),
 // then for each entry of each session: the leaf hash recomputed from the
 // exact entry text (/api/v1/log/entries/{i}) and the root recomputed from
 // it and its inclusion proof (/api/v1/log/proof?index=i&tree_size=N) against
@@ -16,18 +16,14 @@
 
 import { initSite, h } from './site.js';
 import { t, onLangChange } from './i18n.js';
-import * as M from './merkle.js';
-import { checkpointChecks, entryChecks, renderCheck } from './checks.js';
-import { ApiError, getJSON, getText, errText, str, orgName, orgLabel, dayText } from './give.js';
+import { renderCheck } from './checks.js';
+import { ApiError, getJSON, errText, str, orgName, orgLabel, dayText } from './give.js';
 import { duration, timeRange, entryLink } from './vol.js';
+import { loadVkey, verifyEntries, failures, sameTime, comparison, agreeCheck, shown, verdictBox, partVerdict, keyAndCheckpoint } from './entry-proof.js';
 
 const REF_RE = /^volunteer:[0-9a-f]{64}$/;
-const PENDING_TRIES = 8;
-const PENDING_WAIT_MS = 400;
-const PARALLEL = 6;
 
 const $ = (id) => document.getElementById(id);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const state = {
 	inputError: null, // { key, vars }
@@ -36,82 +32,8 @@ const state = {
 
 /* ---------- verification ---------- */
 
-function parseEntry(raw) {
-	try {
-		const e = JSON.parse(raw);
-		return e && typeof e === 'object' && !Array.isArray(e) ? e : null;
-	} catch {
-		return null;
-	}
-}
-
-/** Run fn over items, at most PARALLEL at a time. */
-async function pool(items, fn) {
-	const out = new Array(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const i = next++;
-			out[i] = await fn(items[i]);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-	return out;
-}
-
-async function loadCheckpoint(maxIndex) {
-	let cp = null;
-	let cpError = null;
-	for (let i = 0; ; i++) {
-		try {
-			cp = M.parseCheckpoint(await getText('/log/checkpoint'));
-			cpError = null;
-		} catch (e) {
-			cp = null;
-			cpError = e instanceof ApiError ? errText(e) : e.message;
-		}
-		// An entry not yet in a signed checkpoint: ask again a few times.
-		if (!cp || maxIndex < 0 || cp.size > BigInt(maxIndex) || i + 1 >= PENDING_TRIES) return { cp, cpError };
-		await sleep(PENDING_WAIT_MS);
-	}
-}
-
-/** One entry: its checks (leaf, root) and its parsed text, against the checkpoint cp. */
-async function checkEntry(index, cp, cpError) {
-	const title = (c) => ({ ...c, id: `${c.id}-${index}`, title: 'cert.check.entry', titleVars: { index: String(index) }, whatKey: c.title });
-	if (cp && BigInt(index) >= cp.size)
-		return {
-			index,
-			entry: null,
-			pending: true,
-			checks: [{ id: `pending-${index}`, title: 'cert.check.entry', titleVars: { index: String(index) }, whatKey: 'check.entry.pending.t', status: 'fail', detail: { key: 'check.entry.pending.d' } }],
-		};
-	let e;
-	try {
-		e = await getJSON(`/api/v1/log/entries/${index}`);
-	} catch (err) {
-		return { index, entry: null, checks: [{ id: `entry-${index}`, title: 'cert.check.entry', titleVars: { index: String(index) }, whatKey: 'check.leaf.t', status: 'fail', detail: { key: 'cert.check.fetch', vars: { detail: errText(err) } } }] };
-	}
-	let hashes = null;
-	if (cp) {
-		try {
-			const p = await getJSON(`/api/v1/log/proof?index=${index}&tree_size=${cp.size}`);
-			hashes = Array.isArray(p.hashes) ? p.hashes : null;
-		} catch {
-			hashes = null;
-		}
-	}
-	if (typeof e.raw !== 'string' || (cp && (!hashes || !hashes.every((x) => typeof x === 'string'))))
-		return { index, entry: null, checks: [{ id: `root-${index}`, title: 'cert.check.entry', titleVars: { index: String(index) }, whatKey: 'check.root.t', status: 'fail', detail: { key: 'check.entry.malformed' } }] };
-	const bytes = new TextEncoder().encode(e.raw);
-	const r = await entryChecks(BigInt(index), bytes, e.leaf_hash, hashes || [], cp, cpError);
-	return { index, entry: parseEntry(e.raw), raw: e.raw, checks: r.checks.map(title) };
-}
-
-const sameTime = (a, b) => {
-	const x = Date.parse(a);
-	return Number.isFinite(x) && x === Date.parse(b);
-};
+/** How each entry's checks are titled (entry-proof.js). */
+const ENTRY = { titleKey: 'cert.check.entry', fetchKey: 'cert.check.fetch', fetchId: 'entry' };
 
 /**
  * Whether the entries of a session say what the certificate says of it.
@@ -119,16 +41,12 @@ const sameTime = (a, b) => {
  * the parsed entry (null when it could not be read).
  */
 function agreement(cert, item, entries) {
-	const bad = new Set();
-	const compared = new Set();
-	const want = (name, ok) => {
-		compared.add(name);
-		if (!ok) bad.add(name);
-	};
+	const cmp = comparison();
+	const want = cmp.want;
 	const idx = Array.isArray(item.entries) ? item.entries.map(Number) : [];
 	const E = idx.map((i) => entries.get(i) || null);
 	want('entries', idx.length >= 2 && E.every((e) => e && typeof e.type === 'string' && e.type.startsWith('vol.') && e.data && typeof e.data === 'object'));
-	if (bad.size) return { bad: [...bad], compared: [...compared] };
+	if (cmp.failed) return cmp.result();
 	const session = Number(item.session);
 	const org = `org:${str(item.org)}`;
 	const signup = E[0];
@@ -173,15 +91,12 @@ function agreement(cert, item, entries) {
 		want('status', (item.status === 'corrected') === (hours[0] ? hours[0].data.corrected === true : false));
 	}
 	want('year', new Date(item.start).getUTCFullYear() === Number(cert.year));
-	return { bad: [...bad], compared: [...compared] };
+	return cmp.result();
 }
 
 async function verify(cert, vkey, vkeyError) {
 	const items = Array.isArray(cert.items) ? cert.items.filter((x) => x && typeof x === 'object') : [];
-	const all = [...new Set(items.flatMap((x) => (Array.isArray(x.entries) ? x.entries : [])).map(Number).filter((n) => Number.isSafeInteger(n) && n >= 0))];
-	const { cp, cpError } = await loadCheckpoint(all.length ? Math.max(...all) : -1);
-	const cpChecks = await checkpointChecks(cp, cpError, vkey);
-	const results = new Map((await pool(all, (i) => checkEntry(i, cp, cpError))).map((r) => [r.index, r]));
+	const { cp, cpChecks, results } = await verifyEntries(items.flatMap((x) => (Array.isArray(x.entries) ? x.entries : [])).map(Number), vkey, ENTRY);
 	const entries = new Map([...results].map(([i, r]) => [i, r.entry]));
 	const sessions = items.map((item) => {
 		const idx = Array.isArray(item.entries) ? item.entries.map(Number) : [];
@@ -190,18 +105,17 @@ async function verify(cert, vkey, vkeyError) {
 		checks.push({
 			id: `agree-${str(item.session)}`,
 			title: 'cert.check.agree.t',
-			status: a.bad.length ? 'fail' : 'pass',
-			detail: a.bad.length ? { key: 'check.agree.fail', vars: { fields: a.bad.join(', ') } } : { key: 'check.agree.pass', vars: { fields: a.compared.join(', ') } },
+			...agreeCheck(a),
 		});
 		const pending = idx.some((i) => results.get(i)?.pending);
-		const failed = checks.filter((c) => c.status !== 'pass').length + cpChecks.filter((c) => c.status !== 'pass').length;
+		const failed = failures(checks) + failures(cpChecks);
 		return { item, checks, failed, pending, outcome: vkey && !failed ? 'pass' : pending ? 'pending' : 'fail', raws: idx.map((i) => [i, results.get(i)?.raw]) };
 	});
 	// The total is the sum of the sessions.
 	const sum = items.reduce((n, x) => n + (Number(x.minutes) || 0), 0);
 	const totalOk = sum === Number(cert.minutes) && items.length === Number(cert.sessions);
 	const total = { ok: totalOk, sum, n: items.length };
-	const failed = cpChecks.filter((c) => c.status !== 'pass').length + sessions.reduce((n, s) => n + s.checks.filter((c) => c.status !== 'pass').length, 0) + (totalOk ? 0 : 1);
+	const failed = failures(cpChecks) + sessions.reduce((n, s) => n + failures(s.checks), 0) + (totalOk ? 0 : 1);
 	const n = cpChecks.length + sessions.reduce((k, s) => k + s.checks.length, 0) + 1;
 	const pending = sessions.some((s) => s.pending);
 	return {
@@ -221,11 +135,6 @@ async function verify(cert, vkey, vkeyError) {
 
 /** The string of key, or of key.one when n is 1 ("in 1 session"). */
 const tn = (key, n, vars) => t(Number(n) === 1 ? `${key}.one` : key, { ...vars, n });
-
-/** A check as shown, its texts in the reader's language (they may hold translated parts). */
-function shown(c) {
-	return c.whatKey ? { ...c, titleVars: { ...c.titleVars, what: t(c.whatKey) } } : c;
-}
 
 /** The check that the total is the sum of the sessions. */
 function totalCheck(cert, v) {
@@ -259,23 +168,10 @@ function verdict(cert, v) {
 		title = t('cert.v.fail.t');
 		line = v.vkey ? t('cert.v.fail.d', { failed: v.failed, n: v.n }) : t('receipt.v.nokey', { detail: errText(v.vkeyError) });
 	}
-	return h(
-		'div',
-		{ class: 'verdict', id: 'cert-verdict', dataset: { status, outcome: v.outcome } },
-		h('span', { class: 'verdict-mark', 'aria-hidden': 'true' }, status === 'ok' ? '✓' : '✗'),
-		h('div', { class: 'verdict-text' }, h('p', { class: 'verdict-title' }, title), h('p', { class: 'verdict-line' }, line)),
-	);
+	return verdictBox('cert-verdict', status, v.outcome, title, line);
 }
 
-function sessionVerdict(s) {
-	const ok = s.outcome === 'pass';
-	return h(
-		'span',
-		{ class: `session-verified ${ok ? 'yes' : 'no'}`, dataset: { outcome: s.outcome } },
-		h('span', { 'aria-hidden': 'true' }, ok ? '✓ ' : '✗ '),
-		t(ok ? 'cert.session.verified' : s.outcome === 'pending' ? 'cert.session.pending' : 'cert.session.unverified'),
-	);
-}
+const sessionVerdict = (s) => partVerdict(s.outcome, { verified: 'cert.session.verified', pending: 'cert.session.pending', unverified: 'cert.session.unverified' });
 
 function summaryCard(cert, v) {
 	const rows = v.sessions.map((s) => {
@@ -334,11 +230,7 @@ function proofCard(cert, v) {
 		h('h2', { id: 'proof-h2' }, t('receipt.proof.h2')),
 		h('p', null, t('cert.proof.intro')),
 		h('p', { class: v.outcome === 'pass' || v.outcome === 'empty' ? 'outcome outcome-pass' : 'outcome outcome-fail', id: 'proof-outcome', dataset: { outcome: v.outcome } }, v.outcome === 'pass' || v.outcome === 'empty' ? t('cert.proof.pass', { n: v.n }) : t('cert.v.fail.d', { failed: v.failed, n: v.n })),
-		h('h3', null, t('pack.proofs.key.h3')),
-		h('p', { class: 'keyline' }, h('code', { class: 'hash', id: 'cert-vkey' }, v.vkey ? v.vkey.text : '—')),
-		h('p', { class: 'muted' }, t('pack.proofs.key.note'), ' ', h('a', { href: '/explorer' }, t('pack.proofs.key.explorer'))),
-		h('h3', null, t('pack.proofs.cp.h3')),
-		v.cp ? h('p', { class: 'wrap' }, t('cert.proof.cp', { size: v.cp.size.toString(), root: v.cp.rootB64 })) : null,
+		keyAndCheckpoint(v, { vkeyId: 'cert-vkey', cpKey: 'cert.proof.cp' }),
 		h('ul', { class: 'checks', id: 'cp-checks' }, [...v.cpChecks, totalCheck(cert, v)].map(renderCheck)),
 		v.sessions.map((s) =>
 			h(
@@ -414,11 +306,7 @@ async function show(ref, year, { focus }) {
 	try {
 		cert = await getJSON(`/api/v1/certificates/${encodeURIComponent(ref)}${year ? `?year=${year}` : ''}`);
 		if (!cert || typeof cert !== 'object' || !Array.isArray(cert.items)) throw new Error(t('vol.err.answer'));
-		try {
-			vkey = M.parseVkey(await getText('/log/vkey'));
-		} catch (e) {
-			vkeyError = e;
-		}
+		({ vkey, vkeyError } = await loadVkey());
 	} catch (e) {
 		if (my !== seq) return;
 		if (e instanceof ApiError && (e.status === 404 || e.status === 400)) {

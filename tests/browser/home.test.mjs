@@ -57,7 +57,7 @@ describe('home page and shell', SUITE, () => {
 			assert.doesNotMatch(html, /\sstyle=|<style/, `${path}: no inline style`);
 			assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//, `${path}: nothing from elsewhere`);
 		}
-		for (const asset of ['/assets/site.css', '/assets/site.js', '/assets/i18n.js', '/assets/merkle.js', '/assets/explorer.js', '/assets/check.js', '/assets/checks.js', '/assets/home.js', '/assets/give.js', '/assets/campaigns.js', '/assets/campaign.js', '/assets/receipt.js', '/assets/vol.js', '/assets/volunteer.js', '/assets/volunteer-certificate.js', '/assets/qr.js', '/assets/forest.js', '/assets/forest-common.js', '/assets/forest-draw.js', '/assets/forest-tree.js', '/assets/favicon.svg']) {
+		for (const asset of ['/assets/site.css', '/assets/site.js', '/assets/i18n.js', '/assets/merkle.js', '/assets/explorer.js', '/assets/check.js', '/assets/checks.js', '/assets/home.js', '/assets/give.js', '/assets/campaigns.js', '/assets/campaign.js', '/assets/receipt.js', '/assets/vol.js', '/assets/volunteer.js', '/assets/volunteer-certificate.js', '/assets/qr.js', '/assets/forest.js', '/assets/forest-common.js', '/assets/forest-draw.js', '/assets/forest-tree.js', '/assets/entry-proof.js', '/assets/favicon.svg']) {
 			const res = await fetch(server.url + asset);
 			assert.equal(res.status, 200, asset);
 		}

@@ -492,7 +492,7 @@ static int S_attest_decide(gt_decide *d, const json_t *in, gt_error *err)
 
 static int S_attest_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
-	const char *org = strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
+	const char *org = gt_entry_org(e);
 	int64_t r = gt_store_exec(c, GT_Q_ATTEST_PUT, err, "ittttt", (int64_t)e->index, org,
 				  S_opt(e->data, "sha256"), S_opt(e->data, "kind"),
 				  S_opt(e->data, "title"), e->at);

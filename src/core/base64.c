@@ -95,3 +95,15 @@ void gt_hex_encode(const uint8_t *in, size_t n, char *out)
 	}
 	out[2 * n] = 0;
 }
+
+int gt_hex_decode(const char *in, size_t n, uint8_t *out)
+{
+	for (size_t i = 0; i < 2 * n; i++) {
+		char c = in[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return GT_EINVAL;
+		out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] << 4 | d : d);
+	}
+	return 0;
+}

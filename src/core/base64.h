@@ -21,5 +21,8 @@ int gt_base64_decode(const char *in, size_t len, uint8_t *out, size_t *ret_n);
 /* Encode n bytes as 2n lower-case hex digits into out (room for 2n + 1);
  * out is NUL-terminated. */
 void gt_hex_encode(const uint8_t *in, size_t n, char *out);
+/* Decode the first 2n characters of in, lower-case hex digits, into out[n]:
+ * 0, or GT_EINVAL at anything else (in need not end there). */
+int gt_hex_decode(const char *in, size_t n, uint8_t *out);
 
 #endif

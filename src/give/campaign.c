@@ -178,7 +178,7 @@ int gt_give_campaign_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	if (cap)
 		snprintf(capbuf, sizeof(capbuf), "%lld", (long long)json_integer_value(cap));
 	int64_t r = gt_store_exec(c, GT_Q_GIVE_CAMPAIGN_PUT, err, "tttttttittttit", id,
-				  gt_give_by(e), gt_give_opt(v, "title"),
+				  gt_entry_org(e), gt_give_opt(v, "title"),
 				  gt_give_opt(v, "description"), gt_give_opt(v, "beneficiary"),
 				  gt_give_opt(v, "beneficiary_org"), gt_give_opt(v, "category"),
 				  gt_give_int(v, "goal"), cap ? capbuf : NULL,
@@ -278,7 +278,7 @@ int gt_give_verify_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	int64_t r = gt_store_exec(c, GT_Q_GIVE_VERIFY, err, "ttttt",
 				  gt_give_opt(e->data, "campaign"), gt_give_opt(e->data, "status"),
-				  gt_give_opt(e->data, "note"), gt_give_by(e), e->at);
+				  gt_give_opt(e->data, "note"), gt_entry_org(e), e->at);
 	return r < 0 ? (int)r : 0;
 }
 

@@ -17,11 +17,6 @@ int64_t gt_give_int(const json_t *o, const char *key)
 	return (int64_t)json_integer_value(json_object_get(o, key));
 }
 
-const char *gt_give_by(const gt_entry *e)
-{
-	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
-}
-
 int gt_give_sha256(const json_t *in, const char *key, const char **ret, gt_error *err)
 {
 	const char *s;

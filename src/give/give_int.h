@@ -9,8 +9,6 @@
 const char *gt_give_opt(const json_t *o, const char *key);
 /* An integer field of an entry's data (0 when absent). */
 int64_t gt_give_int(const json_t *o, const char *key);
-/* The organisation that wrote entry e (its "by" without "org:"). */
-const char *gt_give_by(const gt_entry *e);
 
 /* Field checks for decide: 0, or GT_EINVAL naming the field. */
 /* A SHA-256 in lower-case hex. */

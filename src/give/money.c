@@ -385,7 +385,7 @@ int gt_give_donation_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	int64_t r = gt_store_exec(c, GT_Q_GIVE_DONATION_PUT, err, "iiiiitttittt" "t", num, start,
 				  (int64_t)e->index, seq, amount, gt_give_opt(v, "code"),
 				  gt_give_opt(v, "channel"), gt_give_opt(v, "name"),
-				  (int64_t)anonymous, work, gt_give_by(e), gt_give_opt(v, "ref"),
+				  (int64_t)anonymous, work, gt_entry_org(e), gt_give_opt(v, "ref"),
 				  e->at);
 	if (r >= 0)
 		r = gt_store_exec(c, GT_Q_GIVE_DAY_ADD, err, "itiiii", num, day, amount, (int64_t)0,
@@ -628,7 +628,7 @@ int gt_give_disburse_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 				  num, seq, gt_give_opt(v, "payee"), gt_give_opt(v, "payee_kind"),
 				  gt_give_opt(v, "payee_org"), gt_give_opt(v, "purpose"),
 				  gt_give_opt(v, "category"), amount,
-				  gt_give_opt(v, "receipt_sha256"), cursor, end, gt_give_by(e), e->at);
+				  gt_give_opt(v, "receipt_sha256"), cursor, end, gt_entry_org(e), e->at);
 	if (r >= 0)
 		r = gt_store_exec(c, GT_Q_GIVE_CATEGORY_ADD, err, "iti", num,
 				  gt_give_opt(v, "category"), amount);

@@ -1,5 +1,6 @@
 /* goodtrace audit's replay of green entries into the public totals (audit.h). */
 #include "green/audit.h"
+#include "core/base64.h"
 
 #include "core/buf.h"
 #include "core/json.h"
@@ -244,24 +245,6 @@ uint64_t gt_green_audit_entries(const gt_green_audit *a)
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
-static int S_hexbytes(const char *s, size_t n, uint8_t *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		int v = 0;
-		for (int k = 0; k < 2; k++) {
-			char c = s[2 * i + k];
-			int d = c >= '0' && c <= '9' ? c - '0' :
-				c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-						       -1;
-			if (d < 0)
-				return -1;
-			v = v << 4 | d;
-		}
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 static size_t S_uslot(const uint8_t key[32], size_t n)
 {
 	uint64_t h;
@@ -274,7 +257,7 @@ static size_t S_uslot(const uint8_t key[32], size_t n)
 static int64_t S_user_num(gt_green_audit *a, const char *ref)
 {
 	uint8_t key[32];
-	S_hexbytes(ref + 6, 32, key);
+	gt_hex_decode(ref + 6, 32, key);
 	for (size_t j = a->nuslots ? S_uslot(key, a->nuslots) : 0; a->nuslots && a->uslots[j];
 	     j = (j + 1) & (a->nuslots - 1))
 		if (memcmp(a->users[a->uslots[j] - 1].key, key, 32) == 0)
@@ -423,7 +406,7 @@ static int S_hashes(const S_ctx *x, const json_t *o, const char *key)
 	{
 		const char *h = json_string_value(v);
 		uint8_t b[32];
-		ok = ok && h && strlen(h) == 64 && S_hexbytes(h, 32, b) == 0;
+		ok = ok && h && strlen(h) == 64 && gt_hex_decode(h, 32, b) == 0;
 	}
 	return ok ? 0 :
 		    S_bad(x, "%s must be a list of 1 to %d SHA-256 hashes (64 hex digits)", key,
@@ -474,7 +457,7 @@ static int S_on_actions(S_ctx *x)
 		    (rc = S_int(x, v, "quantity", 1, S_QUANTITY_MAX, &quantity)) < 0 ||
 		    (rc = S_int(x, v, "grams", 1, S_GRAMS_MAX, &grams)) < 0)
 			return rc;
-		if (S_hexbytes(ref, GT_GREEN_REF_BYTES, b) < 0)
+		if (gt_hex_decode(ref, GT_GREEN_REF_BYTES, b) < 0)
 			return S_bad(x, "ref must be %d hex digits", GT_GREEN_REF_HEX);
 		if (day < x->today - 1 || day > x->today)
 			return S_bad(
@@ -971,7 +954,7 @@ static int S_on_unlock(S_ctx *x)
 					S_bad(x, "pool \"%s\" unlocks per action, not per energy",
 					      id);
 		uint8_t b[GT_GREEN_REF_BYTES];
-		if (S_hexbytes(action, GT_GREEN_REF_BYTES, b) < 0)
+		if (gt_hex_decode(action, GT_GREEN_REF_BYTES, b) < 0)
 			return S_bad(x, "action must be %d hex digits", GT_GREEN_REF_HEX);
 		if (amount != p->amount)
 			return S_bad(x, "amount is %lld, but pool \"%s\" gives %lld per action",

@@ -73,6 +73,18 @@ int32_t gt_green_day_parse(const char *s)
 	return strcmp(back, s) == 0 ? (int32_t)day : -1; /* 2026-02-30 is not a day */
 }
 
+int32_t gt_green_month(int32_t day)
+{
+	int y, m, d;
+	S_civil_from_days(day, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+int32_t gt_green_month_start(int32_t month)
+{
+	return (int32_t)S_days_from_civil(month / 12, month % 12 + 1, 1);
+}
+
 int32_t gt_green_add_years(int32_t day, int years)
 {
 	int y, m, d;

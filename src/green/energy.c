@@ -1,6 +1,7 @@
 /* Energy: the book (the state action reports are decided on, in memory),
  * action reports, collecting, and a user's energy as the API shows it. */
 #include "green/green_int.h"
+#include "core/base64.h"
 #include "core/json.h"
 #include "core/time.h"
 
@@ -64,34 +65,6 @@ static uint64_t S_hash(const uint8_t *p)
 	uint64_t h;
 	memcpy(&h, p, sizeof(h));
 	return h * 0x9E3779B97F4A7C15ULL;
-}
-
-static int S_hex(const char *s, size_t n, uint8_t *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		int v = 0;
-		for (int k = 0; k < 2; k++) {
-			char c = s[2 * i + k];
-			int x = c >= '0' && c <= '9' ? c - '0' :
-				c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-						       -1;
-			if (x < 0)
-				return -1;
-			v = v << 4 | x;
-		}
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
-static void S_unhex(const uint8_t *p, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = 0;
 }
 
 static int S_grow(void **p, size_t *cap, size_t n, size_t size)
@@ -198,13 +171,6 @@ static int S_act_add(gt_green_book *b, const S_act *a)
 	return 0;
 }
 
-static int32_t S_month(int32_t day)
-{
-	char t[11];
-	gt_green_day_text(day, t);
-	return (int32_t)(atoi(t) * 12 + atoi(t + 5) - 1);
-}
-
 static S_mon *S_mon_get(gt_green_book *b, uint32_t user, int32_t month, uint16_t kind)
 {
 	for (uint32_t m = b->users[user].mons; m; m = b->mons[m - 1].next)
@@ -264,7 +230,7 @@ static void S_clear(gt_green_book *b)
 /* A user reference into its key (false if malformed). */
 static bool S_user_bytes(const char *ref, uint8_t key[32])
 {
-	return gt_green_ref_valid(ref) && S_hex(ref + 6, 32, key) == 0;
+	return gt_green_ref_valid(ref) && gt_hex_decode(ref + 6, 32, key) == 0;
 }
 
 /* The user of ref in the book, or from the store (a user registered since
@@ -309,12 +275,8 @@ static int S_load(gt_green_book *b, gt_store_conn *c, int32_t today, gt_error *e
 	st = NULL;
 	/* Month totals from the first day of the previous month; actions
 	 * themselves for the window. */
-	char t[11];
-	gt_green_day_text(today, t);
-	int y = atoi(t), m = atoi(t + 5) - 1;
-	char first[48];
-	snprintf(first, sizeof(first), "%04d-%02d-01", m == 0 ? y - 1 : y, m == 0 ? 12 : m);
-	int32_t from = gt_green_day_parse(first), window = today - GT_GREEN_WINDOW;
+	int32_t from = gt_green_month_start(gt_green_month(today) - 1),
+		window = today - GT_GREEN_WINDOW;
 	if (window < from)
 		from = window;
 	if (rc >= 0)
@@ -336,7 +298,7 @@ static int S_load(gt_green_book *b, gt_store_conn *c, int32_t today, gt_error *e
 				     (long long)gt_stmt_i64(st, 1));
 			break;
 		}
-		rc = S_mon_add(b, (uint32_t)u, S_month(day), (uint16_t)kind, grams);
+		rc = S_mon_add(b, (uint32_t)u, gt_green_month(day), (uint16_t)kind, grams);
 		if (rc == 0 && day >= window) {
 			S_act a = {.day = day,
 				   .kind = (uint16_t)kind,
@@ -344,7 +306,7 @@ static int S_load(gt_green_book *b, gt_store_conn *c, int32_t today, gt_error *e
 				   .user = (uint32_t)u,
 				   .idx = (uint64_t)gt_stmt_i64(st, 1)};
 			if (!ref || strlen(ref) != GT_GREEN_REF_HEX ||
-			    S_hex(ref, GT_GREEN_REF_BYTES, a.ref) < 0)
+			    gt_hex_decode(ref, GT_GREEN_REF_BYTES, a.ref) < 0)
 				rc = gt_fail(err, GT_ECORRUPT,
 					     "an action's reference is malformed");
 			else
@@ -488,14 +450,15 @@ int gt_green_book_action(gt_green_book *b, const char *ref, char user[GT_PSEUDO_
 			 char kind[GT_GREEN_KIND_MAX + 1], int32_t *day, uint64_t *index)
 {
 	uint8_t key[GT_GREEN_REF_BYTES];
-	if (!ref || strlen(ref) != GT_GREEN_REF_HEX || S_hex(ref, GT_GREEN_REF_BYTES, key) < 0)
+	if (!ref || strlen(ref) != GT_GREEN_REF_HEX ||
+	    gt_hex_decode(ref, GT_GREEN_REF_BYTES, key) < 0)
 		return GT_EINVAL;
 	int64_t a = S_act_find(b, key);
 	if (a < 0)
 		return GT_ENOTFOUND;
 	const S_act *x = &b->acts[a];
 	memcpy(user, "green:", 6);
-	S_unhex(b->users[x->user].key, 32, user + 6);
+	gt_hex_encode(b->users[x->user].key, 32, user + 6);
 	snprintf(kind, GT_GREEN_KIND_MAX + 1, "%s", b->kinds[x->kind]);
 	*day = x->day;
 	*index = x->idx;
@@ -503,7 +466,7 @@ int gt_green_book_action(gt_green_book *b, const char *ref, char user[GT_PSEUDO_
 }
 
 size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_ms, bool collect,
-				 uint64_t index, int32_t days[8], int64_t grams[8])
+				 int32_t days[8], int64_t grams[8])
 {
 	uint8_t key[32];
 	int64_t u = S_user_bytes(ref, key) ? S_user_find(b, key) : -1;
@@ -530,10 +493,8 @@ size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_
 			n++;
 		}
 		grams[i] += x->grams;
-		if (collect) {
+		if (collect)
 			x->collected = 1;
-			(void)index;
-		}
 	}
 	return n;
 }
@@ -601,7 +562,7 @@ static int S_action(gt_decide *d, gt_green_book *b, S_report *r, const json_t *i
 	char buf[GT_ORG_ID_MAX + 80], ref[GT_GREEN_REF_HEX + 1];
 	int len = snprintf(buf, sizeof(buf), "%s\n%s", r->org, id);
 	SHA256((const unsigned char *)buf, (size_t)len, md);
-	S_unhex(md, GT_GREEN_REF_BYTES, ref);
+	gt_hex_encode(md, GT_GREEN_REF_BYTES, ref);
 	int64_t dup = S_act_find(b, md);
 	if (dup >= 0) {
 		*result = S_refused(id, "duplicate",
@@ -671,7 +632,7 @@ static int S_action(gt_decide *d, gt_green_book *b, S_report *r, const json_t *i
 	int kind = S_kind(b, rule->kind);
 	if (kind < 0)
 		return gt_fail(err, GT_ESTATE, "more kinds of actions than the book holds");
-	int32_t month = S_month(day);
+	int32_t month = gt_green_month(day);
 	S_mon *mon = S_mon_get(b, (uint32_t)u, month, (uint16_t)kind);
 	int64_t daily_left = rule->daily_cap - S_day_used(b, (uint32_t)u, day, (uint16_t)kind);
 	int64_t monthly_left = rule->monthly_cap - (mon ? mon->grams : 0);
@@ -850,7 +811,7 @@ int gt_green_collect_decide(gt_decide *d, const json_t *in, gt_error *err)
 	int64_t now = gt_decide_now_ms(d);
 	int32_t days[8];
 	int64_t grams[8], total = 0;
-	size_t n = gt_green_book_collectable(b, ref, now, false, 0, days, grams);
+	size_t n = gt_green_book_collectable(b, ref, now, false, days, grams);
 	if (n == 0) {
 		int32_t today = gt_green_day(now);
 		int64_t pending = S_pending(b, ref, today);
@@ -878,7 +839,7 @@ int gt_green_collect_decide(gt_decide *d, const json_t *in, gt_error *err)
 		json_pack("{s:s, s:I, s:O}", "user", ref, "grams", (json_int_t)total, "days", list),
 		&index, err);
 	if (rc == 0)
-		gt_green_book_collectable(b, ref, now, true, index, days, grams);
+		gt_green_book_collectable(b, ref, now, true, days, grams);
 	gt_green_book_done(b);
 	if (rc < 0) {
 		json_decref(list);
@@ -926,7 +887,7 @@ int gt_green_energy(gt_green_book *b, const char *ref, int64_t now_ms, json_t *o
 	pthread_rwlock_rdlock(&b->lock);
 	int32_t today = gt_green_day(now_ms), days[8];
 	int64_t grams[8];
-	size_t n = gt_green_book_collectable(b, ref, now_ms, false, 0, days, grams);
+	size_t n = gt_green_book_collectable(b, ref, now_ms, false, days, grams);
 	char t[11], at[GT_TIME_LEN + 1];
 	for (size_t i = 0; i < n; i++) {
 		gt_green_day_text(days[i], t);
@@ -948,7 +909,7 @@ int gt_green_energy(gt_green_book *b, const char *ref, int64_t now_ms, json_t *o
 	     a = b->acts[a - 1].unext, count++) {
 		const S_act *x = &b->acts[a - 1];
 		char r[GT_GREEN_REF_HEX + 1];
-		S_unhex(x->ref, GT_GREEN_REF_BYTES, r);
+		gt_hex_encode(x->ref, GT_GREEN_REF_BYTES, r);
 		gt_green_day_text(x->day, t);
 		const char *state = x->collected	? "collected" :
 				    x->day >= today	? "pending" :

@@ -49,14 +49,17 @@ int gt_green_book_action(gt_green_book *b, const char *ref, char user[GT_PSEUDO_
 			 char kind[GT_GREEN_KIND_MAX + 1], int32_t *day, uint64_t *index);
 /* The energy of ref's that has appeared and not expired or been collected at
  * now_ms, by day (ascending) into days/grams (at most 8); marks it collected
- * at entry index when collect is true. Returns the number of days. */
+ * when collect is true. Returns the number of days. */
 size_t gt_green_book_collectable(gt_green_book *b, const char *ref, int64_t now_ms, bool collect,
-				 uint64_t index, int32_t days[8], int64_t grams[8]);
+				 int32_t days[8], int64_t grams[8]);
 
 /* ---- the common helpers (common.c) --------------------------------------------------------- */
 
 /* A body that must be {}: 0, or GT_EINVAL naming what else it has. */
 int gt_green_empty(const json_t *in, gt_error *err);
+/* The month of a day (12 * year + month - 1), and the day it starts on. */
+int32_t gt_green_month(int32_t day);
+int32_t gt_green_month_start(int32_t month);
 /* The day n years after day (the same month and day; 29 February becomes
  * 28 February in a year without it). */
 int32_t gt_green_add_years(int32_t day, int years);

@@ -203,7 +203,7 @@ int gt_green_pool_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 						gt_stmt_open(c, GT_Q_GREEN_POOL_PUT, &st, err);
 	if (rc == 0) {
 		gt_stmt_bind_text(st, 1, gt_green_opt(v, "id"), (size_t)-1);
-		gt_stmt_bind_text(st, 2, strncmp(e->by, "org:", 4) ? e->by : e->by + 4, (size_t)-1);
+		gt_stmt_bind_text(st, 2, gt_entry_org(e), (size_t)-1);
 		gt_stmt_bind_text(st, 3, gt_green_opt(v, "name"), (size_t)-1);
 		gt_stmt_bind_text(st, 4, gt_green_opt(v, "currency"), (size_t)-1);
 		gt_stmt_bind_i64(st, 5, gt_green_int(v, "budget"));

@@ -14,12 +14,6 @@
 #define S_SITE_RADIUS_M 50000.0
 #define S_CHECK_EARLY_DAYS 30
 
-/* The organisation of an entry's "by" ("org:<id>"). */
-static const char *S_by(const gt_entry *e)
-{
-	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
-}
-
 /* A row of q by its text key into *ret: 0, or GT_ENOTFOUND "<what> \"key\"
  * does not exist". */
 static int S_row(gt_store_conn *c, gt_query q, const char *key, const char *what, gt_stmt **ret,
@@ -131,9 +125,9 @@ int gt_green_species_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	const json_t *v = e->data;
 	int64_t r = gt_store_exec(
-		c, GT_Q_GREEN_SPECIES_PUT, err, "ttttittiit", gt_green_opt(v, "id"), S_by(e),
-		gt_green_opt(v, "name"), gt_green_opt(v, "name_zh"), gt_green_int(v, "cost"),
-		gt_green_opt(v, "region"), gt_green_opt(v, "description"),
+		c, GT_Q_GREEN_SPECIES_PUT, err, "ttttittiit", gt_green_opt(v, "id"),
+		gt_entry_org(e), gt_green_opt(v, "name"), gt_green_opt(v, "name_zh"),
+		gt_green_int(v, "cost"), gt_green_opt(v, "region"), gt_green_opt(v, "description"),
 		(int64_t)json_is_true(json_object_get(v, "available")), (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
 }
@@ -167,9 +161,9 @@ int gt_green_site_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	const json_t *v = e->data;
 	int64_t r = gt_store_exec(c, GT_Q_GREEN_SITE_PUT, err, "ttttiiit", gt_green_opt(v, "id"),
-				  S_by(e), gt_green_opt(v, "name"), gt_green_opt(v, "region"),
-				  gt_green_int(v, "latitude_e6"), gt_green_int(v, "longitude_e6"),
-				  (int64_t)e->index, e->at);
+				  gt_entry_org(e), gt_green_opt(v, "name"),
+				  gt_green_opt(v, "region"), gt_green_int(v, "latitude_e6"),
+				  gt_green_int(v, "longitude_e6"), (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -357,7 +351,7 @@ int gt_green_planting_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 					  "ittti"
 					  "tiittt"
 					  "t",
-					  (int64_t)e->index, S_by(e), site, species, count,
+					  (int64_t)e->index, gt_entry_org(e), site, species, count,
 					  gt_green_opt(v, "date"), gt_green_int(v, "latitude_e6"),
 					  gt_green_int(v, "longitude_e6"), photos, list,
 					  gt_green_opt(v, "note"), e->at) :

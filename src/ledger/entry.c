@@ -134,3 +134,8 @@ int gt_entry_apply(gt_store_conn *c, const gt_module *const *modules, size_t nmo
 	}
 	return 0;
 }
+
+const char *gt_entry_org(const gt_entry *e)
+{
+	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
+}

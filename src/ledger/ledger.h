@@ -211,6 +211,10 @@ void gt_ledger_stats_get(gt_ledger *l, gt_ledger_stats *out);
 int gt_ledger_replay(gt_log *log, gt_store *store, const gt_module *const *modules, size_t nmodules,
 		     void (*progress)(void *, uint64_t, uint64_t), void *arg, gt_error *err);
 
+/* The organisation id of an entry made by one ("org:<id>" -> "<id>"); any
+ * other "by" ("system", "volunteer", "user") as it is. */
+const char *gt_entry_org(const gt_entry *e);
+
 /* Parse and check one entry's envelope (canonical JSON, v 1, known fields).
  * On success *ret_root is the parsed object (caller decrefs) and e points
  * into it. */

@@ -228,7 +228,7 @@ static int S_instance(gt_store_conn *c, const gt_entry *e, const char *id, const
 static json_t *S_holders(const gt_entry *e)
 {
 	json_t *h = json_array();
-	json_array_append_new(h, json_string(gt_trace_by(e)));
+	json_array_append_new(h, json_string(gt_entry_org(e)));
 	size_t i;
 	const json_t *x;
 	const json_t *ev = json_object_get(e->data, "event");
@@ -382,7 +382,7 @@ int gt_trace_event_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 				  json_string_value(json_object_get(ev, "action")),
 				  json_string_value(json_object_get(ev, "bizStep")),
 				  json_string_value(json_object_get(ev, "disposition")),
-				  json_string_value(rp), json_string_value(bl), gt_trace_by(e),
+				  json_string_value(rp), json_string_value(bl), gt_entry_org(e),
 				  (int64_t)json_integer_value(json_object_get(e->data, "capture")),
 				  e->at, (const char *)doc.data);
 	gt_buf_done(&doc);

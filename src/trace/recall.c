@@ -148,7 +148,7 @@ int gt_trace_recall_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	const json_t *v = e->data;
 	int64_t r = gt_store_exec(c, GT_Q_RECALL_PUT, err, "itttttttittt", (int64_t)e->index,
-				  gt_trace_by(e), gt_trace_opt(v, "scope"), gt_trace_opt(v, "gtin"),
+				  gt_entry_org(e), gt_trace_opt(v, "scope"), gt_trace_opt(v, "gtin"),
 				  gt_trace_opt(v, "lot"), gt_trace_opt(v, "maker"),
 				  gt_trace_opt(v, "manufactured_from"),
 				  gt_trace_opt(v, "manufactured_to"),

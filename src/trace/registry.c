@@ -11,11 +11,6 @@ const char *gt_trace_opt(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-const char *gt_trace_by(const gt_entry *e)
-{
-	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
-}
-
 int gt_trace_gtin(const json_t *in, const char **ret, gt_error *err)
 {
 	const char *g;
@@ -164,7 +159,7 @@ int gt_trace_product_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	int64_t r =
 		gt_store_exec(c, GT_Q_PRODUCT_PUT, err, "ttttttit", gt_trace_opt(e->data, "gtin"),
-			      gt_trace_by(e), gt_trace_opt(e->data, "name"),
+			      gt_entry_org(e), gt_trace_opt(e->data, "name"),
 			      gt_trace_opt(e->data, "form"), gt_trace_opt(e->data, "kind"),
 			      gt_trace_opt(e->data, "cn_prefix"), (int64_t)e->index, e->at);
 	return r < 0 ? (int)r : 0;
@@ -226,7 +221,7 @@ int gt_trace_batch_decide(gt_decide *d, const json_t *in, gt_error *err)
 int gt_trace_batch_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 {
 	int64_t r = gt_store_exec(c, GT_Q_BATCH_PUT, err, "tttttiit", gt_trace_opt(e->data, "gtin"),
-				  gt_trace_opt(e->data, "lot"), gt_trace_by(e),
+				  gt_trace_opt(e->data, "lot"), gt_entry_org(e),
 				  gt_trace_opt(e->data, "manufactured"),
 				  gt_trace_opt(e->data, "expiry"),
 				  (int64_t)json_integer_value(json_object_get(e->data, "quantity")),

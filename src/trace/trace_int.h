@@ -7,8 +7,6 @@
 
 /* A string field of an entry's data, or NULL. */
 const char *gt_trace_opt(const json_t *o, const char *key);
-/* The organisation that wrote entry e (its "by" without "org:"). */
-const char *gt_trace_by(const gt_entry *e);
 
 /* Field checks for decide: 0 with *ret set, or GT_EINVAL naming the field. */
 int gt_trace_gtin(const json_t *in, const char **ret, gt_error *err); /* "gtin": a GTIN-14 */

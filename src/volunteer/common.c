@@ -19,11 +19,6 @@ int64_t gt_vol_int(const json_t *o, const char *key)
 	return (int64_t)json_integer_value(json_object_get(o, key));
 }
 
-const char *gt_vol_by(const gt_entry *e)
-{
-	return strncmp(e->by, "org:", 4) == 0 ? e->by + 4 : e->by;
-}
-
 /* One coordinate: a number within [-limit, limit] into microdegrees. */
 int gt_vol_place(const json_t *in, const char *key, int32_t *lat_e6, int32_t *lon_e6, gt_error *err)
 {

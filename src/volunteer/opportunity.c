@@ -200,7 +200,7 @@ int gt_vol_opportunity_apply(gt_store_conn *c, const gt_entry *e, gt_error *err)
 	gt_buf text = GT_BUF_INIT;
 	int64_t r = gt_json_canonical(v, &text, err);
 	int64_t num = (int64_t)e->index, remote = json_is_true(json_object_get(v, "remote"));
-	const char *id = gt_vol_opt(v, "id"), *org = gt_vol_by(e), *title = gt_vol_opt(v, "title"),
+	const char *id = gt_vol_opt(v, "id"), *org = gt_entry_org(e), *title = gt_vol_opt(v, "title"),
 		   *cause = gt_vol_opt(v, "cause");
 	if (r == 0 && place)
 		r = gt_store_exec(c, GT_Q_VOL_OPP_PUT, err, "ittttiiitt", num, id, org, title,

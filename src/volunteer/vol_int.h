@@ -16,8 +16,6 @@
 /* A string / integer field of an entry's data (NULL / 0 when absent). */
 const char *gt_vol_opt(const json_t *o, const char *key);
 int64_t gt_vol_int(const json_t *o, const char *key);
-/* The organisation that wrote entry e (its "by" without "org:"). */
-const char *gt_vol_by(const gt_entry *e);
 
 /* A place {"latitude", "longitude"} (numbers) into microdegrees; required
  * names the error's field. 0 or GT_EINVAL. */

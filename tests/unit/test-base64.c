@@ -168,3 +168,16 @@ Test(hex, encodes_lower_case_two_digits_a_byte)
 	gt_hex_encode(in, 0, out);
 	cr_assert_str_eq(out, "");
 }
+
+Test(hex, decodes_lower_case_and_refuses_anything_else)
+{
+	uint8_t out[6];
+	cr_assert_eq(gt_hex_decode("00017f80abff", 6, out), 0);
+	const uint8_t want[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
+	cr_assert_arr_eq(out, want, sizeof(want));
+	cr_assert_eq(gt_hex_decode("abcdef-tail", 3, out), 0); /* only 2n characters are read */
+	cr_assert_eq(out[2], 0xef);
+	static const char *const bad[] = {"0G", "AB", "0 ", "-1", "0"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(gt_hex_decode(bad[i], 1, out), GT_EINVAL, "%s", bad[i]);
+}

@@ -47,6 +47,10 @@ Test(green_days, days_are_china_standard_time)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(gt_green_day_parse(bad[i]), -1, "%s", bad[i]);
 	cr_assert_eq(gt_green_day_parse(NULL), -1);
+	/* Months, and the day each starts on. */
+	cr_assert_eq(gt_green_month(gt_green_day_parse("2027-01-31")), 2027 * 12);
+	cr_assert_eq(gt_green_month(gt_green_day_parse("2027-02-01")), 2027 * 12 + 1);
+	cr_assert_eq(gt_green_month_start(2027 * 12 - 1), gt_green_day_parse("2026-12-01"));
 	/* Anniversaries are calendar ones; 29 February falls back to the 28th. */
 	cr_assert_eq(gt_green_add_years(gt_green_day_parse("2027-03-10"), 1),
 		     gt_green_day_parse("2028-03-10"));
